@@ -1,0 +1,1 @@
+"""Running the system locally: a throwaway Mosquitto, the service, simulated devices."""

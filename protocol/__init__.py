@@ -1,0 +1,1 @@
+"""The MQTT contract shared by the queue service and every appliance."""

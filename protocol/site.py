@@ -1,0 +1,428 @@
+"""Site configuration: the TOML file a city edits, loaded into frozen dataclasses.
+
+Part of the shared contract: the queue service publishes the parsed document retained on
+`madoguchi/<site>/site`, and every appliance builds its menus and maps from it.
+
+Every problem raises `ConfigError` naming the field (e.g. `counters[3].department`), and
+the whole file is checked before anything starts, so nothing runs half-configured.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+NEEDS = ("wheelchair", "hearing", "sight", "pregnancy", "small_children", "language")
+ROUTING_KINDS = {
+    1: "completed at the one-stop counter",
+    2: "accepted at the one-stop counter on behalf of the owning department",
+    3: "at the owning department's counter",
+    4: "optional consultation at the owning department",
+    5: "out of scope (guidance only)",
+}
+HANDOVERS = ("none", "immediate", "later")
+_ID = re.compile(r"^[a-z0-9_]{1,32}$")
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+class ConfigError(ValueError):
+    """The site configuration is invalid; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Floor:
+    id: str
+    name_ja: str
+    name_en: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Place:
+    """Something drawn on a floor map: an issuing point or a landmark."""
+
+    id: str
+    name_ja: str
+    name_en: str
+    floor: str
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class Department:
+    id: str
+    name_ja: str
+    name_en: str
+    floor: str
+
+
+@dataclass(frozen=True)
+class Counter:
+    id: str
+    number: int
+    department: str
+    colour: str
+    colour_ja: str
+    colour_en: str
+    floor: str
+    position_ja: str
+    position_en: str
+    x: int
+    y: int
+    procedures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Procedure:
+    id: str
+    name_ja: str
+    name_en: str
+    kana: str
+    department: str
+    kind: int
+    minutes: float
+    handover: str
+    category: str
+    bring_ja: tuple[str, ...] = ()
+    bring_en: tuple[str, ...] = ()
+    certificate: bool = False
+    fee_yen: int = 0
+    note_ja: str = ""
+    note_en: str = ""
+
+    @property
+    def queued(self) -> bool:
+        """Kind 5 procedures are guidance only and never wait in a queue."""
+        return self.kind != 5
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text_ja: str
+    text_en: str
+    add: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LifeEvent:
+    id: str
+    name_ja: str
+    name_en: str
+    procedures: tuple[str, ...]
+    questions: tuple[Question, ...] = ()
+
+
+@dataclass(frozen=True)
+class Numbers:
+    first: int
+    last: int
+    reset_time: time
+    lease_size: int
+
+
+@dataclass(frozen=True)
+class Calling:
+    priority_needs: tuple[str, ...]
+    absent_limit: int
+
+
+@dataclass(frozen=True)
+class Congestion:
+    busy_minutes: float
+    crowded_minutes: float
+    recent_services: int
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    id: str
+    name_ja: str
+    name_en: str
+    public_url: str
+    timezone: str
+    one_stop_department: str
+    numbers: Numbers
+    calling: Calling
+    congestion: Congestion
+    floors: dict[str, Floor]
+    landmarks: dict[str, Place]
+    issuing_points: dict[str, Place]
+    departments: dict[str, Department]
+    counters: dict[str, Counter]
+    procedures: dict[str, Procedure]
+    life_events: dict[str, LifeEvent]
+    source: str = field(default="", compare=False)
+    document: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def queue_department(self, procedure_id: str) -> str:
+        """The department whose queue a procedure waits in (Isesaki's routing kinds)."""
+        proc = self.procedures[procedure_id]
+        return self.one_stop_department if proc.kind in (1, 2) else proc.department
+
+    def counters_of(self, department_id: str) -> list[Counter]:
+        return [c for c in self.counters.values() if c.department == department_id]
+
+    def counter_by_number(self, number: int) -> Counter | None:
+        return next((c for c in self.counters.values() if c.number == number), None)
+
+
+class _Reader:
+    """Reads typed fields from a TOML table, naming the path in every error."""
+
+    def __init__(self, table: Any, path: str):
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: expected a table")
+        self.table = table
+        self.path = path
+
+    def _where(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if key not in self.table:
+            if default is ...:
+                raise ConfigError(f"{self._where(key)}: missing")
+            return default
+        value = self.table[key]
+        if isinstance(value, bool) and kind is not bool and bool not in _as_tuple(kind):
+            raise ConfigError(f"{self._where(key)}: expected {_kind_name(kind)}, got {value!r}")
+        if not isinstance(value, kind):
+            raise ConfigError(f"{self._where(key)}: expected {_kind_name(kind)}, got {value!r}")
+        return value
+
+    def text(self, key: str, default: Any = ...) -> str:
+        value = self.get(key, str, default)
+        if default is ... and not value.strip():
+            raise ConfigError(f"{self._where(key)}: must not be empty")
+        return value
+
+    def ident(self, key: str = "id") -> str:
+        value = self.get(key, str)
+        if not _ID.match(value):
+            raise ConfigError(
+                f"{self._where(key)}: {value!r} must be 1-32 of a-z, 0-9 and _ (it appears in topics)"
+            )
+        return value
+
+    def number(self, key: str, default: Any = ..., minimum: float | None = None) -> Any:
+        value = self.get(key, (int, float), default)
+        if minimum is not None and value < minimum:
+            raise ConfigError(f"{self._where(key)}: must be at least {minimum}, got {value}")
+        return value
+
+    def strings(self, key: str, default: Any = ()) -> tuple[str, ...]:
+        value = self.get(key, list, list(default) if default != ... else default)
+        if not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{self._where(key)}: expected a list of strings")
+        return tuple(value)
+
+    def items(self, key: str, required: bool = True) -> list[_Reader]:
+        value = self.table.get(key, [])
+        if not isinstance(value, list) or (required and not value):
+            raise ConfigError(f"{self._where(key)}: expected at least one [[{key}]] entry")
+        return [_Reader(v, f"{self._where(key)}[{i}]") for i, v in enumerate(value)]
+
+    def section(self, key: str) -> _Reader:
+        return _Reader(self.table.get(key, {}), self._where(key))
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        return ConfigError(f"{self._where(key)}: {message}")
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    return " or ".join(k.__name__ for k in _as_tuple(kind))
+
+
+def _unique(readers: list[_Reader], build: Any, what: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for r in readers:
+        item = build(r)
+        if item.id in out:
+            raise r.fail("id", f"duplicate {what} id {item.id!r}")
+        out[item.id] = item
+    return out
+
+
+def _ref(r: _Reader, key: str, known: dict[str, Any], what: str) -> str:
+    value = r.text(key)
+    if value not in known:
+        raise r.fail(key, f"unknown {what} {value!r} (known: {', '.join(sorted(known))})")
+    return value
+
+
+def _timezone(site: _Reader) -> str:
+    name = site.text("timezone", "Asia/Tokyo")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise site.fail("timezone", f"unknown time zone {name!r}") from None
+    return name
+
+
+def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
+    """Validate a parsed TOML document and build the site configuration."""
+    root = _Reader(data, "")
+    site = root.section("site")
+    numbers_r = root.section("numbers")
+    reset = numbers_r.text("reset_time", "04:00")
+    try:
+        reset_time = time.fromisoformat(reset)
+    except ValueError:
+        raise numbers_r.fail("reset_time", f"expected HH:MM, got {reset!r}") from None
+    numbers = Numbers(
+        first=numbers_r.number("first", 1, minimum=0),
+        last=numbers_r.number("last", 999, minimum=1),
+        reset_time=reset_time,
+        lease_size=numbers_r.number("lease_size", 20, minimum=1),
+    )
+    if numbers.last <= numbers.first:
+        raise numbers_r.fail("last", f"must be greater than first ({numbers.first})")
+    calling_r = root.section("calling")
+    calling = Calling(
+        priority_needs=calling_r.strings("priority_needs"),
+        absent_limit=calling_r.number("absent_limit", 2, minimum=0),
+    )
+    for need in calling.priority_needs:
+        if need not in NEEDS:
+            raise calling_r.fail("priority_needs", f"unknown need {need!r} (known: {', '.join(NEEDS)})")
+    cong_r = root.section("congestion")
+    congestion = Congestion(
+        busy_minutes=cong_r.number("busy_minutes", 15, minimum=0),
+        crowded_minutes=cong_r.number("crowded_minutes", 30, minimum=0),
+        recent_services=cong_r.number("recent_services", 20, minimum=1),
+    )
+    if congestion.crowded_minutes < congestion.busy_minutes:
+        raise cong_r.fail("crowded_minutes", "must not be below busy_minutes")
+
+    floors = _unique(
+        root.items("floors"),
+        lambda r: Floor(r.ident(), r.text("name_ja"), r.text("name_en"),
+                        r.number("width", minimum=1), r.number("height", minimum=1)),
+        "floor",
+    )
+
+    def place(r: _Reader) -> Place:
+        return Place(r.ident(), r.text("name_ja"), r.text("name_en"),
+                     _ref(r, "floor", floors, "floor"), r.number("x", 0), r.number("y", 0))
+
+    landmarks = _unique(root.items("landmarks", required=False), place, "landmark")
+    issuing_points = _unique(root.items("issuing_points"), place, "issuing point")
+    departments = _unique(
+        root.items("departments"),
+        lambda r: Department(r.ident(), r.text("name_ja"), r.text("name_en"),
+                             _ref(r, "floor", floors, "floor")),
+        "department",
+    )
+
+    def procedure(r: _Reader) -> Procedure:
+        kind = r.get("kind", int)
+        if kind not in ROUTING_KINDS:
+            raise r.fail("kind", f"must be 1-5 (Isesaki's routing kinds), got {kind}")
+        handover = r.text("handover", "none")
+        if handover not in HANDOVERS:
+            raise r.fail("handover", f"must be one of {', '.join(HANDOVERS)}, got {handover!r}")
+        return Procedure(
+            id=r.ident(), name_ja=r.text("name_ja"), name_en=r.text("name_en"),
+            kana=r.text("kana"), department=_ref(r, "department", departments, "department"),
+            kind=kind, minutes=r.number("minutes", minimum=0.1), handover=handover,
+            category=r.text("category"), bring_ja=r.strings("bring_ja"),
+            bring_en=r.strings("bring_en"), certificate=r.get("certificate", bool, False),
+            fee_yen=r.number("fee_yen", 0, minimum=0), note_ja=r.text("note_ja", ""),
+            note_en=r.text("note_en", ""),
+        )
+
+    procedures = _unique(root.items("procedures"), procedure, "procedure")
+
+    def counter(r: _Reader) -> Counter:
+        colour = r.text("colour")
+        if not _COLOUR.match(colour):
+            raise r.fail("colour", f"expected #RRGGBB, got {colour!r}")
+        procs = r.strings("procedures")
+        for p in procs:
+            if p not in procedures:
+                raise r.fail("procedures", f"unknown procedure {p!r}")
+        return Counter(
+            id=r.ident(), number=r.number("number", minimum=1),
+            department=_ref(r, "department", departments, "department"), colour=colour,
+            colour_ja=r.text("colour_ja"), colour_en=r.text("colour_en"),
+            floor=_ref(r, "floor", floors, "floor"), position_ja=r.text("position_ja"),
+            position_en=r.text("position_en"), x=r.number("x", 0), y=r.number("y", 0),
+            procedures=procs,
+        )
+
+    counter_readers = root.items("counters")
+    counters = _unique(counter_readers, counter, "counter")
+    seen_numbers: dict[int, str] = {}
+    for r, c in zip(counter_readers, counters.values()):
+        if c.number in seen_numbers:
+            raise r.fail("number", f"counter number {c.number} is also used by {seen_numbers[c.number]}")
+        seen_numbers[c.number] = c.id
+
+    def life_event(r: _Reader) -> LifeEvent:
+        procs = r.strings("procedures")
+        for p in procs:
+            if p not in procedures:
+                raise r.fail("procedures", f"unknown procedure {p!r}")
+        questions = []
+        for q in r.items("questions", required=False):
+            adds = q.strings("add")
+            for p in adds:
+                if p not in procedures:
+                    raise q.fail("add", f"unknown procedure {p!r}")
+            questions.append(Question(q.ident(), q.text("text_ja"), q.text("text_en"), adds))
+        return LifeEvent(r.ident(), r.text("name_ja"), r.text("name_en"), procs, tuple(questions))
+
+    life_events = _unique(root.items("life_events"), life_event, "life event")
+
+    one_stop = _ref(site, "one_stop_department", departments, "department")
+    config = SiteConfig(
+        id=site.ident("id"), name_ja=site.text("name_ja"), name_en=site.text("name_en"),
+        public_url=site.text("public_url", "http://localhost:8080").rstrip("/"),
+        timezone=_timezone(site),
+        one_stop_department=one_stop, numbers=numbers, calling=calling,
+        congestion=congestion, floors=floors, landmarks=landmarks,
+        issuing_points=issuing_points, departments=departments, counters=counters,
+        procedures=procedures, life_events=life_events, source=source, document=data,
+    )
+    for p in procedures.values():
+        dept = config.queue_department(p.id)
+        if p.queued and not config.counters_of(dept):
+            raise ConfigError(
+                f"procedures.{p.id}: it queues at department {dept!r}, which has no counter"
+            )
+    return config
+
+
+def load_config(path: str | Path | None = None) -> SiteConfig:
+    # The parsed TOML document is kept as `document`: it is what the service publishes.
+    """Load and validate a site file; without a path, the shipped Isesaki example."""
+    if path is None:
+        text = resources.files("protocol.sites").joinpath("isesaki.toml").read_text("utf-8")
+        source = "protocol/sites/isesaki.toml"
+    else:
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read the site file ({exc.strerror})") from None
+        source = str(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML ({exc})") from None
+    try:
+        return parse_config(data, source)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None

@@ -1,0 +1,1 @@
+"""Central queue service: numbering, routing, congestion, store, web pages."""

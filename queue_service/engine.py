@@ -1,0 +1,638 @@
+"""The queueing rules as a pure state machine: commands and the time in, events out.
+
+`QueueEngine.handle(command, request, now)` checks a command against the state, turns it
+into events and applies them; `apply(event)` is the only place state changes, so replaying
+the stored events rebuilds exactly the same state after a crash. No sockets, no SQLite,
+no clock: the simulation drives a whole day through these same rules in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from protocol import messages as m
+from protocol.site import SiteConfig
+
+from . import estimator
+from .model import CounterState, EngineState, Step, Visit
+
+Event = dict
+
+
+class EngineError(Exception):
+    """A command that the rules refuse; nothing changed."""
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(f"{code}: {reason}")
+        self.code = code
+        self.reason = reason
+
+
+@dataclass
+class Outcome:
+    result: dict
+    events: list[Event] = field(default_factory=list)
+
+
+class QueueEngine:
+    def __init__(self, config: SiteConfig):
+        self.config = config
+        self.tz = ZoneInfo(config.timezone)
+        self.state = EngineState()
+        self.state.counters = {c: CounterState(c) for c in config.counters}
+        self.state.waiting = {d: {} for d in config.departments}
+        self._priority = set(config.calling.priority_needs)
+        self._handlers: dict[str, Callable[[object, float, Callable[[], str]], Outcome]] = {
+            "issue": self._issue,
+            "lease": self._lease,
+            "handover": self._handover,
+            "call_next": self._call_next,
+            "recall": self._recall,
+            "absent": self._absent,
+            "start": self._start,
+            "finish": self._finish,
+            "hold": self._hold,
+            "requeue": self._requeue,
+            "add_procedure": self._add_procedure,
+            "skip": self._skip,
+            "cancel_procedure": self._cancel_procedure,
+            "transfer": self._transfer,
+            "cancel_visit": self._cancel_visit,
+            "open_counter": self._open_counter,
+            "close_counter": self._close_counter,
+            "get_visit": self._get_visit,
+        }
+
+    # ---- entry points --------------------------------------------------------------
+    def business_day(self, now: float) -> str:
+        local = datetime.fromtimestamp(now, self.tz)
+        reset = self.config.numbers.reset_time
+        if local.time() < reset:
+            local -= timedelta(days=1)
+        return local.date().isoformat()
+
+    def handle(
+        self, command: str, request: m.Request, now: float,
+        new_token: Callable[[], str] = lambda: "",
+    ) -> Outcome:
+        """Run one command. Raises EngineError (state unchanged) if the rules refuse it."""
+        handler = self._handlers.get(command)
+        if handler is None:
+            raise EngineError("unknown_command", f"the engine has no command {command!r}")
+        rollover = self._rollover_events(now)
+        for event in rollover:
+            self.apply(event)
+        outcome = handler(request, now, new_token)
+        outcome.events[:0] = rollover
+        return outcome
+
+    def apply(self, event: Event) -> None:
+        getattr(self, f"_on_{event['type']}")(event)
+
+    # ---- queries -------------------------------------------------------------------
+    def visit_by_number(self, number: int) -> Visit | None:
+        vid = self.state.by_number.get(number)
+        return self.state.visits.get(vid) if vid else None
+
+    def counter_visit(self, counter: str) -> Visit | None:
+        vid = self.state.counters[counter].visit
+        return self.state.visits.get(vid) if vid else None
+
+    def queue(self, department: str) -> list[Visit]:
+        """Visits waiting in a department, in the order they will be called."""
+        visits = [self.state.visits[v] for v in self.state.waiting[department]]
+        return sorted(visits, key=self._order_key)
+
+    def counters_open(self, department: str) -> list[CounterState]:
+        return [self.state.counters[c.id] for c in self.config.counters_of(department)
+                if self.state.counters[c.id].open]
+
+    def mean_service_minutes(self, department: str) -> float:
+        recent = self.state.service_minutes.get(department) or []
+        if len(recent) >= 3:
+            return sum(recent) / len(recent)
+        procs = [p.minutes for p in self.config.procedures.values()
+                 if p.queued and self.config.queue_department(p.id) == department]
+        return sum(procs) / len(procs) if procs else 10.0
+
+    def snapshot(self, department: str, ahead: int, queued_at: float, now: float,
+                 exclude: str | None = None) -> estimator.QueueSnapshot:
+        busy = []
+        for c in self.counters_open(department):
+            v = self.state.visits.get(c.visit) if c.visit else None
+            step = v.current() if v else None
+            if step and step.called_at is not None:
+                busy.append(max(now - step.called_at, 0.0) / 60)
+        upstream = sum(
+            1 for v in self.state.visits.values()
+            if v.id != exclude and not v.closed and v.queued_at <= queued_at
+            and self._due_later(v, department)
+        )
+        return estimator.QueueSnapshot(
+            ahead=ahead, upstream=upstream, busy_elapsed_min=tuple(busy),
+            counters_open=len(self.counters_open(department)),
+            mean_service_min=self.mean_service_minutes(department),
+        )
+
+    def congestion(self, department: str, now: float) -> m.CongestionMessage:
+        waiting = len(self.state.waiting[department])
+        open_counters = self.counters_open(department)
+        wait = estimator.wait_minutes(self.snapshot(department, waiting, now, now))
+        level = self._level(wait)
+        labels = {"low": ("空いています", "Not busy"), "medium": ("やや混雑", "Busy"),
+                  "high": ("混雑", "Very busy"), "closed": ("受付時間外", "Closed")}
+        return m.CongestionMessage(
+            department=department, waiting=waiting,
+            serving=sum(1 for c in open_counters if c.visit),
+            counters_open=len(open_counters),
+            estimated_wait_min=None if wait is None else round(wait, 1), level=level,
+            label_ja=labels[level][0], label_en=labels[level][1], at=now,
+        )
+
+    def visit_statuses(self, now: float) -> dict[int, m.VisitStatus]:
+        """Public status of every visit of the day, with people ahead and estimated wait."""
+        out: dict[int, m.VisitStatus] = {}
+        ranks: dict[str, int] = {}
+        for dept in self.config.departments:
+            for i, v in enumerate(self.queue(dept)):
+                ranks[v.id] = i
+        for v in self.state.visits.values():
+            out[v.number] = self._status(v, ranks.get(v.id), now)
+        return out
+
+    def visit_status(self, visit: Visit, now: float) -> m.VisitStatus:
+        step = visit.current()
+        rank = None
+        if step is not None and step.state == "waiting":
+            rank = [x.id for x in self.queue(step.department)].index(visit.id)
+        return self._status(visit, rank, now)
+
+    def current_call(self, counter: str, now: float) -> m.CallMessage:
+        c = self.config.counters[counter]
+        state = self.state.counters[counter]
+        visit = self.counter_visit(counter)
+        step = visit.current() if visit else None
+        number = visit.number if step and step.state == "called" else None
+        return m.CallMessage(
+            counter=counter, counter_number=c.number, department=c.department,
+            colour=c.colour, number=number, call_id=state.call_id,
+            kind="call" if number is not None else "clear", at=now,
+        )
+
+    # ---- helpers -------------------------------------------------------------------
+    def _order_key(self, v: Visit) -> tuple:
+        return (0 if self._priority.intersection(v.needs) else 1, v.queued_at, v.number)
+
+    def _due_later(self, v: Visit, department: str) -> bool:
+        i = v.current_index()
+        if i is None or v.steps[i].department == department:
+            return False
+        return any(s.open and s.department == department for s in v.steps[i + 1:])
+
+    def _level(self, wait: float | None) -> str:
+        if wait is None:
+            return "closed"
+        if wait >= self.config.congestion.crowded_minutes:
+            return "high"
+        if wait >= self.config.congestion.busy_minutes:
+            return "medium"
+        return "low"
+
+    def _status(self, v: Visit, rank: int | None, now: float) -> m.VisitStatus:
+        step = v.current()
+        wait = 0.0
+        if step is not None and step.state == "waiting" and rank is not None:
+            snap = self.snapshot(step.department, rank, v.queued_at, now, exclude=v.id)
+            wait = estimator.wait_minutes(snap) or 0.0
+        counter = self.config.counters.get(step.counter) if step and step.counter else None
+        steps = []
+        for s in v.steps:
+            proc = self.config.procedures[s.procedure]
+            sc = self.config.counters.get(s.counter) if s.counter else None
+            steps.append(m.StepStatus(
+                procedure=s.procedure, name_ja=proc.name_ja, name_en=proc.name_en,
+                department=s.department, state=s.state, counter=s.counter,
+                counter_number=sc.number if sc else None,
+            ))
+        return m.VisitStatus(
+            number=v.number, day=v.day, state=v.state, issued_at=v.issued_at,
+            department=step.department if step else None,
+            counter=counter.id if counter else None,
+            counter_number=counter.number if counter else None,
+            people_ahead=rank or 0, estimated_wait_min=round(wait, 1), steps=steps,
+        )
+
+    def _reindex(self, v: Visit) -> None:
+        for queue in self.state.waiting.values():
+            queue.pop(v.id, None)
+        step = v.current()
+        if step is not None and step.state == "waiting":
+            self.state.waiting[step.department][v.id] = None
+
+    def _can_serve(self, counter_id: str, step: Step) -> bool:
+        c = self.config.counters[counter_id]
+        return step.department == c.department and (
+            not c.procedures or step.procedure in c.procedures or step.transferred
+        )
+
+    def _steps_for(self, procedures: list[str]) -> tuple[list[dict], list[str]]:
+        """Queued steps in order, grouped by department (first visit order), so nobody is
+        sent back to a counter they already left; kind-5 procedures are guidance only."""
+        seen: list[str] = []
+        guidance: list[str] = []
+        for p in procedures:
+            if p not in self.config.procedures:
+                raise EngineError("unknown_procedure", f"unknown procedure {p!r}")
+            if not self.config.procedures[p].queued:
+                guidance.append(p)
+            elif p not in seen:
+                seen.append(p)
+        if not seen:
+            raise EngineError("nothing_to_queue", "none of these procedures is handled here")
+        depts: list[str] = []
+        for p in seen:
+            d = self.config.queue_department(p)
+            if d not in depts:
+                depts.append(d)
+        steps = [{"procedure": p, "department": self.config.queue_department(p)} for p in seen]
+        steps.sort(key=lambda s: depts.index(s["department"]))
+        return steps, guidance
+
+    def _rollover_events(self, now: float) -> list[Event]:
+        day = self.business_day(now)
+        return [] if day == self.state.day else [{"type": "day_started", "day": day, "at": now}]
+
+    def _counter(self, counter: str, must_be_open: bool = True) -> CounterState:
+        if counter not in self.state.counters:
+            raise EngineError("unknown_counter", f"unknown counter {counter!r}")
+        state = self.state.counters[counter]
+        if must_be_open and not state.open:
+            raise EngineError("counter_closed", f"counter {counter} is closed: open it first")
+        return state
+
+    def _at_counter(self, counter: str, states: tuple[str, ...]) -> tuple[Visit, Step]:
+        self._counter(counter)
+        v = self.counter_visit(counter)
+        step = v.current() if v else None
+        if v is None or step is None or step.counter != counter or step.state not in states:
+            raise EngineError("no_visit", f"counter {counter} has no visit that is {' or '.join(states)}")
+        return v, step
+
+    def _done(self, events: list[Event], visit: Visit | None = None, now: float = 0.0,
+              result: dict | None = None) -> Outcome:
+        """Apply the events, then describe the visit as it is afterwards."""
+        for e in events:
+            self.apply(e)
+        out = dict(result or {})
+        if visit is not None:
+            out.update(self._visit_result(visit, now))
+        return Outcome(out, events)
+
+    def _visit_result(self, v: Visit, now: float) -> dict:
+        return {"visit": self.visit_status(v, now).model_dump()}
+
+    # ---- issuing -------------------------------------------------------------------
+    def _issue(self, r: m.IssueRequest, now: float, new_token: Callable[[], str]) -> Outcome:
+        if r.issuing_point not in self.config.issuing_points:
+            raise EngineError("unknown_issuing_point", f"unknown issuing point {r.issuing_point!r}")
+        steps, guidance = self._steps_for(r.procedures)
+        number = self.state.next_number
+        if number > self.config.numbers.last:
+            raise EngineError("numbers_exhausted", "every number of the day has been issued")
+        event = {
+            "type": "visit_issued", "at": now, "number": number, "issued_at": now,
+            "issuing_point": r.issuing_point, "steps": steps, "needs": list(r.needs),
+            "language": r.language, "staff": r.staff, "life_event": r.life_event,
+            "token": new_token(), "request_id": r.request_id, "offline": False,
+        }
+        self.apply(event)
+        v = self.visit_by_number(number)
+        dept = steps[0]["department"]
+        result = self._visit_result(v, now)
+        result.update(number=number, token=v.token, guidance=guidance,
+                      congestion=self.congestion(dept, now).model_dump())
+        return Outcome(result, [event])
+
+    def _lease(self, r: m.LeaseRequest, now: float, _t) -> Outcome:
+        if r.issuing_point not in self.config.issuing_points:
+            raise EngineError("unknown_issuing_point", f"unknown issuing point {r.issuing_point!r}")
+        first = self.state.next_number
+        last = min(first + self.config.numbers.lease_size - 1, self.config.numbers.last)
+        if first > self.config.numbers.last:
+            raise EngineError("numbers_exhausted", "no numbers left to lease today")
+        event = {"type": "numbers_leased", "at": now, "issuing_point": r.issuing_point,
+                 "first": first, "last": last}
+        return self._done([event], result={"day": self.state.day, "first": first, "last": last})
+
+    def _handover(self, r: m.HandoverRequest, now: float, new_token) -> Outcome:
+        events: list[Event] = []
+        accepted, rejected = [], []
+        for ov in r.visits:
+            existing = self.visit_by_number(ov.number)
+            if existing and existing.request_id == ov.request_id:
+                accepted.append({"number": ov.number, "token": existing.token})
+                continue
+            reason = self._offline_problem(ov, existing)
+            if reason:
+                rejected.append({"number": ov.number, "reason": reason})
+                continue
+            try:
+                steps, _ = self._steps_for(ov.procedures)
+            except EngineError as exc:
+                rejected.append({"number": ov.number, "reason": exc.reason})
+                continue
+            event = {
+                "type": "visit_issued", "at": now, "number": ov.number,
+                "issued_at": ov.issued_at, "issuing_point": ov.issuing_point, "steps": steps,
+                "needs": list(ov.needs), "language": ov.language, "staff": ov.staff,
+                "life_event": None, "token": new_token(), "request_id": ov.request_id,
+                "offline": True,
+            }
+            self.apply(event)
+            events.append(event)
+            accepted.append({"number": ov.number, "token": event["token"]})
+        return Outcome({"accepted": accepted, "rejected": rejected}, events)
+
+    def _offline_problem(self, ov: m.OfflineVisit, existing: Visit | None) -> str | None:
+        if existing is not None:
+            return "number already used today"
+        if self.business_day(ov.issued_at) != self.state.day:
+            return "issued on another day"
+        leases = self.state.leases.get(ov.issuing_point, [])
+        if not any(a <= ov.number <= b for a, b in leases):
+            return f"number {ov.number} was not leased to {ov.issuing_point}"
+        return None
+
+    # ---- counters ------------------------------------------------------------------
+    def _call_event(self, v: Visit, counter: str, now: float, kind: str) -> Event:
+        return {"type": "called", "at": now, "visit": v.id, "counter": counter, "kind": kind}
+
+    def _call_next(self, r: m.CallNext, now: float, _t) -> Outcome:
+        c = self._counter(r.counter)
+        self._ensure_free(c)
+        dept = self.config.counters[r.counter].department
+        for v in self.queue(dept):
+            if self._can_serve(r.counter, v.current()):
+                return self._done([self._call_event(v, r.counter, now, "call")], v, now)
+        return Outcome({"visit": None})
+
+    def _ensure_free(self, c: CounterState) -> None:
+        v = self.counter_visit(c.id)
+        step = v.current() if v else None
+        if step is not None and step.counter == c.id and step.state in ("called", "serving"):
+            raise EngineError("counter_busy", f"counter {c.id} is still with number {v.number}: "
+                              "finish, hold or mark absent first")
+
+    def _recall(self, r: m.Recall, now: float, _t) -> Outcome:
+        c = self._counter(r.counter)
+        if r.number is None:
+            v, _ = self._at_counter(r.counter, ("called",))
+            return self._done([self._call_event(v, r.counter, now, "recall")], v, now)
+        self._ensure_free(c)
+        v = self.visit_by_number(r.number)
+        step = v.current() if v else None
+        if v is None or step is None:
+            raise EngineError("unknown_visit", f"no open visit with number {r.number} today")
+        if step.state not in ("waiting", "absent") or not self._can_serve(r.counter, step):
+            raise EngineError("not_here", f"number {r.number} is not waiting for counter {r.counter}")
+        return self._done([self._call_event(v, r.counter, now, "recall")], v, now)
+
+    def _absent(self, r: m.MarkAbsent, now: float, _t) -> Outcome:
+        v, _ = self._at_counter(r.counter, ("called",))
+        return self._done([{"type": "absent", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+
+    def _start(self, r: m.StartService, now: float, _t) -> Outcome:
+        v, _ = self._at_counter(r.counter, ("called",))
+        return self._done([{"type": "started", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+
+    def _finish(self, r: m.FinishProcedure, now: float, _t) -> Outcome:
+        v, step = self._at_counter(r.counter, ("called", "serving"))
+        handover = r.handover or self.config.procedures[step.procedure].handover
+        return self._done([{"type": "finished", "at": now, "visit": v.id, "counter": r.counter,
+                            "handover": handover}], v, now)
+
+    def _hold(self, r: m.Hold, now: float, _t) -> Outcome:
+        v, _ = self._at_counter(r.counter, ("called", "serving"))
+        return self._done([{"type": "held", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+
+    def _requeue(self, r: m.Requeue, now: float, _t) -> Outcome:
+        v = self.visit_by_number(r.number)
+        step = v.current() if v else None
+        if v is None or step is None or step.state not in ("held", "absent"):
+            raise EngineError("not_held", f"number {r.number} is not on hold or absent")
+        return self._done([{"type": "requeued", "at": now, "visit": v.id}], v, now)
+
+    def _add_procedure(self, r: m.AddProcedure, now: float, _t) -> Outcome:
+        v, _ = self._at_counter(r.counter, ("called", "serving"))
+        proc = self.config.procedures.get(r.procedure)
+        if proc is None:
+            raise EngineError("unknown_procedure", f"unknown procedure {r.procedure!r}")
+        if not proc.queued:
+            raise EngineError("not_queued", f"{proc.name_ja} is not handled in this building")
+        if any(s.procedure == r.procedure and s.open for s in v.steps):
+            raise EngineError("already_listed", f"{proc.name_ja} is already on this visit")
+        index = v.current_index() + 1 if r.position == "next" else len(v.steps)
+        event = {"type": "procedure_added", "at": now, "visit": v.id, "index": index,
+                 "procedure": r.procedure, "department": self.config.queue_department(r.procedure)}
+        return self._done([event], v, now)
+
+    def _skip(self, r: m.SkipProcedure, now: float, _t) -> Outcome:
+        v, _ = self._at_counter(r.counter, ("called", "serving"))
+        return self._done([{"type": "skipped", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+
+    def _cancel_procedure(self, r: m.CancelProcedure, now: float, _t) -> Outcome:
+        v, current = self._at_counter(r.counter, ("called", "serving"))
+        index = next((i for i, s in enumerate(v.steps)
+                      if s.procedure == r.procedure and s.open), None)
+        if index is None:
+            raise EngineError("unknown_procedure", f"{r.procedure!r} is not open on this visit")
+        return self._done([{"type": "procedure_cancelled", "at": now, "visit": v.id,
+                            "index": index, "counter": r.counter}], v, now)
+
+    def _transfer(self, r: m.Transfer, now: float, _t) -> Outcome:
+        v, _ = self._at_counter(r.counter, ("called", "serving"))
+        if r.department not in self.config.departments:
+            raise EngineError("unknown_department", f"unknown department {r.department!r}")
+        if not self.config.counters_of(r.department):
+            raise EngineError("unknown_department", f"department {r.department!r} has no counter")
+        return self._done([{"type": "transferred", "at": now, "visit": v.id,
+                            "counter": r.counter, "department": r.department}], v, now)
+
+    def _cancel_visit(self, r: m.CancelVisit, now: float, _t) -> Outcome:
+        v, _ = self._at_counter(r.counter, ("called", "serving"))
+        return self._done([{"type": "visit_cancelled", "at": now, "visit": v.id,
+                            "counter": r.counter}], v, now)
+
+    def _open_counter(self, r: m.OpenCounter, now: float, _t) -> Outcome:
+        c = self._counter(r.counter, must_be_open=False)
+        if c.open:
+            return Outcome({"counter": r.counter, "open": True})
+        return self._done([{"type": "counter_opened", "at": now, "counter": r.counter,
+                            "staff": r.staff}], result={"counter": r.counter, "open": True})
+
+    def _close_counter(self, r: m.CloseCounter, now: float, _t) -> Outcome:
+        c = self._counter(r.counter, must_be_open=False)
+        if not c.open:
+            return Outcome({"counter": r.counter, "open": False})
+        self._ensure_free(c)
+        return self._done([{"type": "counter_closed", "at": now, "counter": r.counter,
+                            "staff": r.staff}], result={"counter": r.counter, "open": False})
+
+    def _get_visit(self, r: m.GetVisit, now: float, _t) -> Outcome:
+        v = self.visit_by_number(r.number)
+        if v is None:
+            raise EngineError("unknown_visit", f"no visit with number {r.number} today")
+        return Outcome(self._visit_result(v, now))
+
+    # ---- events: the only code that changes state ----------------------------------
+    def _on_day_started(self, e: Event) -> None:
+        s = self.state
+        s.day = e["day"]
+        s.next_number = self.config.numbers.first
+        s.visits.clear()
+        s.by_number.clear()
+        s.leases.clear()
+        for queue in s.waiting.values():
+            queue.clear()
+        for c in s.counters.values():
+            c.open, c.visit = False, None
+
+    def _on_visit_issued(self, e: Event) -> None:
+        s = self.state
+        number = e["number"]
+        v = Visit(
+            id=f"{s.day}-{number:05d}", number=number, day=s.day, issued_at=e["issued_at"],
+            queued_at=e["issued_at"], issuing_point=e["issuing_point"],
+            needs=tuple(e["needs"]), language=e["language"], staff=e["staff"],
+            life_event=e["life_event"], token=e["token"], request_id=e["request_id"],
+            steps=[Step(x["procedure"], x["department"]) for x in e["steps"]],
+            offline=e["offline"], arrived_at=e["at"],
+        )
+        s.visits[v.id] = v
+        s.by_number[number] = v.id
+        if not e["offline"]:
+            s.next_number = max(s.next_number, number + 1)
+        self._reindex(v)
+
+    def _on_numbers_leased(self, e: Event) -> None:
+        self.state.leases.setdefault(e["issuing_point"], []).append((e["first"], e["last"]))
+        self.state.next_number = e["last"] + 1
+
+    def _on_called(self, e: Event) -> None:
+        v = self.state.visits[e["visit"]]
+        step = v.current()
+        previous = step.counter
+        if previous and previous != e["counter"] and self.state.counters[previous].visit == v.id:
+            self.state.counters[previous].visit = None
+        step.state, step.counter = "called", e["counter"]
+        if e["kind"] == "call" or step.called_at is None:
+            step.called_at = e["at"]
+        self.state.call_seq += 1
+        c = self.state.counters[e["counter"]]
+        c.visit, c.call_id = v.id, self.state.call_seq
+        self._reindex(v)
+
+    def _release(self, v: Visit, counter: str) -> None:
+        c = self.state.counters[counter]
+        if c.visit == v.id:
+            c.visit = None
+
+    def _on_absent(self, e: Event) -> None:
+        v = self.state.visits[e["visit"]]
+        step = v.current()
+        v.absent_count += 1
+        step.counter = None
+        if v.absent_count > self.config.calling.absent_limit:
+            step.state = "absent"
+        else:
+            step.state, v.queued_at = "waiting", e["at"]
+        self._release(v, e["counter"])
+        self._reindex(v)
+
+    def _on_started(self, e: Event) -> None:
+        step = self.state.visits[e["visit"]].current()
+        step.state, step.started_at = "serving", e["at"]
+
+    def _close_step(self, v: Visit, step: Step, state: str, e: Event) -> None:
+        step.state, step.finished_at = state, e["at"]
+        counter = e.get("counter")
+        if counter:
+            self._release(v, counter)
+        nxt = v.current()
+        # The next procedure in the same department stays at this counter: no new queue.
+        if nxt and counter and step.counter == counter and self._can_serve(counter, nxt) \
+                and self.state.counters[counter].open:
+            nxt.state, nxt.counter = "serving", counter
+            nxt.called_at = nxt.started_at = e["at"]
+            self.state.counters[counter].visit = v.id
+        elif nxt:
+            v.arrived_at = e["at"]
+        self._reindex(v)
+
+    def _on_finished(self, e: Event) -> None:
+        v = self.state.visits[e["visit"]]
+        step = v.current()
+        step.handover = e["handover"]
+        if step.called_at is not None:
+            recent = self.state.service_minutes.setdefault(step.department, [])
+            recent.append((e["at"] - step.called_at) / 60)
+            del recent[:-self.config.congestion.recent_services]
+        self._close_step(v, step, "done", e)
+
+    def _on_skipped(self, e: Event) -> None:
+        v = self.state.visits[e["visit"]]
+        self._close_step(v, v.current(), "skipped", e)
+
+    def _on_procedure_cancelled(self, e: Event) -> None:
+        v = self.state.visits[e["visit"]]
+        step = v.steps[e["index"]]
+        if step is v.current():
+            self._close_step(v, step, "cancelled", e)
+        else:
+            step.state, step.finished_at = "cancelled", e["at"]
+
+    def _on_held(self, e: Event) -> None:
+        v = self.state.visits[e["visit"]]
+        v.current().state = "held"
+        self._release(v, e["counter"])
+        self._reindex(v)
+
+    def _on_requeued(self, e: Event) -> None:
+        v = self.state.visits[e["visit"]]
+        step = v.current()
+        if step.state == "absent":
+            v.queued_at = e["at"]
+        step.state, step.counter = "waiting", None
+        self._reindex(v)
+
+    def _on_procedure_added(self, e: Event) -> None:
+        v = self.state.visits[e["visit"]]
+        v.steps.insert(e["index"], Step(e["procedure"], e["department"]))
+        self._reindex(v)
+
+    def _on_transferred(self, e: Event) -> None:
+        v = self.state.visits[e["visit"]]
+        step = v.current()
+        step.department, step.transferred = e["department"], True
+        step.state, step.counter = "waiting", None
+        v.arrived_at = e["at"]
+        self._release(v, e["counter"])
+        self._reindex(v)
+
+    def _on_visit_cancelled(self, e: Event) -> None:
+        v = self.state.visits[e["visit"]]
+        for s in v.steps:
+            if s.open:
+                s.state, s.finished_at = "cancelled", e["at"]
+        v.cancelled = True
+        self._release(v, e["counter"])
+        self._reindex(v)
+
+    def _on_counter_opened(self, e: Event) -> None:
+        self.state.counters[e["counter"]].open = True
+
+    def _on_counter_closed(self, e: Event) -> None:
+        self.state.counters[e["counter"]].open = False
