@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import os
 
-from demo.broker import LocalBroker
+# Kivy reads these at import: render offscreen with Mesa, ignore pytest's argv, log quietly.
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+
+import pytest  # noqa: E402
+
+from demo.broker import LocalBroker  # noqa: E402
 
 
 @pytest.fixture
