@@ -447,7 +447,7 @@ class QueueEngine:
         return self._done([{"type": "skipped", "at": now, "visit": v.id, "counter": r.counter}], v, now)
 
     def _cancel_procedure(self, r: m.CancelProcedure, now: float, _t) -> Outcome:
-        v, current = self._at_counter(r.counter, ("called", "serving"))
+        v, _ = self._at_counter(r.counter, ("called", "serving"))
         index = next((i for i, s in enumerate(v.steps)
                       if s.procedure == r.procedure and s.open), None)
         if index is None:

@@ -77,7 +77,7 @@ class MqttShell:
         log.info("connected to %s:%s", self.host, self.port)
         try:
             self.service.republish()
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("republishing retained state failed")
 
     def _on_message(self, client, userdata, msg: mqtt.MQTTMessage) -> None:
@@ -87,7 +87,7 @@ class MqttShell:
                 self._on_request(msg, *parsed)
             elif msg.topic.endswith("/status") or msg.topic.endswith("/health"):
                 self._on_device(msg)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("failed to handle a message on %s", msg.topic)
 
     def _on_request(self, msg: mqtt.MQTTMessage, site: str, device: str, command: str) -> None:

@@ -162,7 +162,7 @@ class QueueService:
                 items.append(nxt)
             try:
                 self._run_batch(items)
-            except Exception:  # noqa: BLE001 - the worker must survive anything
+            except Exception:
                 log.exception("batch failed")
                 for item in items:
                     item.reply(_error(item.request, "internal", "the service failed on this request"))
@@ -208,7 +208,7 @@ class QueueService:
             for listener in self._listeners:
                 try:
                     listener()
-                except Exception:  # noqa: BLE001
+                except Exception:
                     log.exception("change listener failed")
 
     def _execute(self, item: _Work, now: float) -> tuple[bytes, list[dict] | None]:

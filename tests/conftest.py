@@ -10,10 +10,10 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 
-import pytest  # noqa: E402
+import pytest
 
-from demo.broker import LocalBroker  # noqa: E402
-from demo.processes import ServiceProcess  # noqa: E402
+from demo.broker import LocalBroker
+from demo.processes import ServiceProcess
 
 
 @pytest.fixture
