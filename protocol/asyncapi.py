@@ -25,12 +25,12 @@ DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "asyncapi.yaml"
 # (channel id, address, message model, retained?, who publishes, description)
 STATE_CHANNELS: list[tuple[str, str, type[BaseModel], bool, str, str]] = [
     ("calls", "calls/{counter}", m.CallMessage, True, "service",
-     "Current call of a counter. Live calls arrive with retain=0 and are announced; "
-     "a retained copy (after a reconnect) is shown, never announced again."),
+     ("Current call of a counter. Live calls arrive with retain=0 and are announced; "
+      "a retained copy (after a reconnect) is shown, never announced again.")),
     ("congestion", "congestion/{department}", m.CongestionMessage, True, "service",
      "People waiting, counters open, estimated wait for a new arrival and level."),
     ("visits", "visits/{number}", m.VisitStatus, True, "service",
-     "Public status of a visit by ticket number: no personal data. Cleared at the daily reset."),
+     "Public status of a visit by ticket number (no personal data), cleared at the daily reset."),
     ("counters", "counters/{counter}", m.CounterStateMessage, True, "service",
      "Whether a counter is open and whom it serves."),
     ("serviceStatus", "service/status", m.ServiceStatus, True, "service",

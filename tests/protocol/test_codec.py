@@ -7,7 +7,7 @@ from protocol.codec import MAX_PAYLOAD_BYTES, ProtocolError, decode, encode
 
 
 def issue(**kw):
-    base = dict(request_id="req-00000001", issuing_point="east", procedures=["tennyu"])
+    base = {"request_id": "req-00000001", "issuing_point": "east", "procedures": ["tennyu"]}
     base.update(kw)
     return m.IssueRequest(**base)
 

@@ -65,7 +65,7 @@ def test_service_refuses_to_start_half_configured(tmp_path):
                    .replace('colour = "#2E7D32"', 'colour = "green"', 1), encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "queue_service", "--config", str(bad),
                           "--data", str(tmp_path / "data"), "--web-port", "0"],
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 2
     assert "counters[0].colour" in run.stderr
     assert not (tmp_path / "data").exists()
