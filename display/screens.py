@@ -200,10 +200,12 @@ class BoardScreen(FloatLayout):
         self.header.text = f"  {label('title', 'ja')}" + (f"  /  {title}" if lang != "ja" else "")
         self.header.font_name = font
         self.status.font_name = font
-        self.status.text = (f"{label('offline', lang)}  ●  " if not view.online else "") + time.strftime("%H:%M", time.localtime(self.wall()))
+        self.status.text = (f"{label('offline', lang)}  ●  " if not view.online else "") + time.strftime("%H:%M", time.localtime(self.wall())) + "  "
         self.status.color = rgba("#FFB74D" if not view.online else TEXT)
         self._show_feature(view, lang, font, now)
-        if self.layout == "lobby":
+        if self.layout == "counter":
+            self._department_line(view, lang, font)
+        else:
             self._show_tiles(view, lang, font)
             self._show_departments(view.departments, lang, font)
             self._show_signage(view, lang)
@@ -238,6 +240,20 @@ class BoardScreen(FloatLayout):
         if lang != "ja":
             hint += f"   {label('number', lang)} {call.number} → {label('counter', lang, n=call.counter_number)}"
         self.feature_hint.text = hint
+
+    def _department_line(self, view: BoardView, lang: str, font: str) -> None:
+        """Counter-top layout: the waiting line of its (first) department."""
+        if not view.departments or view.departments[0].level == "unknown":
+            return
+        r = view.departments[0]
+        self.feature_hint.font_name = font
+        parts = [r.name_ja if lang == "ja" else r.name_en]
+        if r.level != "closed":
+            parts.append(f"{label('waiting', lang)} {label('people', lang, n=r.waiting)}")
+            if r.estimated_wait_min is not None:
+                parts.append(label("minutes", lang, n=round(r.estimated_wait_min)))
+        parts.append(label(f"level_{r.level}", lang))
+        self.feature_hint.text = "   ".join(parts)
 
     def _show_tiles(self, view: BoardView, lang: str, font: str) -> None:
         rest = view.calls[1:]

@@ -24,26 +24,30 @@ class Announcer:
         self.languages = list(languages)
         self.audio_ok = True
         self._queue: queue.Queue[Call | Callable[[], None] | None] = queue.Queue()
-        self._idle = threading.Event()
-        self._idle.set()
+        self._pending = 0
+        self._done = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="announcer", daemon=True)
         self._thread.start()
 
     def say(self, call: Call) -> None:
-        self._idle.clear()
-        self._queue.put(call)
+        self._put(call)
 
     def chime(self) -> None:
         """The chime alone (the device's `test_chime` command)."""
-        self._idle.clear()
-        self._queue.put(lambda: self.sink.play(self.library.clip("chime")))
+        self._put(lambda: self.sink.play(self.library.clip("chime")))
+
+    def _put(self, item: Call | Callable[[], None]) -> None:
+        with self._done:
+            self._pending += 1
+        self._queue.put(item)
 
     def set_languages(self, languages: list[str]) -> None:
         self.languages = list(languages)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """True once everything queued so far has been played."""
-        return self._idle.wait(timeout)
+        with self._done:
+            return self._done.wait_for(lambda: self._pending == 0, timeout)
 
     def stop(self) -> None:
         self._queue.put(None)
@@ -67,5 +71,6 @@ class Announcer:
                 self.audio_ok = False
                 log.exception("announcement failed")
             finally:
-                if self._queue.empty():
-                    self._idle.set()
+                with self._done:
+                    self._pending -= 1
+                    self._done.notify_all()

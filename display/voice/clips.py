@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .languages import call_keys, clip_texts, language
+from .languages import call_keys, clip_texts, language, number_keys
 from .synth import RATE, SynthesisError, chime, engine_for, read_wav, write_wav
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,12 @@ def render(
     last_number: int,
     counters: Iterable[int],
     *,
+    numbers: Iterable[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
-    """Render every missing or changed clip into `out`; returns counts rendered/kept."""
+    """Render every missing or changed clip into `out`; returns counts rendered/kept.
+
+    `numbers` limits the number clips to those these numbers need (tests, trials)."""
     out.mkdir(parents=True, exist_ok=True)
     languages = list(dict.fromkeys(languages))
     manifest_path = out / MANIFEST
@@ -59,9 +62,14 @@ def render(
     old_clips = old.get("clips", {}) if old.get("rate") == RATE else {}
     wanted: dict[str, tuple[str, str]] = {CHIME: ("", "chime")}
     counters = sorted(set(counters))
+    subset = sorted(set(numbers)) if numbers is not None else None
     for code in languages:
         lang = language(code)
-        for key, text in clip_texts(lang, last_number, counters).items():
+        texts = clip_texts(lang, last_number, counters)
+        if subset is not None:
+            needed = {key for n in subset for key in number_keys(lang, n)}
+            texts = {k: t for k, t in texts.items() if k in needed or "/phrase/" in k or "/counter/" in k}
+        for key, text in texts.items():
             wanted[key] = (text, lang.engine)
     engines: dict[str, object] = {}
     clips: dict[str, dict] = {}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-RATE = 24000
+RATE = 16000  # speech over a PA speaker needs no more; keeps a ja+en library near 100 MB
 OS_DICTIONARY = Path("/var/lib/mecab/dic/open-jtalk/naist-jdic")
 
 
@@ -29,9 +29,10 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     """float samples at `rate` -> float samples at RATE (linear; speech needs no better)."""
     if rate == RATE or samples.size == 0:
         return samples.astype(np.float64)
-    if rate == 2 * RATE:  # Open JTalk's 48 kHz: average pairs, a cheap low-pass
-        even = samples[: samples.size // 2 * 2].astype(np.float64)
-        return even.reshape(-1, 2).mean(axis=1)
+    if rate % RATE == 0:  # Open JTalk's 48 kHz: average groups of samples, a cheap low-pass
+        factor = rate // RATE
+        whole = samples[: samples.size // factor * factor].astype(np.float64)
+        return whole.reshape(-1, factor).mean(axis=1)
     duration = samples.size / rate
     target = np.arange(int(duration * RATE)) / RATE
     return np.interp(target, np.arange(samples.size) / rate, samples.astype(np.float64))
