@@ -1,0 +1,104 @@
+"""The board on a real Mosquitto, fed retained messages exactly as the queue service sends them."""
+
+from __future__ import annotations
+
+import time
+
+from display.voice.clips import Call
+from display.voice.synth import read_wav
+from protocol import topics
+from protocol.codec import encode
+from protocol.messages import DeviceConfig
+
+from .conftest import SITE, call_message, congestion_message
+from .test_voice import offset_of
+
+
+def spoken(board) -> int:
+    assert board.announcer.wait_idle(30)
+    samples, _ = read_wav(board.wav)
+    return samples.size
+
+
+def test_a_call_reaches_the_board_and_the_speaker(running_board, publisher, site, library):
+    publisher.site_document(site)
+    publisher.service("online")
+    board = running_board()
+    board.wait_for(lambda v: v.online and v.site_name_ja)
+    publisher.call(call_message(site, "c03", 123, 1))
+    view = board.wait_for(lambda v: v.calls and v.calls[0].number == 123)
+    assert view.calls[0].counter_number == 3 and view.flashing == 1
+    assert spoken(board) > 0
+    recorded, _ = read_wav(board.wav)
+    assert offset_of(recorded, library.assemble(Call(123, 3), ["ja"])) == 0
+
+
+def test_two_quick_calls_are_both_announced_in_order(running_board, publisher, site, library):
+    publisher.service("online")
+    board = running_board()
+    board.wait_for(lambda v: v.online)
+    publisher.call(call_message(site, "c03", 123, 1))
+    publisher.call(call_message(site, "c05", 124, 2))
+    board.wait_for(lambda v: [c.number for c in v.calls] == [124, 123])
+    first = library.assemble(Call(123, 3), ["ja"])
+    second = library.assemble(Call(124, 5), ["ja"])
+    assert spoken(board) == first.size + second.size
+    recorded, _ = read_wav(board.wav)
+    assert offset_of(recorded, first) == 0 and offset_of(recorded, second) == first.size
+
+
+def test_a_restarted_board_shows_the_calls_without_announcing_them(running_board, publisher, site):
+    publisher.service("online")
+    publisher.call(call_message(site, "c03", 123, 1))
+    publisher.call(call_message(site, "c07", 125, 2))
+    publisher.retained(topics.congestion(SITE, "shiminzei"),
+                       encode(congestion_message("shiminzei", 9, 18.0, "medium")))
+    board = running_board()
+    view = board.wait_for(lambda v: [c.number for c in v.calls] == [125, 123])
+    assert view.flashing is None
+    time.sleep(0.5)
+    assert spoken(board) == 0
+
+
+def test_a_reconnect_restores_state_and_never_replays_old_calls(running_board, publisher, broker, site, library):
+    publisher.site_document(site)
+    publisher.service("online")
+    board = running_board()
+    board.wait_for(lambda v: v.online)
+    publisher.call(call_message(site, "c03", 123, 1))
+    board.wait_for(lambda v: v.calls and v.calls[0].number == 123)
+    once = spoken(board)
+    broker.stop()
+    view = board.wait_for(lambda v: not v.online, timeout=15)
+    assert view.calls[0].number == 123  # still shown, marked offline
+    broker.start()  # persistence keeps the retained calls
+    board.wait_for(lambda v: v.online, timeout=30)
+    publisher.call(call_message(site, "c05", 124, 2))  # a new call after the reconnect
+    board.wait_for(lambda v: [c.number for c in v.calls] == [124, 123])
+    assert spoken(board) == once + library.assemble(Call(124, 5), ["ja"]).size
+
+
+def test_the_device_configuration_picks_the_counters(running_board, publisher, site):
+    publisher.service("online")
+    publisher.retained(topics.device_config(SITE, "board-test"), encode(DeviceConfig(
+        device="board-test", role="board", name="2F", settings={"counters": ["c21"],
+                                                                 "speech_languages": ["ja"]})))
+    board = running_board()
+    board.wait_for(lambda v: v.online)
+    deadline = time.monotonic() + 5
+    while board.presenter.settings.counters != ("c21",) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    publisher.call(call_message(site, "c03", 123, 1))
+    publisher.call(call_message(site, "c21", 124, 2))
+    view = board.wait_for(lambda v: v.calls)
+    assert [c.counter for c in view.calls] == ["c21"]
+
+
+def test_a_broken_payload_is_ignored_and_the_board_carries_on(running_board, publisher, site):
+    publisher.service("online")
+    board = running_board()
+    board.wait_for(lambda v: v.online)
+    publisher.retained(topics.call(SITE, "c03"), b'{"v": 1, "counter": "c03"}')
+    publisher.retained(topics.site_config(SITE), b"not json")
+    publisher.call(call_message(site, "c05", 124, 2))
+    assert board.wait_for(lambda v: v.calls).calls[0].number == 124
