@@ -1,11 +1,13 @@
-"""Fonts of the board, from the OS packages: Noto Sans CJK (ja, zh, ko) and DejaVu Sans
-for Vietnamese, whose stacked diacritics Noto Sans CJK does not cover."""
+"""Fonts of the board, from the OS packages: Noto Sans CJK (ja, zh, ko, Latin) and DejaVu
+Sans for Vietnamese, whose stacked diacritics Noto Sans CJK does not cover. Labels mix
+Japanese with the rotating language, so Vietnamese spans switch font inside the markup."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from kivy.core.text import LabelBase
+from kivy.utils import escape_markup
 
 CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 LATIN = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -20,5 +22,7 @@ def register() -> None:
         LabelBase.register(name, str(path))
 
 
-def for_language(lang: str) -> str:
-    return LATIN_BOLD if lang == "vi" else BOLD
+def span(text: str, lang: str) -> str:
+    """`text` as Kivy markup, in the font that has its glyphs."""
+    text = escape_markup(text)
+    return f"[font={LATIN_BOLD}]{text}[/font]" if lang == "vi" else text

@@ -82,9 +82,9 @@ def label(key: str, lang: str, **values: object) -> str:
     return texts.get(lang, texts["en"]).format(**values)
 
 
-def pick(texts: dict[str, str], lang: str) -> str:
-    """A configured text in `lang`, else English, else Japanese, else any."""
+def pick(texts: dict[str, str], lang: str) -> tuple[str, str]:
+    """(language, text): a configured text in `lang`, else English, else Japanese, else any."""
     for code in (lang, "en", "ja"):
         if texts.get(code):
-            return texts[code]
-    return next(iter(texts.values()), "")
+            return code, texts[code]
+    return next(iter(texts.items()), ("ja", ""))

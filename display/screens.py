@@ -10,6 +10,7 @@ and the counter is always named in text as well as colour.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -57,6 +58,7 @@ class Box(Label):
 
     def __init__(self, bg: str = PANEL, **kwargs):
         kwargs.setdefault("font_name", fonts.BOLD)
+        kwargs.setdefault("markup", True)
         kwargs.setdefault("halign", "center")
         kwargs.setdefault("valign", "middle")
         super().__init__(**kwargs)
@@ -91,8 +93,8 @@ class BoardScreen(FloatLayout):
             Color(*rgba(BACKGROUND))
             self._bg = Rectangle(pos=self.pos, size=self.size)
         self.bind(pos=self._relayout, size=self._relayout)
-        self.header = Box(bg=PANEL, halign="left", color=rgba(TEXT))
-        self.status = Box(bg=PANEL, halign="right", color=rgba(DIM))
+        self.header = Box(bg=PANEL, halign="left", color=rgba(TEXT), padding=(24, 0))
+        self.status = Box(bg=PANEL, halign="right", color=rgba(DIM), padding=(24, 0))
         self.feature_counter = Box()
         self.feature_number = Box()
         self.feature_hint = Box(bg=BACKGROUND, color=rgba(DIM))
@@ -102,7 +104,8 @@ class BoardScreen(FloatLayout):
         self.signage_text = Box(bg=PANEL, color=rgba(TEXT))
         self.signage_image = Image(fit_mode="contain")
         self.ticker_clip = _TickerLane()
-        self.ticker = Label(font_name=fonts.BOLD, color=rgba(TICKER), halign="left", valign="middle")
+        self.ticker = Label(font_name=fonts.BOLD, markup=True, color=rgba(TICKER), halign="left",
+                            valign="middle")
         self.ticker_clip.add_widget(self.ticker)
         for w in (self.header, self.status, self.feature_counter, self.feature_number,
                   self.feature_hint, *self.dept_heads, self.signage_text, self.signage_image,
@@ -169,8 +172,7 @@ class BoardScreen(FloatLayout):
                 self._place(name_en, 1180 + x, 192 + i * 100 + 62, w, 32)
                 for (x, w), widget in zip(DEPT_COLUMNS[1:], (waiting, wait, level)):
                     self._place(widget, 1180 + x, 192 + i * 100, w, 94)
-                for widget, px in ((name_en, 20), (waiting, 50), (wait, 44)):
-                    self._font(widget, px)
+                self._font(name_en, 20)
         else:
             self._place(self.header, 0, 0, W - 330, 70)
             self._place(self.status, W - 330, 0, 330, 70)
@@ -189,37 +191,36 @@ class BoardScreen(FloatLayout):
 
     def _fit(self, widget: Label, px: float, width: float) -> None:
         """Largest font up to `px` (reference pixels) that fits `width` on one line."""
-        extent = CoreLabel(font_name=widget.font_name, font_size=px).get_extents(widget.text)[0]
+        plain = re.sub(r"\[/?[a-z]+[^\]]*\]", "", widget.text)
+        # Vietnamese spans use the wider Latin font: measure everything in it to be safe.
+        font = fonts.LATIN_BOLD if fonts.LATIN_BOLD in widget.text else widget.font_name
+        extent = CoreLabel(font_name=font, font_size=px).get_extents(plain)[0]
         self._font(widget, px * min(1.0, (width - 12) / max(extent, 1)))
 
     # ---- content ---------------------------------------------------------------------------
     def show(self, view: BoardView, now: float) -> None:
         lang = view.language
-        font = fonts.for_language(lang)
-        title = label("title", lang)
-        self.header.text = f"  {label('title', 'ja')}" + (f"  /  {title}" if lang != "ja" else "")
-        self.header.font_name = font
-        self.status.font_name = font
-        self.status.text = (f"{label('offline', lang)}  ●  " if not view.online else "") + time.strftime("%H:%M", time.localtime(self.wall())) + "  "
+        title = tr("title", lang)
+        self.header.text = f"{tr('title', 'ja')}" + (f"  /  {title}" if lang != "ja" else "")
+        self.status.text = (f"{tr('offline', lang)}  ●  " if not view.online else "") + time.strftime("%H:%M", time.localtime(self.wall()))
         self.status.color = rgba("#FFB74D" if not view.online else TEXT)
-        self._show_feature(view, lang, font, now)
+        self._show_feature(view, lang, now)
         if self.layout == "counter":
-            self._department_line(view, lang, font)
+            self._department_line(view, lang)
         else:
-            self._show_tiles(view, lang, font)
-            self._show_departments(view.departments, lang, font)
+            self._show_tiles(view, lang)
+            self._show_departments(view.departments, lang)
             self._show_signage(view, lang)
-        self._show_ticker(view, lang, font, now)
+        self._show_ticker(view, lang, now)
         self.shown_call_ids.update(c.call_id for c in view.calls)
 
-    def _show_feature(self, view: BoardView, lang: str, font: str, now: float) -> None:
+    def _show_feature(self, view: BoardView, lang: str, now: float) -> None:
         call = view.calls[0] if view.calls else None
         if call is None:
             self.feature_counter.text = ""
             self.feature_counter.set_bg(BACKGROUND)
             self.feature_number.set_bg(BACKGROUND)
-            self.feature_number.text = label("no_calls", lang)
-            self.feature_number.font_name = font
+            self.feature_number.text = tr("no_calls", lang)
             self._font(self.feature_number, 60 if self.layout == "lobby" else 44)
             self.feature_hint.text = ""
             return
@@ -229,33 +230,31 @@ class BoardScreen(FloatLayout):
         self.feature_counter.markup = True
         self.feature_counter.text = _counter_text(
             call, lang, int(60 * self._s()) if self.layout == "lobby" else None)
-        self.feature_counter.font_name = font
         self.feature_counter.set_bg(call.colour)
         self.feature_counter.color = rgba(text_on(call.colour))
         self.feature_number.text = str(call.number)
         self.feature_number.set_bg(FLASH if lit else PANEL)
         self.feature_number.color = rgba("#000000" if lit else TEXT)
-        self.feature_hint.font_name = font
-        hint = f"{label('number', 'ja')} {call.number} → {label('counter', 'ja', n=call.counter_number)}"
+        hint = f"{tr('number', 'ja')} {call.number} → {tr('counter', 'ja', n=call.counter_number)}"
         if lang != "ja":
-            hint += f"   {label('number', lang)} {call.number} → {label('counter', lang, n=call.counter_number)}"
+            hint += f"   {tr('number', lang)} {call.number} → {tr('counter', lang, n=call.counter_number)}"
         self.feature_hint.text = hint
 
-    def _department_line(self, view: BoardView, lang: str, font: str) -> None:
+    def _department_line(self, view: BoardView, lang: str) -> None:
         """Counter-top layout: the waiting line of its (first) department."""
         if not view.departments or view.departments[0].level == "unknown":
             return
         r = view.departments[0]
-        self.feature_hint.font_name = font
-        parts = [r.name_ja if lang == "ja" else r.name_en]
+        parts = [fonts.span(r.name_ja if lang == "ja" else r.name_en, "ja")]
         if r.level != "closed":
-            parts.append(f"{label('waiting', lang)} {label('people', lang, n=r.waiting)}")
+            parts.append(f"{tr('waiting', lang)} {tr('people', lang, n=r.waiting)}")
             if r.estimated_wait_min is not None:
-                parts.append(label("minutes", lang, n=round(r.estimated_wait_min)))
-        parts.append(label(f"level_{r.level}", lang))
+                parts.append(tr("minutes", lang, n=round(r.estimated_wait_min)))
+        parts.append(tr(f"level_{r.level}", lang))
         self.feature_hint.text = "   ".join(parts)
+        self._fit(self.feature_hint, 38, self._ref_w - 40)
 
-    def _show_tiles(self, view: BoardView, lang: str, font: str) -> None:
+    def _show_tiles(self, view: BoardView, lang: str) -> None:
         rest = view.calls[1:]
         for i, (counter, word, number) in enumerate(self.tiles):
             call = rest[i] if i < len(rest) else None
@@ -265,15 +264,14 @@ class BoardScreen(FloatLayout):
                     w.set_bg(BACKGROUND)
                 continue
             counter.text = str(call.counter_number)
-            word.font_name = font
-            word.text = label("counter", lang, n="").strip()
+            word.text = tr("counter", lang, n="").strip()
             for w in (counter, word):
                 w.set_bg(call.colour)
                 w.color = rgba(text_on(call.colour))
             number.text = str(call.number)
             number.set_bg(PANEL)
 
-    def _show_departments(self, rows: tuple[DepartmentRow, ...], lang: str, font: str) -> None:
+    def _show_departments(self, rows: tuple[DepartmentRow, ...], lang: str) -> None:
         while len(self.dept_rows) < len(rows):
             row = (Box(bg=PANEL, color=rgba(TEXT)), Box(bg=PANEL, color=rgba(DIM), shorten=True),
                    Box(bg=PANEL, color=rgba(TEXT)), Box(bg=PANEL, color=rgba(TEXT)), Box())
@@ -282,8 +280,7 @@ class BoardScreen(FloatLayout):
             self.dept_rows.append(row)
             self._relayout()
         for head, key in zip(self.dept_heads, ("", "waiting", "wait", "level")):
-            head.font_name = font
-            head.text = label(key, lang) if key else ""
+            head.text = tr(key, lang) if key else ""
         for i, widgets in enumerate(self.dept_rows):
             name_ja, name_en, waiting, wait, level = widgets
             if i >= len(rows):
@@ -292,14 +289,15 @@ class BoardScreen(FloatLayout):
                     w.set_bg(BACKGROUND)
                 continue
             r = rows[i]
-            name_ja.text, name_en.text = r.name_ja, r.name_en
+            name_ja.text, name_en.text = fonts.span(r.name_ja, "ja"), fonts.span(r.name_en, "en")
             self._fit(name_ja, 38, DEPT_COLUMNS[0][1])
-            waiting.font_name = wait.font_name = level.font_name = font
             closed = r.level == "closed"
-            waiting.text = "—" if closed or r.level == "unknown" else label("people", lang, n=r.waiting)
+            waiting.text = "—" if closed or r.level == "unknown" else tr("people", lang, n=r.waiting)
             wait.text = ("—" if closed or r.estimated_wait_min is None
-                         else label("minutes", lang, n=round(r.estimated_wait_min)))
-            level.text = "—" if r.level == "unknown" else label(f"level_{r.level}", lang)
+                         else tr("minutes", lang, n=round(r.estimated_wait_min)))
+            self._fit(waiting, 50, DEPT_COLUMNS[1][1])
+            self._fit(wait, 44, DEPT_COLUMNS[2][1])
+            level.text = "—" if r.level == "unknown" else tr(f"level_{r.level}", lang)
             self._fit(level, 32, DEPT_COLUMNS[3][1])
             level.set_bg(LEVEL_COLOURS[r.level])
             level.color = rgba(text_on(LEVEL_COLOURS[r.level]))
@@ -315,15 +313,13 @@ class BoardScreen(FloatLayout):
             return
         self.signage_image.opacity = 0
         self.signage_text.opacity = 1 if item else 0
-        self.signage_text.font_name = fonts.for_language(lang)
-        self.signage_text.text = pick(item, lang) if item else ""
+        self.signage_text.text = fonts.span(*reversed(pick(item, lang))) if item else ""
 
-    def _show_ticker(self, view: BoardView, lang: str, font: str, now: float) -> None:
-        text = pick(view.notice, lang) if view.notice else ""
+    def _show_ticker(self, view: BoardView, lang: str, now: float) -> None:
+        text = fonts.span(*reversed(pick(view.notice, lang))) if view.notice else ""
         if text != self._ticker_text:
             self._ticker_text = text
             self.ticker.text = text
-            self.ticker.font_name = font
             self.ticker.texture_update()
             self.ticker.width = self.ticker.texture_size[0]
             self._ticker_x = self.ticker_clip.right
@@ -340,12 +336,17 @@ class BoardScreen(FloatLayout):
         self.ticker.x = self._ticker_x
 
 
+def tr(key: str, lang: str, **values: object) -> str:
+    """A label as markup in the font its language needs."""
+    return fonts.span(label(key, lang, **values), lang)
+
+
 def _counter_text(call: ShownCall, lang: str, small_px: int | None) -> str:
     """Japanese first; the rotating language under it (lobby) or beside it (counter)."""
-    ja = label("counter", "ja", n=call.counter_number)
+    ja = tr("counter", "ja", n=call.counter_number)
     if lang == "ja":
         return ja
-    other = label("counter", lang, n=call.counter_number)
+    other = tr("counter", lang, n=call.counter_number)
     return f"{ja}\n[size={small_px}]{other}[/size]" if small_px else f"{ja}  {other}"
 
 
