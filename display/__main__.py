@@ -5,6 +5,8 @@
     --wav PATH               speak into a WAV file instead of the ALSA default output
     --settings FILE          board settings (JSON) until the device configuration arrives
     --config FILE            site TOML to start with before the retained site document arrives
+    --bundle FILE            an enrolled device: the device agent connects (TLS, password,
+                             discovery), publishes birth/health and delivers the configuration
 
 The board's counters, departments and languages come from its retained device
 configuration (`dev/<device>/config`, see display/settings.py).
@@ -19,6 +21,8 @@ import os
 import sys
 from pathlib import Path
 
+VERSION = "0.1.0"
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m display", description=__doc__,
@@ -32,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wav", type=Path)
     parser.add_argument("--settings", type=Path)
     parser.add_argument("--config")
+    parser.add_argument("--bundle", type=Path)
+    parser.add_argument("--state-dir", type=Path, default=Path("/var/lib/madoguchi"))
     parser.add_argument("--size", help="window size WxH (default: the layout's reference size)")
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--trace", action="store_true", help="print JSON timing lines (benchmarks)")
@@ -76,14 +82,29 @@ def main(argv: list[str] | None = None) -> int:
     if announcer is None:
         logging.getLogger("display").warning("no --clips: this board shows calls but does not speak them")
     presenter = BoardPresenter(settings, site)
-    client = ServiceClient(args.site, args.device, args.broker_host, args.broker_port)
-    board = Board(client, presenter, announcer=announcer)
-    board.apply_settings(raw_settings)
-    board.start(wait=None)
+    if args.bundle:
+        from firmware.agent import Bundle, BundleError, DeviceAgent
+        try:
+            agent = DeviceAgent(Bundle.load(args.bundle), version=VERSION, state_dir=args.state_dir)
+        except (BundleError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        board = Board(agent.client, presenter, announcer=announcer, own_config=False)
+        board.apply_settings(raw_settings)
+        board.attach(agent)
+        agent.start(wait=None)
+        stop = agent.stop
+    else:
+        client = ServiceClient(args.site, args.device, args.broker_host, args.broker_port)
+        board = Board(client, presenter, announcer=announcer)
+        board.apply_settings(raw_settings)
+        board.start(wait=None)
+        stop = client.stop
     try:
         BoardApp(presenter, args.layout, trace=args.trace).run()
     finally:
-        board.stop()
+        stop()
+        board.close()
     return 0
 
 

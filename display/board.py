@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import serial
 from gpiozero.pins import Factory
@@ -28,6 +29,9 @@ from .serial_sign import SerialSign
 from .settings import BoardSettings, SettingsError, parse_settings
 from .voice.announcer import Announcer
 from .voice.clips import Call
+
+if TYPE_CHECKING:
+    from firmware.agent import DeviceAgent
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +70,31 @@ class Board:
 
     def stop(self) -> None:
         self.client.stop()
+        self.close()
+
+    def close(self) -> None:
+        """Finish speaking and release the signal outputs (the client is someone else's)."""
         if self.announcer:
             self.announcer.stop()
         if self.sign:
             self.sign.close()
         if self.lamps:
             self.lamps.close()
+
+    def attach(self, agent: DeviceAgent) -> None:
+        """Take settings, the `test_chime` command and health from/to the device agent,
+        whose client this board was built on (with own_config=False)."""
+        agent.on_config(self.apply_settings)
+        agent.on_command("test_chime", self.test_chime)
+        agent.add_health(self.health)
+
+    def test_chime(self) -> str:
+        if self.announcer is None:
+            raise RuntimeError("this board has no clip library: it cannot sound")
+        self.announcer.chime()
+        if not self.announcer.wait_idle(10) or not self.announcer.audio_ok:
+            raise RuntimeError("the chime did not play (see the board's log)")
+        return "chime played"
 
     def health(self) -> dict:
         """Fields for the device agent's heartbeat."""

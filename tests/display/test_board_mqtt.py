@@ -102,3 +102,44 @@ def test_a_broken_payload_is_ignored_and_the_board_carries_on(running_board, pub
     publisher.retained(topics.site_config(SITE), b"not json")
     publisher.call(call_message(site, "c05", 124, 2))
     assert board.wait_for(lambda v: v.calls).calls[0].number == 124
+
+
+def test_with_the_device_agent_the_board_takes_its_configuration_and_chimes_on_command(
+        broker, publisher, site, library, tmp_path):
+    from display.board import Board
+    from display.presenter import BoardPresenter
+    from display.voice.announcer import Announcer
+    from display.voice.sinks import WavFileSink
+    from firmware.agent import Bundle, DeviceAgent
+    from protocol.messages import CommandResult, DeviceCommand
+
+    publisher.service("online")
+    publisher.retained(topics.device_config(SITE, "board-2f"), encode(DeviceConfig(
+        device="board-2f", role="board", name="2F", settings={"counters": ["c21"]})))
+    agent = DeviceAgent(Bundle.development(SITE, "board-2f", "board", host=broker.host, port=broker.port),
+                        version="0.1.0", state_dir=tmp_path / "agent")
+    wav = tmp_path / "spoken.wav"
+    board = Board(agent.client, BoardPresenter(), announcer=Announcer(library, WavFileSink(wav), ["ja"]),
+                  own_config=False)
+    board.attach(agent)
+    results: list[bytes] = []
+    publisher.client.subscribe(topics.device_command_result(SITE, "board-2f"), qos=1)
+    publisher.client.on_message = lambda c, u, msg: results.append(msg.payload)
+    try:
+        assert agent.start(wait=10)
+        deadline = time.monotonic() + 5
+        while board.presenter.settings.counters != ("c21",) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert board.presenter.settings.counters == ("c21",)
+        publisher.retained(topics.device_command(SITE, "board-2f"),
+                           encode(DeviceCommand(command_id="chime-0001", command="test_chime")))
+        deadline = time.monotonic() + 10
+        while not results and time.monotonic() < deadline:
+            time.sleep(0.05)
+        result = CommandResult.model_validate_json(results[0])
+        assert result.ok and result.detail == "chime played"
+        assert read_wav(wav)[0].size == library.clip("chime").size
+        assert agent.health().audio == "ok"
+    finally:
+        agent.stop()
+        board.close()
