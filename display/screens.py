@@ -131,7 +131,9 @@ class BoardScreen(FloatLayout):
         widget.pos = (self.x + x * s, self.y + self.height - (y_top + h) * s)
 
     def _font(self, widget: Label, px: float) -> None:
-        widget.font_size = px * self._s()
+        # Whole pixels in steps of 2: every distinct size is a font face the text provider
+        # opens and keeps, so fitted sizes must come from a small set.
+        widget.font_size = max(2, round(px * self._s() / 2) * 2)
 
     def _relayout(self, *_):
         self._bg.pos, self._bg.size = self.pos, self.size
