@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 CHIME = "chime"
 GAP_S = 0.12  # between the parts of one sentence
+NUMBER_GAP_S = 0.02  # inside a composed number (二千 + 百二十三番のかた): one word
 LANGUAGE_GAP_S = 0.6  # between the languages of one call
 TAIL_S = 0.8  # after a call, before the next chime
 
@@ -146,7 +147,8 @@ class ClipLibrary:
                 parts.append(_silence(LANGUAGE_GAP_S))
             for j, key in enumerate(keys):
                 if j:
-                    parts.append(_silence(GAP_S))
+                    joined = "/thousands/" in keys[j - 1] or "/word/" in keys[j - 1]
+                    parts.append(_silence(NUMBER_GAP_S if joined else GAP_S))
                 parts.append(self.clip(key))
         parts.append(_silence(TAIL_S))
         return np.concatenate(parts)
