@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import serial
@@ -26,7 +25,7 @@ from protocol.site import ConfigError, parse_config
 from .lamps import Lamps
 from .presenter import BoardPresenter, Update
 from .serial_sign import SerialSign
-from .settings import BoardSettings, SettingsError, parse_settings
+from .settings import SettingsError, parse_settings
 from .voice.announcer import Announcer
 from .voice.clips import Call
 
@@ -54,7 +53,6 @@ class Board:
         self.pin_factory = pin_factory
         self.lamps: Lamps | None = None
         self.sign: SerialSign | None = None
-        self.on_settings: list[Callable[[BoardSettings], None]] = []
         site = client.site
         client.on_connect(lambda: presenter.on_link(True))
         client.on_disconnect(lambda: presenter.on_link(False))
@@ -127,8 +125,6 @@ class Board:
                     self.sign = SerialSign(settings.serial_sign.port, settings.serial_sign.baudrate)
                 except serial.SerialException as exc:
                     log.error("serial sign %s not opened: %s", settings.serial_sign.port, exc)
-        for callback in self.on_settings:
-            callback(settings)
 
     # ---- handlers (network thread) -----------------------------------------------------
     def _on_site(self, topic: str, payload: bytes, retained: bool) -> None:

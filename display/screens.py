@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
@@ -181,8 +182,9 @@ class BoardScreen(FloatLayout):
             self._place(self.feature_counter, 20, 85, 984, 120)
             self._place(self.feature_number, 20, 205, 984, 270)
             self._place(self.feature_hint, 20, 475, 984, 55)
-            for w in (*self.dept_heads, self.signage_text, self.signage_image):
+            for w in (*self.dept_heads, self.signage_text):
                 self._place(w, -2000, 0, 1, 1)  # not part of the counter-top layout
+            self._place(self.signage_image, 20, 85, 984, 390)  # shown while nobody is called
             self._place(self.ticker_clip, 0, 540, W, 60)
             for w, px in ((self.header, 40), (self.status, 30), (self.feature_counter, 84),
                           (self.feature_number, 240), (self.feature_hint, 38), (self.ticker, 38)):
@@ -218,11 +220,15 @@ class BoardScreen(FloatLayout):
 
     def _show_feature(self, view: BoardView, lang: str, now: float) -> None:
         call = view.calls[0] if view.calls else None
+        if self.layout == "counter":
+            self._show_signage(view if call is None else replace(view, signage=None), lang,
+                               text_box=self.feature_number)
         if call is None:
             self.feature_counter.text = ""
             self.feature_counter.set_bg(BACKGROUND)
             self.feature_number.set_bg(BACKGROUND)
-            self.feature_number.text = tr("no_calls", lang)
+            if self.layout == "lobby" or not view.signage:
+                self.feature_number.text = tr("no_calls", lang)
             self._font(self.feature_number, 60 if self.layout == "lobby" else 44)
             self.feature_hint.text = ""
             return
@@ -304,18 +310,21 @@ class BoardScreen(FloatLayout):
             level.set_bg(LEVEL_COLOURS[r.level])
             level.color = rgba(text_on(LEVEL_COLOURS[r.level]))
 
-    def _show_signage(self, view: BoardView, lang: str) -> None:
+    def _show_signage(self, view: BoardView, lang: str, text_box: Box | None = None) -> None:
+        """Signage in the idle space: an image, or text in `text_box` (default: its panel)."""
+        box = text_box or self.signage_text
         item = view.signage
         image = item.get("image") if item else None
+        self.signage_image.opacity = 1 if image else 0
         if image:
             if self.signage_image.source != image:
                 self.signage_image.source = image
-            self.signage_image.opacity = 1
-            self.signage_text.opacity = 0
+            box.text = ""
             return
-        self.signage_image.opacity = 0
-        self.signage_text.opacity = 1 if item else 0
-        self.signage_text.text = fonts.span(*reversed(pick(item, lang))) if item else ""
+        if text_box is None:
+            box.opacity = 1 if item else 0
+        if item:
+            box.text = fonts.span(*reversed(pick(item, lang)))
 
     def _show_ticker(self, view: BoardView, lang: str, now: float) -> None:
         text = fonts.span(*reversed(pick(view.notice, lang))) if view.notice else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -135,6 +136,23 @@ class TestBoardScreens(GraphicUnitTest):
         p.set_settings(parse_settings({"counters": ["c13"]}))
         screen.show(p.view(now=50.0), 50.0)
         assert screen.feature_number.text == "ただいまお呼び出しはありません"
+
+    def test_an_idle_counter_board_shows_signage_until_a_call_comes(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            poster = Path(tmp) / "poster.png"
+            Image.new("RGB", (640, 360), "#1565C0").save(poster)
+            screen = self.make("counter")
+            p = busy_presenter([])
+            p.set_settings(parse_settings({"counters": ["c13"], "signage_s": 10,
+                                           "signage": [{"image": str(poster)}, SIGN]}))
+            screen.show(p.view(now=5.0), 5.0)
+            assert screen.signage_image.source == str(poster) and screen.signage_image.opacity == 1
+            screen.show(p.view(now=15.0), 15.0)
+            assert screen.signage_image.opacity == 0
+            assert "convenience stores" in screen.feature_number.text  # labels in English now
+            p.on_call(call_message(load_config(), "c13", 42, 99, at=WALL), retained=False)
+            screen.show(p.view(now=16.0), 16.0)
+            assert screen.feature_number.text == "42" and screen.signage_image.opacity == 0
 
 
 def test_text_colour_contrasts_with_every_counter_colour():
