@@ -9,6 +9,7 @@ played, which is what keeps announcements from cutting each other off.
 from __future__ import annotations
 
 import shutil
+import struct
 import subprocess
 import threading
 from pathlib import Path
@@ -47,15 +48,20 @@ class AlsaSink:
 
 
 class WavFileSink:
-    """Appends every announcement to one WAV file, rewritten after each play."""
+    """Appends every announcement to one WAV file, valid after each play (tests, trials)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._samples: list[np.ndarray] = []
         self._lock = threading.Lock()
-        write_wav(self.path, np.zeros(0, dtype=np.int16))
+        write_wav(self.path, np.zeros(0, dtype=np.int16))  # the 44-byte PCM header
 
     def play(self, samples: np.ndarray) -> None:
-        with self._lock:
-            self._samples.append(samples.astype(np.int16))
-            write_wav(self.path, np.concatenate(self._samples))
+        data = samples.astype("<i2").tobytes()
+        with self._lock, open(self.path, "r+b") as f:
+            f.seek(0, 2)
+            f.write(data)
+            size = f.tell()
+            f.seek(4)
+            f.write(struct.pack("<I", size - 8))  # RIFF chunk size
+            f.seek(40)
+            f.write(struct.pack("<I", size - 44))  # data chunk size
