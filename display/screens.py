@@ -36,6 +36,7 @@ TICKER = "#FFD54F"
 LEVEL_COLOURS = {"low": "#2E7D32", "medium": "#F9A825", "high": "#C62828", "closed": "#546E7A",
                  "unknown": "#37474F"}
 DEPT_COLUMNS = ((0, 280), (286, 116), (408, 140), (554, 166))  # name, waiting, wait, level
+FEATURE_PX = {"lobby": 300, "counter": 240}  # the newest number: 4 digits fit its box
 REFERENCE = {"lobby": (1920, 1080), "counter": (1024, 600)}
 FLASH_PERIOD_S = 0.8  # one light-dark cycle: well below the 3 flashes/s seizure limit
 
@@ -102,7 +103,7 @@ class BoardScreen(FloatLayout):
         self.tiles: list[tuple[Box, Box, Box]] = []  # counter number, counter word, call number
         self.dept_heads = [Box(bg=BACKGROUND, color=rgba(DIM)) for _ in DEPT_COLUMNS]
         self.dept_rows: list[tuple[Box, Box, Box, Box]] = []
-        self.signage_text = Box(bg=PANEL, color=rgba(TEXT))
+        self.signage_text = Box(bg=PANEL, color=rgba(TEXT), padding=(28, 16))
         self.signage_image = Image(fit_mode="contain")
         self.ticker_clip = _TickerLane()
         self.ticker = Label(font_name=fonts.BOLD, markup=True, color=rgba(TICKER), halign="left",
@@ -159,11 +160,9 @@ class BoardScreen(FloatLayout):
             self._place(self.signage_image, 1180, top, 720, 980 - top)
             self._place(self.ticker_clip, 0, 990, W, 90)
             for w, px in ((self.header, 58), (self.status, 44), (self.feature_counter, 96),
-                          (self.feature_number, 300), (self.feature_hint, 46),
+                          (self.feature_number, FEATURE_PX["lobby"]), (self.feature_hint, 46),
                           (self.signage_text, 48), (self.ticker, 54)):
                 self._font(w, px)
-            for head in self.dept_heads:
-                self._font(head, 30)
             for counter, word, number in self.tiles:
                 self._font(counter, 66)
                 self._font(word, 26)
@@ -187,7 +186,8 @@ class BoardScreen(FloatLayout):
             self._place(self.signage_image, 20, 85, 984, 390)  # shown while nobody is called
             self._place(self.ticker_clip, 0, 540, W, 60)
             for w, px in ((self.header, 40), (self.status, 30), (self.feature_counter, 84),
-                          (self.feature_number, 240), (self.feature_hint, 38), (self.ticker, 38)):
+                          (self.feature_number, FEATURE_PX["counter"]), (self.feature_hint, 38),
+                          (self.ticker, 38)):
                 self._font(w, px)
         self.ticker.size_hint = (None, None)
         self.ticker.height = self.ticker_clip.height
@@ -206,7 +206,8 @@ class BoardScreen(FloatLayout):
         lang = view.language
         title = tr("title", lang)
         self.header.text = f"{tr('title', 'ja')}" + (f"  /  {title}" if lang != "ja" else "")
-        self.status.text = (f"{tr('offline', lang)}  ●  " if not view.online else "") + time.strftime("%H:%M", time.localtime(self.wall()))
+        clock = time.strftime("%H:%M", time.localtime(self.wall()))
+        self.status.text = f"{tr('offline', lang)}  ●  {clock}" if not view.online else clock
         self.status.color = rgba("#FFB74D" if not view.online else TEXT)
         self._show_feature(view, lang, now)
         if self.layout == "counter":
@@ -232,10 +233,8 @@ class BoardScreen(FloatLayout):
             self._font(self.feature_number, 60 if self.layout == "lobby" else 44)
             self.feature_hint.text = ""
             return
-        self._font(self.feature_number, 330 if self.layout == "lobby" else 240)
-        self.feature_number.font_name = fonts.BOLD
+        self._font(self.feature_number, FEATURE_PX[self.layout])
         lit = view.flashing == call.call_id and (now % FLASH_PERIOD_S) < FLASH_PERIOD_S / 2
-        self.feature_counter.markup = True
         self.feature_counter.text = _counter_text(
             call, lang, int(60 * self._s()) if self.layout == "lobby" else None)
         self.feature_counter.set_bg(call.colour)
@@ -287,8 +286,9 @@ class BoardScreen(FloatLayout):
                 self.add_widget(w)
             self.dept_rows.append(row)
             self._relayout()
-        for head, key in zip(self.dept_heads, ("", "waiting", "wait", "level")):
+        for (_, width), head, key in zip(DEPT_COLUMNS, self.dept_heads, ("", "waiting", "wait", "level")):
             head.text = tr(key, lang) if key else ""
+            self._fit(head, 30, width)
         for i, widgets in enumerate(self.dept_rows):
             name_ja, name_en, waiting, wait, level = widgets
             if i >= len(rows):

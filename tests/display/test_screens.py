@@ -6,6 +6,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from kivy.core.text import Label as CoreLabel
 from kivy.tests.common import GraphicUnitTest
 from PIL import Image
 
@@ -22,7 +23,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "display"
 WALL = 1_900_000_000.0
 NOTICE = {"ja": "本日は大変混み合っています。番号でお呼びしますので、画面と音声でご確認ください。",
           "en": "It is very busy today. We call by number: please watch this screen and listen."}
-SIGN = {"ja": "マイナンバーカードがあれば、証明書はコンビニでも取れます",
+SIGN = {"ja": "マイナンバーカードがあれば、\n証明書はコンビニでも取れます",
         "en": "With a My Number card you can get certificates at convenience stores",
         "vi": "Có thẻ My Number, bạn có thể lấy giấy chứng nhận tại cửa hàng tiện lợi"}
 
@@ -107,6 +108,16 @@ class TestBoardScreens(GraphicUnitTest):
         assert colours[0] != colours[1] and list(rgba(FLASH)) in colours
         screen.show(p.view(now=1000.0), 1000.0)
         assert list(lit.rgba) != list(rgba(FLASH))
+
+    def test_the_largest_number_fits_its_box(self):
+        for layout in ("lobby", "counter"):
+            screen = self.make(layout)
+            p = busy_presenter(LOBBY)
+            p.on_call(call_message(load_config(), "c10", 2888, 50, at=WALL), retained=False)
+            screen.show(p.view(now=50.0), 50.0)
+            box = screen.feature_number
+            width = CoreLabel(font_name=box.font_name, font_size=box.font_size).get_extents("2888")[0]
+            assert box.text == "2888" and width < box.width
 
     def test_offline_is_marked_quietly_and_the_calls_stay(self):
         screen = self.make("lobby")
