@@ -25,6 +25,7 @@ from demo.broker import LocalBroker
 from demo.processes import ServiceProcess
 from display.voice.clips import render
 from protocol import messages as m
+from protocol import topics
 from protocol.client import ServiceClient, new_request_id
 from protocol.site import load_config
 
@@ -53,6 +54,7 @@ class BoardProcess:
         )
         self.ready: float | None = None
         self.shown: dict[int, float] = {}  # ticket number -> first frame showing it
+        self.received: dict[int, float] = {}  # ticket number -> call message reached the board
         self._cond = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -67,6 +69,8 @@ class BoardProcess:
                     self.ready = record["ready"]
                 elif "shown" in record:
                     self.shown.setdefault(record["number"], record["t"])
+                elif "received" in record:
+                    self.received.setdefault(record["received"], record["t"])
                 self._cond.notify_all()
 
     def wait(self, predicate, timeout: float = 60.0) -> None:
@@ -135,7 +139,15 @@ def main(argv: list[str] | None = None) -> int:
                 run("issue", issuing_point="east", procedures=["juminhyo"])
             for counter in COUNTERS:
                 run("open_counter", counter=counter)
-            latencies, answers = [], []
+            published: dict[int, float] = {}  # ticket number -> call message seen on the broker
+
+            def on_call(topic: str, payload: bytes, retained: bool) -> None:
+                number = json.loads(payload).get("number")
+                if number is not None and not retained:
+                    published.setdefault(number, time.time())
+
+            desk.subscribe(topics.all_calls(SITE), on_call)
+            latencies, answers, on_broker, at_board = [], [], [], []
             for i in range(args.calls):
                 counter = COUNTERS[i % len(COUNTERS)]
                 sent = time.time()
@@ -143,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
                 answers.append(time.time() - sent)
                 board.wait(lambda n=number: n in board.shown)
                 latencies.append(board.shown[number] - sent)
+                on_broker.append(published.get(number, float("nan")) - sent)
+                at_board.append(board.received.get(number, float("nan")) - sent)
                 run("start", counter=counter)
                 run("finish", counter=counter)
             rss, peak = board.memory_mb()
@@ -157,9 +171,14 @@ def main(argv: list[str] | None = None) -> int:
         ("board start-up to first frame with state", f"{pct(startups, 50):.2f} s",
          f"{max(startups):.2f} s", f"{len(startups)} starts"),
         ("call_next sent -> number on screen", f"{pct(latencies, 50) * 1000:.0f} ms",
-         f"{pct(latencies, 99) * 1000:.0f} ms", f"{len(latencies)} calls, 10 frames/s"),
+         f"{pct(latencies, 99) * 1000:.0f} ms",
+         f"{len(latencies)} calls, 10 frames/s; first call {latencies[0] * 1000:.0f} ms"),
         ("  of which: call_next answered by the service", f"{pct(answers, 50) * 1000:.0f} ms",
          f"{pct(answers, 99) * 1000:.0f} ms", ""),
+        ("  of which: call message out of the broker", f"{pct(on_broker, 50) * 1000:.0f} ms",
+         f"{pct(on_broker, 99) * 1000:.0f} ms", f"first call {on_broker[0] * 1000:.0f} ms"),
+        ("  of which: call message reached the board", f"{pct(at_board, 50) * 1000:.0f} ms",
+         f"{pct(at_board, 99) * 1000:.0f} ms", f"first call {at_board[0] * 1000:.0f} ms"),
         ("board memory (RSS) after the calls", f"{rss:.0f} MB", f"peak {peak:.0f} MB", "clips loaded lazily"),
     ]
     print(f"\nCall board ({args.layout} layout, offscreen Mesa, {os.cpu_count()} cores)\n")

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     from protocol.client import ServiceClient
     from protocol.site import ConfigError, load_config
 
-    from .app import BoardApp
+    from .app import BoardApp, trace_received
     from .board import Board
     from .presenter import BoardPresenter
     from .settings import SettingsError, parse_settings
@@ -100,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         board.apply_settings(raw_settings)
         board.start(wait=None)
         stop = client.stop
+    if args.trace:
+        board.on_update.append(trace_received)
     try:
         BoardApp(presenter, args.layout, trace=args.trace).run()
     finally:

@@ -2,8 +2,8 @@
 
 With `trace`, it prints one JSON line per event a benchmark or a test wants to time:
 `{"ready": t}` on the first frame that shows the service's state, and
-`{"shown": call_id, "number": n, "t": t}` on the first frame showing each call (t is
-`time.time()`).
+`{"shown": call_id, "number": n, "t": t}` on the first frame showing each call, and
+`{"received": n, "t": t}` when a call message reached the board (t is `time.time()`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from kivy.app import App
 from kivy.clock import Clock
 
 from . import fonts
-from .presenter import BoardPresenter
+from .presenter import BoardPresenter, Update
 from .screens import BoardScreen
 
 FRAME_S = 0.1
@@ -50,6 +50,11 @@ class BoardApp(App):
         for call in view.calls:
             if call.call_id not in before:
                 _emit({"shown": call.call_id, "number": call.number, "t": now})
+
+
+def trace_received(update: Update) -> None:
+    if update.number is not None:
+        _emit({"received": update.number, "t": time.time()})
 
 
 def _emit(record: dict) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import serial
@@ -52,6 +53,7 @@ class Board:
         self.announcer = announcer
         self.pin_factory = pin_factory
         self.lamps: Lamps | None = None
+        self.on_update: list[Callable[[Update], None]] = []  # e.g. the benchmark's trace
         self.sign: SerialSign | None = None
         site = client.site
         client.on_connect(lambda: presenter.on_link(True))
@@ -154,6 +156,8 @@ class Board:
             return
         update = self.presenter.on_call(message, retained)
         if update is not None:
+            for hook in self.on_update:
+                hook(update)
             self._signal(update)
 
     def _signal(self, update: Update) -> None:
