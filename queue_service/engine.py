@@ -82,12 +82,19 @@ class QueueEngine:
         handler = self._handlers.get(command)
         if handler is None:
             raise EngineError("unknown_command", f"the engine has no command {command!r}")
-        rollover = self._rollover_events(now)
-        for event in rollover:
-            self.apply(event)
+        rollover = self.rollover(now)
         outcome = handler(request, now, new_token)
         outcome.events[:0] = rollover
         return outcome
+
+    def rollover(self, now: float) -> list[Event]:
+        """Start a new business day if `now` is past the reset time; returns its events."""
+        day = self.business_day(now)
+        if day == self.state.day:
+            return []
+        event = {"type": "day_started", "day": day, "at": now}
+        self.apply(event)
+        return [event]
 
     def apply(self, event: Event) -> None:
         getattr(self, f"_on_{event['type']}")(event)
@@ -260,10 +267,6 @@ class QueueEngine:
         steps = [{"procedure": p, "department": self.config.queue_department(p)} for p in seen]
         steps.sort(key=lambda s: depts.index(s["department"]))
         return steps, guidance
-
-    def _rollover_events(self, now: float) -> list[Event]:
-        day = self.business_day(now)
-        return [] if day == self.state.day else [{"type": "day_started", "day": day, "at": now}]
 
     def _counter(self, counter: str, must_be_open: bool = True) -> CounterState:
         if counter not in self.state.counters:
@@ -444,7 +447,7 @@ class QueueEngine:
         return self._done([{"type": "skipped", "at": now, "visit": v.id, "counter": r.counter}], v, now)
 
     def _cancel_procedure(self, r: m.CancelProcedure, now: float, _t) -> Outcome:
-        v, current = self._at_counter(r.counter, ("called", "serving"))
+        v, _ = self._at_counter(r.counter, ("called", "serving"))
         index = next((i for i, s in enumerate(v.steps)
                       if s.procedure == r.procedure and s.open), None)
         if index is None:
