@@ -69,7 +69,7 @@ class ConciergePresenter:
         self.congestion: dict[str, CongestionMessage] = {}
         self._congestion_lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
-        lock.subscribe(self._changed)
+        lock.subscribe(lambda: self._post(self._changed))
 
     # ---- observers -----------------------------------------------------------------
     def subscribe(self, listener: Callable[[], None]) -> None:
@@ -249,7 +249,8 @@ class ConciergePresenter:
         try:
             issued = self.issuer.issue(intent)
         except IssueRefused as exc:
-            self._post(lambda: self._finish(None, None, exc))
+            refused = exc  # `exc` is unbound after the except block; the task runs later
+            self._post(lambda: self._finish(None, None, refused))
             return
         state: PrinterState | None = None
         stored = self.store.ticket(issued.request_id)
@@ -343,6 +344,10 @@ class ConciergePresenter:
         self.next_citizen()
 
     # ---- updates from the device -----------------------------------------------------------
+    def self_service_procedures(self) -> list[Procedure]:
+        return [self.site.procedures[p] for p in self.settings.self_service.procedures
+                if p in self.site.procedures]
+
     def set_congestion(self, message: CongestionMessage) -> None:
         with self._congestion_lock:
             self.congestion[message.department] = message

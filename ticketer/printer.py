@@ -81,8 +81,8 @@ class TicketPrinter:
         if self._printer is not None and not isinstance(self._printer, SimulatedPrinter):
             try:
                 self._printer.close()
-            except Exception:  # noqa: BLE001 - already broken; we reopen next time
-                pass
+            except Exception as exc:  # noqa: BLE001 - already broken; we reopen next time
+                log.debug("closing a failed printer: %s", exc)
             self._printer = None
 
     def _query(self) -> PrinterState:

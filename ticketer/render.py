@@ -33,7 +33,7 @@ class _Canvas:
              indent: int = 0, invert: bool = False, gap: int = 4) -> None:
         f = font(size, bold)
         for line in wrap(text, f, self.width - 2 * MARGIN - indent):
-            left, top, right, bottom = self.draw.textbbox((0, 0), line, font=f)
+            left, _, right, _ = self.draw.textbbox((0, 0), line, font=f)
             w = right - left
             x = (self.width - w) // 2 if center else MARGIN + indent
             h = int(size * 1.25)
@@ -129,6 +129,8 @@ def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
     top.text("受付番号  Your number", 22, center=True, gap=0)
     top.number(ticket["number"])
     top.text(_issued(ticket), 24, center=True)
+    if ticket.get("sample"):
+        top.text("テスト印刷  Test print: not a ticket", 22, bold=True, center=True, invert=True)
     if ticket["offline"]:
         top.space(4)
         top.text("オフライン発券  Issued offline", 22, bold=True, center=True, invert=True)

@@ -4,7 +4,8 @@ It answers DLE EOT 1/2/4 with the status bytes an Epson-compatible printer sends
 (ESC/POS reference, "Transmit real-time status"), so the issuer's status code runs
 unchanged against it: paper near end or out, cover open, and unplugged (writes fail,
 queries get no answer). `tickets_left` counts cuts down to a paper-out, so a roll can
-run out in the middle of a day.
+run out in the middle of a day (a ticket ends with the feed `cut()` sends, also on
+printers without a cutter).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class SimulatedPrinter(Dummy):
         self.connected = True
         self.tickets_left = tickets_left
         self.near_end_at = near_end_at
-        self.cuts = 0
+        self.tickets = 0
         self._answers: deque[bytes] = deque()
 
     def _raw(self, msg: bytes) -> None:
@@ -36,14 +37,14 @@ class SimulatedPrinter(Dummy):
             self._answers.append(bytes([self._status(msg[2])]))
             return
         super()._raw(msg)
-        if msg.startswith(b"\x1dV"):  # GS V: cut, the end of a ticket
-            self._cut()
+        if msg.startswith(b"\x1bd"):  # ESC d n: feed the ticket out (then cut, if fitted)
+            self._ticket_done()
 
     def _read(self) -> bytes:
         return self._answers.popleft() if self._answers else b""
 
-    def _cut(self) -> None:
-        self.cuts += 1
+    def _ticket_done(self) -> None:
+        self.tickets += 1
         if self.tickets_left is None:
             return
         self.tickets_left = max(self.tickets_left - 1, 0)

@@ -44,11 +44,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "next": ("次の方", "Next citizen"),
     "online": ("オンライン", "Online"),
     "offline": ("オフライン", "Offline"),
-    "offline_banner": ("窓口サービスに接続できません。事前に割り当てられた番号で発券を続けます(残り{n}枚)。"
-                       "番号は他の発券機と重なりません。接続が戻ると自動で引き渡します。",
-                       "The queue service cannot be reached. Tickets are issued from numbers reserved "
-                       "for this issuer ({n} left); they never clash with other issuers and are "
-                       "handed over automatically when the connection is back."),
+    "offline_banner": (
+        ("窓口サービスに接続できません。事前に割り当てられた番号で発券を続けます(残り{n}枚)。"
+         "番号は他の発券機と重なりません。接続が戻ると自動で引き渡します。"),
+        ("The queue service cannot be reached. Tickets are issued from numbers reserved "
+         "for this issuer ({n} left); they never clash with other issuers and are "
+         "handed over automatically when the connection is back.")),
     "offline_pending": ("未送信 {n}件", "{n} not yet handed over"),
     "no_leased_numbers": ("オフライン用の番号が残っていません。別の発券機をご利用ください。",
                           "No reserved numbers left offline: use another issuer."),

@@ -7,6 +7,8 @@ congestion, a QR link to the public congestion page because no visit token exist
 
 from __future__ import annotations
 
+import time
+
 from protocol.site import SiteConfig
 
 from .catalogue import Route, counters_for
@@ -81,3 +83,13 @@ def offline_ticket(site: SiteConfig, plan: Route, number: int, issued_at: float,
 def with_token(site: SiteConfig, ticket: dict, token: str) -> dict:
     """An offline ticket after the service accepted it: a reprint links to the visit."""
     return {**ticket, "url": f"{site.public_url}/v/{token}"}
+
+
+def sample_ticket(site: SiteConfig) -> dict:
+    """A test print: looks like a ticket, says it is not one, number 0."""
+    first = next(p for p in site.procedures.values() if p.queued)
+    ticket = _base(site, 0, time.time(), "ja")
+    ticket.update(stops=[_stop(site, site.queue_department(first.id), [first.id])],
+                  guidance=[], ahead=None, wait_min=None, url=f"{site.public_url}/",
+                  offline=False, sample=True)
+    return ticket
