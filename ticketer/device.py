@@ -36,7 +36,8 @@ class IssuerDevice:
     def __init__(self, settings: DeviceSettings, site: SiteConfig, client: ServiceClient,
                  printer: TicketPrinter, *, store: LocalStore | None = None,
                  panel: Panel | None = None, card_reader: CardReader | None = None,
-                 post: Callable[[Task], None] | None = None, interval: float = 3.0,
+                 post: Callable[[Task], None] | None = None,
+                 run: Callable[[Task], None] | None = None, interval: float = 3.0,
                  clock: Callable[[], float] = time.time):
         self.settings = settings
         self.client = client
@@ -52,7 +53,7 @@ class IssuerDevice:
         self._post = post or (lambda task: task())
         self.presenter = ConciergePresenter(
             settings, site, self.lock, self.issuer, printer, self.store,
-            run=self._run, post=self._post, clock=clock)
+            run=run or self._in_thread, post=self._post, clock=clock)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -93,7 +94,8 @@ class IssuerDevice:
         if self.panel:
             self.panel.close()
 
-    def _run(self, task: Task) -> None:
+    @staticmethod
+    def _in_thread(task: Task) -> None:
         threading.Thread(target=task, daemon=True, name="issuer-work").start()
 
     # ---- the loop --------------------------------------------------------------------

@@ -191,6 +191,8 @@ class ConciergePresenter:
 
     def add_procedure(self, procedure_id: str) -> None:
         self.activity()
+        if self.mode == "self_service" and procedure_id not in self.settings.self_service.procedures:
+            return  # a citizen may only pick what the site offers for self-service
         if procedure_id not in self.procedures:
             self.procedures.append(procedure_id)
         self._edited()
@@ -285,6 +287,8 @@ class ConciergePresenter:
             else:
                 key = "issued_offline" if issued.offline else "issued"
                 self.notice = Notice("info", self.text(key, n=issued.number))
+            if self.mode == "self_service":  # the next citizen starts afresh
+                self.procedures, self.request_id = [], new_request_id()
         self._changed()
 
     def reprint(self) -> None:

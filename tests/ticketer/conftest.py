@@ -81,3 +81,16 @@ def printer(sim) -> TicketPrinter:
 def with_self_service(settings: DeviceSettings, *procedures: str) -> DeviceSettings:
     from ticketer.settings import SelfServiceSettings
     return replace(settings, self_service=SelfServiceSettings(True, procedures, ()))
+
+
+@pytest.fixture
+def presenter(settings, site, lock, store, printer, clock):
+    """A presenter whose service link was never started: it issues from a lease of
+    numbers 101-120 kept in its store, as an issuer does while the service is away."""
+    from protocol.client import ServiceClient
+    from ticketer.issuing import Issuer
+    from ticketer.presenter import ConciergePresenter
+
+    issuer = Issuer(ServiceClient(site.id, settings.device), store, site, "east", clock=clock)
+    store.add_lease(site.business_day(clock()), 101, 120)
+    return ConciergePresenter(settings, site, lock, issuer, printer, store, clock=clock)
