@@ -147,7 +147,8 @@ class ConciergePresenter:
 
     def stop_lines(self, stop) -> tuple[str, str, str]:
         """(department, where, waiting) for a route stop in the screen's language."""
-        counters = stop.counter_numbers()
+        counters = ", ".join(str(c.number) for c in stop.counters) if self.lang == "en" \
+            else stop.counter_numbers()
         colour = stop.counters[0].colour_en if self.lang == "en" else stop.counters[0].colour_ja
         where = self.text("floor_counter", floor=stop.floor_en if self.lang == "en" else stop.floor_ja,
                           counters=counters, colour=colour)
@@ -283,7 +284,7 @@ class ConciergePresenter:
             if state is not None:
                 self.printer_state = state
             if state is not None and state not in READY:
-                self.notice = Notice("error", self.text("printer_fix"))
+                self.notice = Notice("error", self.text("not_printed", n=issued.number))
             else:
                 key = "issued_offline" if issued.offline else "issued"
                 self.notice = Notice("info", self.text(key, n=issued.number))

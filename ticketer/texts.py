@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
-    "title": ("総合案内 発券", "Concierge ticket issuer"),
+    "title": ("総合案内 発券", "Concierge issuer"),
     "locked": ("ロック中", "Locked"),
     "locked_help": ("職員番号と暗証番号を入力するか、職員カードをかざしてください。",
                     "Enter your staff number and PIN, or hold your staff card to the reader."),
@@ -62,10 +62,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "printer_fix": ("プリンターを確認して「再印刷」を押してください(同じ番号で印刷します)",
                     "Check the printer, then press Reprint (same number)"),
     "reprint": ("再印刷", "Reprint"),
+    "not_printed": ("{n}番は印刷できませんでした", "Ticket {n} was not printed"),
     "language": ("English", "日本語"),
     "self_title": ("証明書の発券", "Certificates"),
     "self_help": ("必要な証明書を選んで「発券する」を押してください", "Choose certificates, then press Issue"),
     "self_staff": ("職員用", "Staff"),
+    "back": ("戻る", "Back"),
     "rejected": ("引き渡しできなかった番号: {items}", "Not accepted by the service: {items}"),
     "error": ("発券できません: {reason}", "Cannot issue: {reason}"),
     "minutes": ("約{m}分", "about {m} min"),
