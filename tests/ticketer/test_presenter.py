@@ -62,8 +62,8 @@ def test_nothing_can_be_issued_while_locked(presenter, sim):
 
 
 def test_a_double_tap_issues_and_prints_one_ticket(settings, site, lock, store, printer, sim, clock):
-    from ticketer.issuing import Issuer
     from protocol.client import ServiceClient
+    from ticketer.issuing import Issuer
     tasks = []
     issuer = Issuer(ServiceClient(site.id, "issuer-east"), store, site, "east", clock=clock)
     store.add_lease(site.business_day(clock()), 101, 120)
@@ -109,8 +109,8 @@ def test_the_next_citizen_gets_a_new_request_id(presenter):
 
 
 def test_self_service_issues_without_staff_when_configured(settings, site, lock, store, printer, clock):
-    from ticketer.issuing import Issuer
     from protocol.client import ServiceClient
+    from ticketer.issuing import Issuer
     issuer = Issuer(ServiceClient(site.id, "issuer-east"), store, site, "east", clock=clock)
     store.add_lease(site.business_day(clock()), 101, 120)
     s = with_self_service(settings, "juminhyo", "inkan_shomei", "shotoku")
