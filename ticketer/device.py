@@ -1,14 +1,17 @@
 """The issuer appliance put together: lock, issuer, printer, presenter, panel, card reader,
 and the link to the queue service (a `protocol.client.ServiceClient` given to it).
 
-A background loop, every `interval` seconds, hands offline visits over and tops up the
-leased numbers when the service answers, reads the printer's state, ticks the lock and
-publishes the issuer's state (retained, on change). A device agent, when one runs this
+Two background loops: every `interval` seconds one reads the printer's state, ticks the
+lock and publishes the issuer's state (retained, on change); the other hands offline
+visits over and tops up the leased numbers whenever the service answers (woken at once
+when the broker connection or the service comes back), so a service that does not
+answer never delays the printer and lock updates. A device agent, when one runs this
 issuer, gets the printer state for its heartbeats and the `test_print` command.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -28,6 +31,7 @@ from .presenter import ConciergePresenter, Task
 from .printer import READY, TicketPrinter
 from .settings import DeviceSettings
 from .store import LocalStore
+from .ticket import sample_ticket
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +60,7 @@ class IssuerDevice:
             run=run or self._in_thread, post=self._post, clock=clock)
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._published: IssuerState | None = None
         self._state_lock = threading.Lock()
         self.presenter.subscribe(self.publish_state)
@@ -80,15 +84,21 @@ class IssuerDevice:
                 on_key=lambda on: self._post(lambda: self.lock.key_switch(on)))
         if self.card_reader:
             self.card_reader.start(lambda uid: self._post(lambda: self.presenter.card(uid)))
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="issuer-sync")
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._local_loop, daemon=True, name="issuer-local"),
+            threading.Thread(target=self._sync_loop, daemon=True, name="issuer-sync"),
+        ]
+        for thread in self._threads:
+            thread.start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
-        if self._thread:
-            self._thread.join(timeout=10)
+        for thread in self._threads:
+            # the sync thread may be waiting for an answer that will not come: it is a
+            # daemon and holds nothing that needs closing, so do not wait for it long
+            thread.join(timeout=1)
         if self.card_reader:
             self.card_reader.stop()
         if self.panel:
@@ -98,15 +108,28 @@ class IssuerDevice:
     def _in_thread(task: Task) -> None:
         threading.Thread(target=task, daemon=True, name="issuer-work").start()
 
-    # ---- the loop --------------------------------------------------------------------
-    def _loop(self) -> None:
+    # ---- the loops -------------------------------------------------------------------
+    def _local_loop(self) -> None:
         while not self._stop.is_set():
-            self.step()
-            self._wake.wait(self.interval)
+            self.local_step()
+            self._stop.wait(self.interval)
+
+    def local_step(self) -> None:
+        """Read the printer, tick the lock, show the lamp, publish the state."""
+        self.presenter.set_printer_state(self.printer.status())
+        self._post(self.lock.tick)
+        if self.panel:
+            self._post(self._show_lamp)
+        self._post(self.publish_state)
+
+    def _sync_loop(self) -> None:
+        while not self._stop.is_set():
+            self.sync_step()
+            self._wake.wait(max(self.interval, 3.0))
             self._wake.clear()
 
-    def step(self) -> None:
-        """One round: talk to the service, read the printer, tick the lock, publish."""
+    def sync_step(self) -> None:
+        """Hand offline visits over and top up the lease, if the service answers."""
         was_online = self.issuer.service_online
         try:
             self.issuer.sync()
@@ -114,14 +137,8 @@ class IssuerDevice:
             log.info("queue service unreachable: %s", exc)
         except IssueRefused as exc:
             log.warning("hand-over refused: %s", exc.reason)
-        self.presenter.set_printer_state(self.printer.status())
-        self._post(self.lock.tick)
-        if self.panel:
-            self._post(self._show_lamp)
         if self.issuer.service_online != was_online:
             self.presenter.refresh()
-        else:
-            self._post(self.publish_state)
 
     def _show_lamp(self) -> None:
         p = self.presenter
@@ -140,7 +157,6 @@ class IssuerDevice:
             log.warning("bad congestion message on %s: %s", topic, exc)
 
     def _on_site(self, topic: str, payload: bytes, retained: bool) -> None:
-        import json
         try:
             site = parse_config(json.loads(payload), source=topic)
         except (ValueError, ConfigError) as exc:
@@ -188,11 +204,13 @@ class IssuerDevice:
         """For a device agent's heartbeat."""
         return {"printer": self.printer.state}
 
-    def test_print(self) -> tuple[bool, str]:
-        """The `test_print` command: print a sample ticket (not a real number)."""
-        from .ticket import sample_ticket
+    def test_print(self) -> str:
+        """The `test_print` command: print a sample ticket (number 0, marked as a test)."""
         state = self.printer.print_ticket(sample_ticket(self.presenter.site))
-        return state in READY, state
+        self.presenter.set_printer_state(state)
+        if state not in READY:
+            raise RuntimeError(f"printer not ready: {state}")
+        return f"printed; printer {state}"
 
     def attach_agent(self, agent) -> None:
         """Plug into firmware.agent.DeviceAgent: health, commands, configuration."""
