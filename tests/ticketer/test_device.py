@@ -58,7 +58,7 @@ def issuer(broker, tmp_path, settings, sim):
 
 
 def test_heartbeats_report_the_printer_state(issuer, sim):
-    device, agent, listener = issuer
+    listener = issuer[2]
     health_topic = topics.device_health("isesaki", "issuer-east")
 
     def printer_in_health(state):
@@ -71,7 +71,7 @@ def test_heartbeats_report_the_printer_state(issuer, sim):
 
 
 def test_test_print_command_prints_a_sample_and_reports_a_printer_problem(issuer, sim):
-    device, agent, listener = issuer
+    listener = issuer[2]
     result_topic = topics.device_command_result("isesaki", "issuer-east")
 
     def command(cid: str) -> CommandResult:
@@ -88,7 +88,7 @@ def test_test_print_command_prints_a_sample_and_reports_a_printer_problem(issuer
 
 
 def test_lock_state_is_published_retained_and_settings_come_from_the_service(issuer):
-    device, agent, listener = issuer
+    device, _, listener = issuer
     state_topic = topics.device_state("isesaki", "issuer-east")
 
     def lock_is(value):
