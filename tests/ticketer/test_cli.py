@@ -21,7 +21,7 @@ EXAMPLE = ROOT / "ticketer" / "example_device.toml"
 def test_the_issuer_process_starts_locked_leases_numbers_and_publishes_its_state(
         queue_service, tmp_path):
     broker = queue_service.broker
-    log = (tmp_path / "issuer.log").open("wb")  # noqa: SIM115 - the child writes it while we wait
+    log = (tmp_path / "issuer.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "ticketer", "--settings", str(EXAMPLE),
          "--broker-host", broker.host, "--broker-port", str(broker.port),
