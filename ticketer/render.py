@@ -9,6 +9,7 @@ here between them: for printers without QR support and for the on-screen preview
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import qrcode
@@ -33,14 +34,12 @@ class _Canvas:
              indent: int = 0, invert: bool = False, gap: int = 4) -> None:
         f = font(size, bold)
         for line in wrap(text, f, self.width - 2 * MARGIN - indent):
-            left, _, right, _ = self.draw.textbbox((0, 0), line, font=f)
-            w = right - left
-            x = (self.width - w) // 2 if center else MARGIN + indent
-            h = int(size * 1.25)
+            ink = _line_mask(line, size, bold)
+            x = (self.width - ink.width) // 2 if center else MARGIN + indent
+            h = int(size * 1.25)  # line pitch; descenders may reach into the next line's gap
             if invert:
                 self.draw.rectangle((MARGIN, self.y, self.width - MARGIN, self.y + h + 6), fill=0)
-            self.draw.text((x - left, self.y + 3 + (h - size) // 2), line, font=f,
-                           fill=255 if invert else 0, anchor="la")
+            self.img.paste(255 if invert else 0, (x, self.y), mask=ink)
             self.y += h + (6 if invert else 0) + gap
 
     def number(self, number: int) -> None:
@@ -84,19 +83,40 @@ class _Canvas:
         return self.img.crop((0, 0, self.width, self.y + 4)).point(lambda v: 0 if v < 160 else 255, "1")
 
 
+@lru_cache(maxsize=1024)
+def _line_mask(line: str, size: int, bold: bool) -> Image.Image:
+    """One line of text as a mask (255 = ink), as wide as the ink, descenders included.
+    Cached: most lines (site, departments, procedures, footer) recur on every ticket,
+    and drawing CJK glyphs is most of the time a ticket takes."""
+    f = font(size, bold)
+    left, _, right, _ = f.getbbox(line)
+    pitch = int(size * 1.25)
+    mask = Image.new("L", (max(right - left, 1), 2 * size), 0)
+    ImageDraw.Draw(mask).text((-left, 3 + (pitch - size) // 2), line, font=f, fill=255,
+                              anchor="la")
+    return mask
+
+
 def wrap(text: str, f, width: int) -> list[str]:
     """Break Japanese anywhere and other text at spaces, to fit `width` pixels."""
     lines: list[str] = []
     for para in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for token in _tokens(para):
-            if line and ImageDraw.Draw(Image.new("1", (1, 1))).textlength(line + token, font=f) > width:
+            w = _width(f, token)
+            if line and used + w > width:
                 lines.append(line.rstrip())
-                line = token.lstrip()
+                line, used = token.lstrip(), _width(f, token.lstrip())
             else:
-                line += token
+                line, used = line + token, used + w
         lines.append(line)
     return lines
+
+
+@lru_cache(maxsize=4096)
+def _width(f, token: str) -> float:
+    # Widths add up: the BASIC layout does no kerning, so a line is the sum of its tokens.
+    return f.getlength(token)
 
 
 def _tokens(text: str) -> list[str]:
