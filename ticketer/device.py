@@ -151,6 +151,8 @@ class IssuerDevice:
 
     # ---- from the broker (network thread: keep short) ------------------------------
     def _on_congestion(self, topic: str, payload: bytes, retained: bool) -> None:
+        if not payload:
+            return  # a cleared retained message (e.g. a department removed)
         try:
             self.presenter.set_congestion(decode(CongestionMessage, payload))
         except ProtocolError as exc:
