@@ -8,6 +8,7 @@ no clock: the simulation drives a whole day through these same rules in seconds.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -45,6 +46,7 @@ class QueueEngine:
         self.state.counters = {c: CounterState(c) for c in config.counters}
         self.state.waiting = {d: {} for d in config.departments}
         self._priority = set(config.calling.priority_needs)
+        self._typical_minutes = {d: _typical_minutes(config, d) for d in config.departments}
         self._handlers: dict[str, Callable[[object, float, Callable[[], str]], Outcome]] = {
             "issue": self._issue,
             "lease": self._lease,
@@ -121,25 +123,26 @@ class QueueEngine:
         recent = self.state.service_minutes.get(department) or []
         if len(recent) >= 3:
             return sum(recent) / len(recent)
-        procs = [p.minutes for p in self.config.procedures.values()
-                 if p.queued and self.config.queue_department(p.id) == department]
-        return sum(procs) / len(procs) if procs else 10.0
+        return self._typical_minutes[department]
+
+    def upstream_times(self, department: str) -> list[float]:
+        """Places in line (sorted) of open visits elsewhere now that are due here later."""
+        return sorted(v.queued_at for v in self.state.visits.values()
+                      if not v.closed and self._due_later(v, department))
 
     def snapshot(self, department: str, ahead: int, queued_at: float, now: float,
-                 exclude: str | None = None) -> estimator.QueueSnapshot:
+                 upstream: list[float] | None = None) -> estimator.QueueSnapshot:
+        """What the department's queue looks like to a visit with this place in line.
+        `upstream` is `upstream_times(department)`, passed in when computed once for many."""
         busy = []
         for c in self.counters_open(department):
             v = self.state.visits.get(c.visit) if c.visit else None
             step = v.current() if v else None
             if step and step.called_at is not None:
                 busy.append(max(now - step.called_at, 0.0) / 60)
-        upstream = sum(
-            1 for v in self.state.visits.values()
-            if v.id != exclude and not v.closed and v.queued_at <= queued_at
-            and self._due_later(v, department)
-        )
+        times = self.upstream_times(department) if upstream is None else upstream
         return estimator.QueueSnapshot(
-            ahead=ahead, upstream=upstream, busy_elapsed_min=tuple(busy),
+            ahead=ahead, upstream=bisect_right(times, queued_at), busy_elapsed_min=tuple(busy),
             counters_open=len(self.counters_open(department)),
             mean_service_min=self.mean_service_minutes(department),
         )
@@ -166,7 +169,8 @@ class QueueEngine:
         for dept in departments if departments is not None else self.config.departments:
             for i, v in enumerate(self.queue(dept)):
                 ranks[v.id] = i
-        return [self._status(v, ranks.get(v.id), now) for v in self.state.visits.values()
+        upstream: dict[str, list[float]] = {}
+        return [self._status(v, ranks.get(v.id), now, upstream) for v in self.state.visits.values()
                 if departments is None or any(s.department in departments for s in v.steps)]
 
     def visit_status(self, visit: Visit, now: float) -> m.VisitStatus:
@@ -174,7 +178,7 @@ class QueueEngine:
         rank = None
         if step is not None and step.state == "waiting":
             rank = [x.id for x in self.queue(step.department)].index(visit.id)
-        return self._status(visit, rank, now)
+        return self._status(visit, rank, now, {})
 
     def current_call(self, counter: str, now: float) -> m.CallMessage:
         c = self.config.counters[counter]
@@ -207,11 +211,15 @@ class QueueEngine:
             return "medium"
         return "low"
 
-    def _status(self, v: Visit, rank: int | None, now: float) -> m.VisitStatus:
+    def _status(self, v: Visit, rank: int | None, now: float,
+                upstream: dict[str, list[float]]) -> m.VisitStatus:
+        """`upstream` caches upstream_times per department across many statuses."""
         step = v.current()
         wait = 0.0
         if step is not None and step.state == "waiting" and rank is not None:
-            snap = self.snapshot(step.department, rank, v.queued_at, now, exclude=v.id)
+            if step.department not in upstream:
+                upstream[step.department] = self.upstream_times(step.department)
+            snap = self.snapshot(step.department, rank, v.queued_at, now, upstream[step.department])
             wait = estimator.wait_minutes(snap) or 0.0
         counter = self.config.counters.get(step.counter) if step and step.counter else None
         steps = []
@@ -638,3 +646,10 @@ class QueueEngine:
 
     def _on_counter_closed(self, e: Event) -> None:
         self.state.counters[e["counter"]].open = False
+
+
+def _typical_minutes(config: SiteConfig, department: str) -> float:
+    """Mean configured duration of the procedures queued in a department (no data yet)."""
+    minutes = [p.minutes for p in config.procedures.values()
+               if p.queued and config.queue_department(p.id) == department]
+    return sum(minutes) / len(minutes) if minutes else 10.0
