@@ -1,27 +1,46 @@
 """Wait estimates: how long until a visit (or a new arrival) is called in a department.
 
-Pure functions over a `QueueSnapshot` that the engine builds; see docs/estimates.md for
-the method and benchmarks/simulate.py for how it is measured against real waits.
+`wait_minutes` is a pure function over a `QueueSnapshot`; `read_snapshot` builds the
+snapshot from the engine's live state (what the service knows at that moment: the
+queues, who is at which counter since when, which procedures each visit still has, the
+configured minutes of each procedure). Nothing here looks at the future.
+
+The method, measured against the real waits of a simulated peak day
+(benchmarks/simulate.py), is described in docs/estimates.md. In short: every visit that
+will be called first is a job of known expected length (all its procedures here, not
+one average service); counters free up after the expected remainder of what they are
+doing; visits still at other departments that will come here with an earlier place in
+line join as jobs when they are expected to arrive; the jobs are dealt to the counters in
+order and the wait is when a counter is first free with no earlier job left.
 """
 
 from __future__ import annotations
 
+import heapq
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .engine import QueueEngine
+    from .model import Visit
+
+CALL_OVERHEAD_MIN = 0.5  # from a call until the citizen sits down at the counter
+WALK_MIN = 1.0  # from one department's counter to the next department's seats
+RESIDUAL_SHARE = 0.3  # a service past its expected length still has this share to go
 
 
 @dataclass(frozen=True)
 class QueueSnapshot:
     """What a department's queue looks like to someone joining it now."""
 
-    ahead: int  # visits waiting here that will be called first
-    upstream: int  # visits elsewhere now, due here later, with an earlier place in line
-    busy_elapsed_min: tuple[float, ...]  # per busy counter: minutes since it called its visit
+    ahead_min: tuple[float, ...]  # expected counter time of each visit called first, in order
+    # Visits now elsewhere, due here later with an earlier place in line:
+    # (minutes until they can be called here, expected counter time here).
+    upstream: tuple[tuple[float, float], ...]
+    busy_remaining_min: tuple[float, ...]  # per busy open counter: expected minutes to free
     counters_open: int
-    mean_service_min: float  # recent counter occupancy per visit (call to finish)
-
-
-# Share of upstream visits that reach this department before the new arrival is called.
-UPSTREAM_WEIGHT = 0.5
 
 
 def naive_wait_minutes(ahead: int, counters_open: int, mean_service_min: float) -> float | None:
@@ -35,11 +54,132 @@ def wait_minutes(q: QueueSnapshot) -> float | None:
     """Expected wait; None when no counter is open (the wait cannot be known)."""
     if q.counters_open <= 0:
         return None
-    mean = max(q.mean_service_min, 0.1)
-    # Counters still busy free up after the remainder of their current service.
-    remaining = sum(max(mean - e, mean * 0.2) for e in q.busy_elapsed_min)
-    idle = max(q.counters_open - len(q.busy_elapsed_min), 0)
-    work = (q.ahead + UPSTREAM_WEIGHT * q.upstream) * mean + remaining
-    if idle and q.ahead == 0 and q.upstream == 0:
-        return 0.0
-    return work / q.counters_open
+    idle = max(q.counters_open - len(q.busy_remaining_min), 0)
+    free = sorted([0.0] * idle + list(q.busy_remaining_min))[: q.counters_open]
+    heapq.heapify(free)
+    upstream = sorted(q.upstream)
+    next_ahead = next_up = 0
+    while True:
+        t = heapq.heappop(free)
+        if next_ahead < len(q.ahead_min):
+            job = q.ahead_min[next_ahead]
+            next_ahead += 1
+        elif next_up < len(upstream) and upstream[next_up][0] <= t:
+            job = upstream[next_up][1]
+            next_up += 1
+        else:
+            return t
+        heapq.heappush(free, t + job)
+
+
+# ---- reading the engine's state ----------------------------------------------------
+
+def read_snapshot(engine: QueueEngine, order_key: Callable[[Visit], tuple], department: str,
+                  ahead: int, queued_at: float, now: float,
+                  exclude: str | None = None) -> QueueSnapshot:
+    """The snapshot for a visit (`exclude`, with `ahead` visits before it) or for a
+    newcomer issued at `queued_at`, from the engine's state at `now`."""
+    return _Reader(engine, order_key, now).snapshot(department, ahead, queued_at, exclude)
+
+
+class _Reader:
+    def __init__(self, engine: QueueEngine, order_key: Callable[[Visit], tuple], now: float):
+        self.engine = engine
+        self.order_key = order_key
+        self.now = now
+        self.minutes = {p: c.minutes for p, c in engine.config.procedures.items()}
+        self._queues: dict[str, tuple[dict[str, float], int]] = {}
+
+    def snapshot(self, department: str, ahead: int, queued_at: float,
+                 exclude: str | None) -> QueueSnapshot:
+        engine, state = self.engine, self.engine.state
+        me = state.visits.get(exclude) if exclude else None
+        my_key = self.order_key(me) if me is not None else (1, queued_at, math.inf)
+        open_here = engine.counters_open(department)
+        busy = tuple(self.remaining_at_counter(state.visits[c.visit])
+                     for c in open_here if c.visit in state.visits)
+        ahead_min = tuple(self.job(v, v.current_index(), department)
+                          for v in engine.queue(department)[:ahead])
+        upstream = []
+        for v, dept in self._elsewhere(department):
+            if self.order_key(v) < my_key:
+                coming = self.upstream(v, dept, department)
+                if coming is not None:
+                    upstream.append(coming)
+        return QueueSnapshot(ahead_min=ahead_min, upstream=tuple(upstream),
+                             busy_remaining_min=busy, counters_open=len(open_here))
+
+    def _elsewhere(self, department: str):
+        """Visits waiting or at a counter in another department (held ones are not
+        coming soon)."""
+        state, counters = self.engine.state, self.engine.config.counters
+        for dept, waiting in state.waiting.items():
+            if dept != department:
+                for vid in waiting:
+                    yield state.visits[vid], dept
+        for c in state.counters.values():
+            dept = counters[c.id].department
+            if c.visit in state.visits and dept != department:
+                yield state.visits[c.visit], dept
+
+    def block(self, v: Visit, start: int, department: str) -> tuple[int, float]:
+        """End index and configured minutes of the run of open steps from `start` that
+        wait in `department` (a visit's procedures in one department are served in one go)."""
+        end, minutes = start, 0.0
+        while end < len(v.steps) and v.steps[end].department == department \
+                and v.steps[end].open:
+            minutes += self.minutes[v.steps[end].procedure]
+            end += 1
+        return end, minutes
+
+    def job(self, v: Visit, start: int, department: str) -> float:
+        """Expected counter time of v's procedures in department, call to last finish."""
+        return CALL_OVERHEAD_MIN + self.block(v, start, department)[1]
+
+    def remaining_at_counter(self, v: Visit) -> float:
+        """Expected minutes until the counter with v is free (v's procedures there)."""
+        i = v.current_index()
+        step = v.steps[i]
+        _, minutes = self.block(v, i, step.department)
+        follow_on = step.started_at is not None and step.started_at == step.called_at
+        expected = minutes + (0.0 if follow_on else CALL_OVERHEAD_MIN)
+        elapsed = max(self.now - step.called_at, 0.0) / 60 if step.called_at else 0.0
+        return max(expected - elapsed, RESIDUAL_SHARE * self.minutes[step.procedure])
+
+    def wait_in(self, v: Visit, dept: str) -> float | None:
+        """Minutes until v, waiting in dept, is called there (None: no counter open)."""
+        if dept not in self._queues:
+            before, total = {}, 0.0
+            for w in self.engine.queue(dept):
+                before[w.id] = total
+                total += self.job(w, w.current_index(), dept)
+            self._queues[dept] = (before, len(self.engine.counters_open(dept)))
+        before, counters = self._queues[dept]
+        return before[v.id] / counters if counters else None
+
+    def upstream(self, v: Visit, dept: str, department: str) -> tuple[float, float] | None:
+        """(minutes until v can be called in department, its counter time there), for v
+        now in dept; None if v has nothing left in department or is not moving."""
+        i = v.current_index()
+        if i is None:
+            return None
+        later = next((j for j in range(i + 1, len(v.steps))
+                      if v.steps[j].open and v.steps[j].department == department), None)
+        if later is None:
+            return None
+        step = v.steps[i]
+        if step.state == "waiting":
+            wait = self.wait_in(v, dept)
+            if wait is None:
+                return None
+            eta = wait + self.job(v, i, dept)
+        elif step.state in ("called", "serving"):
+            eta = self.remaining_at_counter(v)
+        else:
+            return None
+        j = self.block(v, i, dept)[0]
+        while j < later:  # other departments on the way
+            other = v.steps[j].department
+            eta += WALK_MIN + self.job(v, j, other)
+            j = max(self.block(v, j, other)[0], j + 1)
+        return eta + WALK_MIN, self.job(v, later, department)
