@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 CALL_OVERHEAD_MIN = 0.5  # from a call until the citizen sits down at the counter
 WALK_MIN = 1.0  # from one department's counter to the next department's seats
-RESIDUAL_SHARE = 0.3  # a service past its expected length still has this share to go
+RESIDUAL_SHARE = 0.2  # a visit past its expected time at a counter still has this share to go
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ class QueueSnapshot:
     # Visits now elsewhere, due here later with an earlier place in line:
     # (minutes until they can be called here, expected counter time here).
     upstream: tuple[tuple[float, float], ...]
-    busy_remaining_min: tuple[float, ...]  # per busy open counter: expected minutes to free
+    # per busy open counter: (expected minutes with its visit, minutes since the call)
+    busy: tuple[tuple[float, float], ...]
     counters_open: int
 
 
@@ -54,22 +55,38 @@ def wait_minutes(q: QueueSnapshot) -> float | None:
     """Expected wait; None when no counter is open (the wait cannot be known)."""
     if q.counters_open <= 0:
         return None
-    idle = max(q.counters_open - len(q.busy_remaining_min), 0)
-    free = sorted([0.0] * idle + list(q.busy_remaining_min))[: q.counters_open]
+    return start_times(q.counters_open, q.busy, q.ahead_min, q.upstream)[-1]
+
+
+def start_times(counters: int, busy: tuple[tuple[float, float], ...], jobs: tuple[float, ...],
+                upstream: tuple[tuple[float, float], ...] = ()) -> list[float]:
+    """Minutes until each job, then one more visit, is called: jobs (and upstream jobs,
+    once arrived) are dealt in order to whichever counter is free first."""
+    idle = max(counters - len(busy), 0)
+    free = sorted([0.0] * idle + [remaining_minutes(*b) for b in busy])[:counters]
     heapq.heapify(free)
-    upstream = sorted(q.upstream)
-    next_ahead = next_up = 0
+    arriving = sorted(upstream)
+    out: list[float] = []
+    next_job = next_up = 0
     while True:
         t = heapq.heappop(free)
-        if next_ahead < len(q.ahead_min):
-            job = q.ahead_min[next_ahead]
-            next_ahead += 1
-        elif next_up < len(upstream) and upstream[next_up][0] <= t:
-            job = upstream[next_up][1]
+        if next_job < len(jobs):
+            job = jobs[next_job]
+            next_job += 1
+            out.append(t)
+        elif next_up < len(arriving) and arriving[next_up][0] <= t:
+            job = arriving[next_up][1]
             next_up += 1
         else:
-            return t
+            out.append(t)
+            return out
         heapq.heappush(free, t + job)
+
+
+def remaining_minutes(expected: float, elapsed: float) -> float:
+    """Expected minutes still to go at a counter busy for `elapsed` with a visit expected
+    to take `expected`; one that overran still needs a share of its expected time."""
+    return max(expected - elapsed, RESIDUAL_SHARE * expected)
 
 
 # ---- reading the engine's state ----------------------------------------------------
@@ -88,7 +105,7 @@ class _Reader:
         self.order_key = order_key
         self.now = now
         self.minutes = {p: c.minutes for p, c in engine.config.procedures.items()}
-        self._queues: dict[str, tuple[dict[str, float], int]] = {}
+        self._queues: dict[str, dict[str, float]] = {}
 
     def snapshot(self, department: str, ahead: int, queued_at: float,
                  exclude: str | None) -> QueueSnapshot:
@@ -96,7 +113,7 @@ class _Reader:
         me = state.visits.get(exclude) if exclude else None
         my_key = self.order_key(me) if me is not None else (1, queued_at, math.inf)
         open_here = engine.counters_open(department)
-        busy = tuple(self.remaining_at_counter(state.visits[c.visit])
+        busy = tuple(self.at_counter(state.visits[c.visit])
                      for c in open_here if c.visit in state.visits)
         ahead_min = tuple(self.job(v, v.current_index(), department)
                           for v in engine.queue(department)[:ahead])
@@ -107,7 +124,7 @@ class _Reader:
                 if coming is not None:
                     upstream.append(coming)
         return QueueSnapshot(ahead_min=ahead_min, upstream=tuple(upstream),
-                             busy_remaining_min=busy, counters_open=len(open_here))
+                             busy=busy, counters_open=len(open_here))
 
     def _elsewhere(self, department: str):
         """Visits waiting or at a counter in another department (held ones are not
@@ -136,26 +153,28 @@ class _Reader:
         """Expected counter time of v's procedures in department, call to last finish."""
         return CALL_OVERHEAD_MIN + self.block(v, start, department)[1]
 
-    def remaining_at_counter(self, v: Visit) -> float:
-        """Expected minutes until the counter with v is free (v's procedures there)."""
+    def at_counter(self, v: Visit) -> tuple[float, float]:
+        """(expected minutes, minutes so far) of v at its counter, for its procedures
+        there; a follow-on procedure's clock starts when the previous one finished."""
         i = v.current_index()
         step = v.steps[i]
         _, minutes = self.block(v, i, step.department)
         follow_on = step.started_at is not None and step.started_at == step.called_at
         expected = minutes + (0.0 if follow_on else CALL_OVERHEAD_MIN)
         elapsed = max(self.now - step.called_at, 0.0) / 60 if step.called_at else 0.0
-        return max(expected - elapsed, RESIDUAL_SHARE * self.minutes[step.procedure])
+        return expected, elapsed
 
     def wait_in(self, v: Visit, dept: str) -> float | None:
         """Minutes until v, waiting in dept, is called there (None: no counter open)."""
         if dept not in self._queues:
-            before, total = {}, 0.0
-            for w in self.engine.queue(dept):
-                before[w.id] = total
-                total += self.job(w, w.current_index(), dept)
-            self._queues[dept] = (before, len(self.engine.counters_open(dept)))
-        before, counters = self._queues[dept]
-        return before[v.id] / counters if counters else None
+            queue = self.engine.queue(dept)
+            open_there = self.engine.counters_open(dept)
+            busy = tuple(self.at_counter(self.engine.state.visits[c.visit])
+                         for c in open_there if c.visit in self.engine.state.visits)
+            jobs = tuple(self.job(w, w.current_index(), dept) for w in queue)
+            starts = start_times(len(open_there), busy, jobs) if open_there else []
+            self._queues[dept] = {w.id: t for w, t in zip(queue, starts)}
+        return self._queues[dept].get(v.id)
 
     def upstream(self, v: Visit, dept: str, department: str) -> tuple[float, float] | None:
         """(minutes until v can be called in department, its counter time there), for v
@@ -174,7 +193,7 @@ class _Reader:
                 return None
             eta = wait + self.job(v, i, dept)
         elif step.state in ("called", "serving"):
-            eta = self.remaining_at_counter(v)
+            eta = remaining_minutes(*self.at_counter(v))
         else:
             return None
         j = self.block(v, i, dept)[0]

@@ -1,0 +1,1 @@
+"""Measured performance and behaviour: the broker benchmark and the peak-day simulation."""
