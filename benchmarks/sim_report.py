@@ -203,14 +203,14 @@ def charts(shared: DayResult, separate: DayResult, out: Path) -> list[Path]:
     written.append(_save(plt, fig, out / "sim_queue_length.png"))
 
     fig, ax = plt.subplots(figsize=(10, 4.5), dpi=100)
-    bins = list(range(0, 125, 5))
+    bins = list(range(0, 95, 5))
     for r, colour in ((shared, "#1565C0"), (separate, "#EF6C00")):
-        waits = [min(s.wait_s / 60, 120) for v in r.visits for s in v.stops]
+        waits = [min(s.wait_s / 60, 90) for v in r.visits for s in v.stops]
         ax.hist(waits, bins=bins, histtype="step", lw=2, color=colour,
                 label=f"{'one shared number' if r is shared else 'separate tickets'}"
                       f" (mean {statistics.fmean(waits):.1f} min)")
     ax.set_yscale("log")
-    ax.set_xlabel("wait at a department, minutes (120 = 120 or more) / 待ち時間(分)")
+    ax.set_xlabel("wait at a department, minutes (90 = 90 or more) / 待ち時間(分)")
     ax.set_ylabel("waits (log scale) / 件数")
     ax.set_title("待ち時間の分布 / Distribution of waits, late-March peak day")
     ax.legend()
@@ -226,8 +226,8 @@ def charts(shared: DayResult, separate: DayResult, out: Path) -> list[Path]:
     ax.bar([x + 0.2 for x in xs], [b[k].mean for k in kinds], 0.4, color="#EF6C00",
            label="separate tickets / 部署ごとに発券")
     ax.set_xticks(list(xs))
-    ax.set_xticklabels([KINDS[k].name_ja if k in KINDS else "複数部署\n(all multi)" for k in kinds],
-                       fontsize=9)
+    ax.set_xticklabels([f"{KINDS[k].name_ja}\n{k}" if k in KINDS else "複数部署(計)\nall multi"
+                        for k in kinds], fontsize=8, rotation=30, ha="right")
     ax.set_ylabel("mean time in the building, min / 庁舎内の滞在時間(分)")
     ax.set_title("用件別の滞在時間 / Time in the building per kind of visit, peak day")
     ax.legend()
