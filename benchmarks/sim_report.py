@@ -104,17 +104,23 @@ def estimate_accuracy(r: DayResult) -> dict[str, Accuracy]:
     return out
 
 
-def comparison(shared: DayResult, separate: DayResult) -> dict[str, float]:
-    multi_shared = Stats.of(v.stay_s / 60 for v in shared.visits if is_multi(v)).mean
-    multi_separate = Stats.of(v.stay_s / 60 for v in separate.visits if is_multi(v)).mean
-    single_shared, single_separate = single_waits(shared).mean, single_waits(separate).mean
+def comparison(shared: DayResult, other: DayResult) -> dict[str, float]:
+    """Shared numbers against another way of ticketing (`other.mode`) on the same day."""
+    mode = other.mode
+    multi = {r.mode: Stats.of(v.stay_s / 60 for v in r.visits if is_multi(v)).mean
+             for r in (shared, other)}
+    single = {r.mode: single_waits(r).mean for r in (shared, other)}
+    total = {r.mode: sum(s.wait_s for v in r.visits for s in v.stops) / 3600
+             for r in (shared, other)}
     return {
-        "stay_multi_shared_min": multi_shared,
-        "stay_multi_separate_min": multi_separate,
-        "stay_multi_change_pct": 100 * (multi_shared / multi_separate - 1),
-        "wait_single_shared_min": single_shared,
-        "wait_single_separate_min": single_separate,
-        "wait_single_change_pct": 100 * (single_shared / single_separate - 1),
+        "stay_multi_shared_min": multi["shared"],
+        f"stay_multi_{mode}_min": multi[mode],
+        f"stay_multi_change_vs_{mode}_pct": 100 * (multi["shared"] / multi[mode] - 1),
+        "wait_single_shared_min": single["shared"],
+        f"wait_single_{mode}_min": single[mode],
+        f"wait_single_change_vs_{mode}_pct": 100 * (single["shared"] / single[mode] - 1),
+        "wait_total_shared_h": total["shared"],
+        f"wait_total_{mode}_h": total[mode],
     }
 
 
@@ -125,7 +131,11 @@ def _name(r: DayResult, dept: str) -> str:
     return f"{dept} {d.name_ja}" if d else dept
 
 
-def table(title: str, shared: DayResult, separate: DayResult, staffing: dict[str, int]) -> str:
+def table(title: str, shared: DayResult, others: list[DayResult],
+          staffing: dict[str, int]) -> str:
+    """Printed figures of one day; `others` are the other ways of ticketing, the first
+    being the separate tickets shown column by column."""
+    separate = others[0]
     lines = [(f"== {title}: {len(shared.visits)} visits, "
              f"{sum(staffing.values())} counters open =="),
              (f"{'wait at a department (min)':34s} {'n':>6s} {'mean':>7s} {'p90':>7s} "
@@ -143,20 +153,25 @@ def table(title: str, shared: DayResult, separate: DayResult, staffing: dict[str
     for kind, s in stays_by_kind(shared).items():
         label = f"{kind} {KINDS[kind].name_ja}" if kind in KINDS else kind
         lines.append(f"  {label:32s} {s.row()}   {sep_stay[kind].mean:8.1f}")
-    c = comparison(shared, separate)
-    lines.append(
-        f"shared number vs separate tickets: multi-department stay "
-        f"{c['stay_multi_shared_min']:.1f} vs {c['stay_multi_separate_min']:.1f} min "
-        f"({c['stay_multi_change_pct']:+.1f}%); single-procedure wait "
-        f"{c['wait_single_shared_min']:.1f} vs {c['wait_single_separate_min']:.1f} min "
-        f"({c['wait_single_change_pct']:+.1f}%)")
+    for other in others:
+        c = comparison(shared, other)
+        m = other.mode
+        lines.append(
+            f"shared number vs {m.replace('_', ' ')} tickets: multi-department stay "
+            f"{c['stay_multi_shared_min']:.1f} vs {c[f'stay_multi_{m}_min']:.1f} min "
+            f"({c[f'stay_multi_change_vs_{m}_pct']:+.1f}%); single-procedure wait "
+            f"{c['wait_single_shared_min']:.1f} vs {c[f'wait_single_{m}_min']:.1f} min "
+            f"({c[f'wait_single_change_vs_{m}_pct']:+.1f}%); everybody's waits "
+            f"{c['wait_total_shared_h']:.0f} vs {c[f'wait_total_{m}_h']:.0f} h")
     acc = estimate_accuracy(shared)
     for name, a in acc.items():
         lines.append(f"estimate at issue, {name:7s}: MAE {a.mae:5.2f} min, p90 error "
                      f"{a.p90:5.2f} min, bias {a.bias:+5.2f} min (n={a.n})")
     lines.append(f"service estimate error / naive: {acc['service'].mae / acc['naive'].mae:.0%}"
-                 f"; simulated in {shared.wall_s:.2f} s (shared), {separate.wall_s:.2f} s "
-                 f"(separate), {shared.commands} + {separate.commands} engine commands")
+                 f"; simulated in {shared.wall_s:.2f} s with {shared.commands} engine commands "
+                 f"(shared), " + ", ".join(f"{r.wall_s:.2f} s ({r.mode})" for r in others))
+    lines.append("visits re-queued by the clerk after missing more calls than the limit: "
+                 + ", ".join(f"{r.requeues} ({r.mode})" for r in (shared, *others)))
     return "\n".join(lines)
 
 
@@ -205,8 +220,8 @@ def charts(shared: DayResult, separate: DayResult, out: Path) -> list[Path]:
     fig, ax = plt.subplots(figsize=(10, 4.5), dpi=100)
     bins = list(range(0, 95, 5))
     for r, colour in ((shared, "#1565C0"), (separate, "#EF6C00")):
-        waits = [min(s.wait_s / 60, 90) for v in r.visits for s in v.stops]
-        ax.hist(waits, bins=bins, histtype="step", lw=2, color=colour,
+        waits = [s.wait_s / 60 for v in r.visits for s in v.stops]
+        ax.hist([min(w, 90) for w in waits], bins=bins, histtype="step", lw=2, color=colour,
                 label=f"{'one shared number' if r is shared else 'separate tickets'}"
                       f" (mean {statistics.fmean(waits):.1f} min)")
     ax.set_yscale("log")

@@ -92,6 +92,7 @@ class DayResult:
     end: float
     wall_s: float
     commands: int
+    requeues: int  # visits that missed more calls than the engine's limit and were re-queued
     engine: QueueEngine = field(repr=False)
 
 
@@ -144,6 +145,7 @@ class DaySimulation:
         self.calls: list[tuple[float, str, int]] = []
         self.queue_lengths: dict[str, list[int]] = {d: [] for d in staffing}
         self.records: list[VisitRecord] = []
+        self.requeues = 0
 
     # ---- plumbing ------------------------------------------------------------------
     def _at(self, t: float, what: str, payload: object) -> None:
@@ -181,7 +183,7 @@ class DaySimulation:
             self._handle("close_counter", m.CloseCounter, end, counter=cid)
         return DayResult(self.mode, self.records, self.counters, self.queue_lengths,
                          self.calls, end, time.perf_counter() - started, self._requests,
-                         self.engine)
+                         self.requeues, self.engine)
 
     def _open(self, t: float, counter: str) -> None:
         self._handle("open_counter", m.OpenCounter, t, counter=counter, staff="sim")
@@ -261,10 +263,16 @@ class DaySimulation:
 
     def _absent(self, t: float, counter: str) -> None:
         run = self._at_counter[counter]
-        self._handle("absent", m.MarkAbsent, t, counter=counter)
-        # Back at the seats by now, behind everyone: the engine re-queued the visit.
+        visit = self._handle("absent", m.MarkAbsent, t, counter=counter)["visit"]
+        # Back at the seats by now, behind everyone: the engine re-queued the visit...
         run.ready_at = max(run.ready_at, t)
         self._free(t, counter)
+        if visit["state"] == "absent":
+            # ...unless the visit has missed more calls than the limit (counted over the
+            # whole visit): then the citizen asks at the counter and the clerk re-queues it.
+            self.requeues += 1
+            self._handle("requeue", m.Requeue, t, counter=counter, number=visit["number"])
+            self._wake(self.config.counters[counter].department, t)
 
     def _start(self, t: float, counter: str) -> None:
         run = self._at_counter[counter]
