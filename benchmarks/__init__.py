@@ -1,1 +1,1 @@
-"""Measured performance and behaviour: the broker benchmark and the peak-day simulation."""
+"""Benchmarks: measured performance, printed as tables."""
