@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .engine import QueueEngine
-    from .model import Visit
+    from .model import CounterState, Visit
 
 CALL_OVERHEAD_MIN = 0.5  # from a call until the citizen sits down at the counter
 WALK_MIN = 1.0  # from one department's counter to the next department's seats
@@ -113,8 +113,7 @@ class _Reader:
         me = state.visits.get(exclude) if exclude else None
         my_key = self.order_key(me) if me is not None else (1, queued_at, math.inf)
         open_here = engine.counters_open(department)
-        busy = tuple(self.at_counter(state.visits[c.visit])
-                     for c in open_here if c.visit in state.visits)
+        busy = self.busy(open_here)
         ahead_min = tuple(self.job(v, v.current_index(), department)
                           for v in engine.queue(department)[:ahead])
         upstream = []
@@ -153,6 +152,15 @@ class _Reader:
         """Expected counter time of v's procedures in department, call to last finish."""
         return CALL_OVERHEAD_MIN + self.block(v, start, department)[1]
 
+    def busy(self, counters: list[CounterState]) -> tuple[tuple[float, float], ...]:
+        out = []
+        for c in counters:
+            v = self.engine.state.visits.get(c.visit) if c.visit else None
+            step = v.current() if v is not None else None
+            if step is not None and step.counter == c.id:
+                out.append(self.at_counter(v))
+        return tuple(out)
+
     def at_counter(self, v: Visit) -> tuple[float, float]:
         """(expected minutes, minutes so far) of v at its counter, for its procedures
         there; a follow-on procedure's clock starts when the previous one finished."""
@@ -169,8 +177,7 @@ class _Reader:
         if dept not in self._queues:
             queue = self.engine.queue(dept)
             open_there = self.engine.counters_open(dept)
-            busy = tuple(self.at_counter(self.engine.state.visits[c.visit])
-                         for c in open_there if c.visit in self.engine.state.visits)
+            busy = self.busy(open_there)
             jobs = tuple(self.job(w, w.current_index(), dept) for w in queue)
             starts = start_times(len(open_there), busy, jobs) if open_there else []
             self._queues[dept] = {w.id: t for w, t in zip(queue, starts)}
