@@ -8,7 +8,6 @@ no clock: the simulation drives a whole day through these same rules in seconds.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -125,27 +124,12 @@ class QueueEngine:
             return sum(recent) / len(recent)
         return self._typical_minutes[department]
 
-    def upstream_times(self, department: str) -> list[float]:
-        """Places in line (sorted) of open visits elsewhere now that are due here later."""
-        return sorted(v.queued_at for v in self.state.visits.values()
-                      if not v.closed and self._due_later(v, department))
-
     def snapshot(self, department: str, ahead: int, queued_at: float, now: float,
-                 upstream: list[float] | None = None) -> estimator.QueueSnapshot:
-        """What the department's queue looks like to a visit with this place in line.
-        `upstream` is `upstream_times(department)`, passed in when computed once for many."""
-        busy = []
-        for c in self.counters_open(department):
-            v = self.state.visits.get(c.visit) if c.visit else None
-            step = v.current() if v else None
-            if step and step.called_at is not None:
-                busy.append(max(now - step.called_at, 0.0) / 60)
-        times = self.upstream_times(department) if upstream is None else upstream
-        return estimator.QueueSnapshot(
-            ahead=ahead, upstream=bisect_right(times, queued_at), busy_elapsed_min=tuple(busy),
-            counters_open=len(self.counters_open(department)),
-            mean_service_min=self.mean_service_minutes(department),
-        )
+                 exclude: str | None = None) -> estimator.QueueSnapshot:
+        """The queue as the wait estimator sees it, for visit `exclude` with `ahead` visits
+        before it, or for a newcomer issued at `queued_at`."""
+        return estimator.read_snapshot(self, self._order_key, department, ahead, queued_at,
+                                       now, exclude)
 
     def congestion(self, department: str, now: float) -> m.CongestionMessage:
         waiting = len(self.state.waiting[department])
@@ -169,8 +153,7 @@ class QueueEngine:
         for dept in departments if departments is not None else self.config.departments:
             for i, v in enumerate(self.queue(dept)):
                 ranks[v.id] = i
-        upstream: dict[str, list[float]] = {}
-        return [self._status(v, ranks.get(v.id), now, upstream) for v in self.state.visits.values()
+        return [self._status(v, ranks.get(v.id), now) for v in self.state.visits.values()
                 if departments is None or any(s.department in departments for s in v.steps)]
 
     def visit_status(self, visit: Visit, now: float) -> m.VisitStatus:
@@ -178,7 +161,7 @@ class QueueEngine:
         rank = None
         if step is not None and step.state == "waiting":
             rank = [x.id for x in self.queue(step.department)].index(visit.id)
-        return self._status(visit, rank, now, {})
+        return self._status(visit, rank, now)
 
     def current_call(self, counter: str, now: float) -> m.CallMessage:
         c = self.config.counters[counter]
@@ -196,12 +179,6 @@ class QueueEngine:
     def _order_key(self, v: Visit) -> tuple:
         return (0 if self._priority.intersection(v.needs) else 1, v.queued_at, v.number)
 
-    def _due_later(self, v: Visit, department: str) -> bool:
-        i = v.current_index()
-        if i is None or v.steps[i].department == department:
-            return False
-        return any(s.open and s.department == department for s in v.steps[i + 1:])
-
     def _level(self, wait: float | None) -> str:
         if wait is None:
             return "closed"
@@ -211,15 +188,11 @@ class QueueEngine:
             return "medium"
         return "low"
 
-    def _status(self, v: Visit, rank: int | None, now: float,
-                upstream: dict[str, list[float]]) -> m.VisitStatus:
-        """`upstream` caches upstream_times per department across many statuses."""
+    def _status(self, v: Visit, rank: int | None, now: float) -> m.VisitStatus:
         step = v.current()
         wait = 0.0
         if step is not None and step.state == "waiting" and rank is not None:
-            if step.department not in upstream:
-                upstream[step.department] = self.upstream_times(step.department)
-            snap = self.snapshot(step.department, rank, v.queued_at, now, upstream[step.department])
+            snap = self.snapshot(step.department, rank, v.queued_at, now, exclude=v.id)
             wait = estimator.wait_minutes(snap) or 0.0
         counter = self.config.counters.get(step.counter) if step and step.counter else None
         steps = []
