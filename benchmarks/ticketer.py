@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             ticket_parts(ticket, 512)
             render.append((time.perf_counter() - start) * 1000)
-        rows.append(("  of which: rendering the ticket image", render))
+        rows.append(("  of which: rendering a ticket (warm cache)", render))
         broker.stop()
         wait(lambda: not device.issuer.service_online, 20, "the issuer to notice")
         rows.append(("tap → printed, offline (leased numbers)",
