@@ -6,6 +6,7 @@ With TICKETER_UPDATE_REFERENCES=1 the screenshots are also written to docs/ticke
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from kivy.tests.common import GraphicUnitTest, UnitTestTouch
@@ -93,7 +94,6 @@ class TestIssuerScreens(GraphicUnitTest):
             self.tap(self.find(d))
 
     def test_concierge_unlocks_picks_a_life_event_and_issues(self):
-        import tempfile
         self.make(Path(tempfile.mkdtemp()))
         assert self.root.current == "locked"
         self.shot("locked.png")
@@ -117,7 +117,6 @@ class TestIssuerScreens(GraphicUnitTest):
         assert self.root.current == "locked"
 
     def test_wrong_pins_show_the_tries_left_then_the_lockout(self):
-        import tempfile
         self.make(Path(tempfile.mkdtemp()))
         for _ in range(4):
             self.p.unlock_pin("1024", "1111")
@@ -132,7 +131,6 @@ class TestIssuerScreens(GraphicUnitTest):
         self.shot("locked_out.png")
 
     def test_offline_and_printer_problem_are_plain_on_screen_and_reprint_keeps_the_number(self):
-        import tempfile
         self.make(Path(tempfile.mkdtemp()))
         self.p.unlock_pin("1024", "4821")
         self.settle()
@@ -155,7 +153,6 @@ class TestIssuerScreens(GraphicUnitTest):
         assert self.store.ticket_by_number(self.store.last_ticket().day, 102).printed
 
     def test_english_screen(self):
-        import tempfile
         self.make(Path(tempfile.mkdtemp()))
         self.issuer.service_online = True
         self.p.unlock_pin("1031", "735190")
@@ -167,7 +164,6 @@ class TestIssuerScreens(GraphicUnitTest):
         self.shot("concierge_en.png")
 
     def test_self_service_screen_issues_certificates_only(self):
-        import tempfile
         self.make(Path(tempfile.mkdtemp()), self_service=True)
         assert self.root.current == "self_service"
         self.tap(self.find("住民票の写し"))
