@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     if settings.nfc_path:
         from .cards import NfcpyReader
         card_reader = NfcpyReader(settings.nfc_path)
-    printer = TicketPrinter(lambda: open_printer(settings.printer), settings.printer.width_px)
+    printer = TicketPrinter(lambda: open_printer(settings.printer), settings.printer.width_px,
+                            settings.printer.status_queries)
     device = IssuerDevice(settings, site, client, printer, panel=panel, card_reader=card_reader,
                           post=post_to_ui)
     if agent is not None:

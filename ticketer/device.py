@@ -103,6 +103,7 @@ class IssuerDevice:
             self.card_reader.stop()
         if self.panel:
             self.panel.close()
+        self.printer.close()
 
     @staticmethod
     def _in_thread(task: Task) -> None:

@@ -10,6 +10,7 @@ printers without QR support get the code inside the ticket image.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from collections.abc import Callable
 
@@ -58,11 +59,45 @@ def decode_status(online: bytes, cause: bytes | None, paper: bytes) -> PrinterSt
     return "ok"
 
 
-class TicketPrinter:
-    """One printer, used from one thread at a time; reopens after a failure."""
+def ask(printer: Escpos, command: bytes) -> bytes:
+    """Send a real-time status request and read its one-byte answer."""
+    dev = printer.device
+    if hasattr(dev, "reset_input_buffer"):
+        # serial: escpos reads 16 bytes, which waits out the whole timeout for every query
+        printer._raw(command)
+        return dev.read(1)
+    return printer.query_status(command)
 
-    def __init__(self, opener: Callable[[], Escpos], width_px: int = 512):
+
+def drain(printer: Escpos) -> None:
+    """Throw away bytes waiting from the printer before a status query. Printers answer
+    DLE EOT even where those bytes occur inside image data, so stale answers may be
+    queued; without this the next query would read one of them."""
+    dev = printer.device
+    if hasattr(dev, "reset_input_buffer"):  # serial
+        dev.reset_input_buffer()
+    elif isinstance(dev, socket.socket):  # network
+        timeout = dev.gettimeout()
+        dev.setblocking(False)
+        try:
+            while dev.recv(256):
+                pass
+        except (BlockingIOError, InterruptedError):
+            pass
+        finally:
+            dev.settimeout(timeout)
+
+
+class TicketPrinter:
+    """One printer, used from one thread at a time; reopens after a failure.
+
+    `status_queries=False` is for printers that never answer DLE EOT: they are taken to
+    be ready, and a failure shows only as an error while sending."""
+
+    def __init__(self, opener: Callable[[], Escpos], width_px: int = 512,
+                 status_queries: bool = True):
         self._opener = opener
+        self.status_queries = status_queries
         self._printer: Escpos | None = None
         self._lock = threading.Lock()
         self.width_px = width_px
@@ -77,6 +112,10 @@ class TicketPrinter:
                 self.width_px = pixels
         return self._printer
 
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
     def _drop(self) -> None:
         if self._printer is not None and not isinstance(self._printer, SimulatedPrinter):
             try:
@@ -87,9 +126,12 @@ class TicketPrinter:
 
     def _query(self) -> PrinterState:
         p = self.device
-        online = p.query_status(RT_STATUS_ONLINE)
-        cause = p.query_status(RT_STATUS_OFFLINE_CAUSE) if online and online[0] & 0x08 else None
-        paper = p.query_status(RT_STATUS_PAPER) if online else b""
+        if not self.status_queries:
+            return "ok"
+        drain(p)
+        online = ask(p, RT_STATUS_ONLINE)
+        cause = ask(p, RT_STATUS_OFFLINE_CAUSE) if online and online[0] & 0x08 else None
+        paper = ask(p, RT_STATUS_PAPER) if online else b""
         return decode_status(online, cause, paper)
 
     def status(self) -> PrinterState:

@@ -35,7 +35,8 @@ class PrinterSettings:
     host: str = ""
     port: int = 9100
     profile: str = "TM-T88V"
-    width_px: int = 512  # 80 mm paper at 203 dpi prints 576 dots; keep a margin
+    width_px: int = 512  # used when the profile does not say how wide the paper is
+    status_queries: bool = True  # False for printers that never answer DLE EOT
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ def parse_settings(data: dict[str, Any]) -> DeviceSettings:
         baudrate=p.get("baudrate", int, 19200), host=p.get("host", str, ""),
         port=p.get("port", int, 9100), profile=p.get("profile", str, "TM-T88V"),
         width_px=p.get("width_px", int, 512),
+        status_queries=p.get("status_queries", bool, True),
     )
     if printer.kind not in PRINTER_KINDS:
         raise SettingsError(f"printer.kind: {printer.kind!r} is not one of {', '.join(PRINTER_KINDS)}")

@@ -34,16 +34,16 @@ class SimulatedPrinter(Dummy):
         if not self.connected:
             raise OSError("printer not reachable (simulated: unplugged)")
         if msg[:2] == DLE + EOT and len(msg) == 3:
-            self._answers.append(bytes([self._status(msg[2])]))
+            self._answers.append(bytes([self.status_byte(msg[2])]))
             return
         super()._raw(msg)
         if msg.startswith(b"\x1bd"):  # ESC d n: feed the ticket out (then cut, if fitted)
-            self._ticket_done()
+            self.ticket_done()
 
     def _read(self) -> bytes:
         return self._answers.popleft() if self._answers else b""
 
-    def _ticket_done(self) -> None:
+    def ticket_done(self) -> None:
         self.tickets += 1
         if self.tickets_left is None:
             return
@@ -61,7 +61,8 @@ class SimulatedPrinter(Dummy):
     def _offline(self) -> bool:
         return self.cover_open or self.paper == "out"
 
-    def _status(self, n: int) -> int:
+    def status_byte(self, n: int) -> int:
+        """The answer to DLE EOT n in the printer's present state."""
         if n == 1:  # printer status: bit 3 = offline
             return _FIXED | (0x08 if self._offline else 0)
         if n == 2:  # offline cause: bit 2 cover open, bit 5 paper end stop, bit 6 error
