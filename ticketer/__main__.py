@@ -61,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if settings.issuing_point not in site.issuing_points:
+        known = ", ".join(site.issuing_points)
+        print(f"error: issuing point {settings.issuing_point!r} is not in the site configuration "
+              f"(known: {known})", file=sys.stderr)
+        return 2
     if not settings.staff:
         log.warning("no staff provisioned: only the key switch can unlock this issuer")
 

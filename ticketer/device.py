@@ -62,6 +62,7 @@ class IssuerDevice:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._published: IssuerState | None = None
+        self._mode = ""
         self._state_lock = threading.Lock()
         self.presenter.subscribe(self.publish_state)
 
@@ -119,6 +120,7 @@ class IssuerDevice:
         """Read the printer, tick the lock, show the lamp, publish the state."""
         self.presenter.set_printer_state(self.printer.status())
         self._post(self.lock.tick)
+        self._post(self._follow_mode)
         if self.panel:
             self._post(self._show_lamp)
         self._post(self.publish_state)
@@ -139,6 +141,13 @@ class IssuerDevice:
         except IssueRefused as exc:
             log.warning("hand-over refused: %s", exc.reason)
         if self.issuer.service_online != was_online:
+            self.presenter.refresh()
+
+    def _follow_mode(self) -> None:
+        """Redraw when the clock alone changes the mode (a self-service window opens)."""
+        mode = self.presenter.mode
+        if mode != self._mode:
+            self._mode = mode
             self.presenter.refresh()
 
     def _show_lamp(self) -> None:

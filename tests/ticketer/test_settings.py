@@ -42,3 +42,22 @@ def test_the_service_can_change_lock_and_self_service_at_run_time():
         {"lock": {"idle_minutes": 3}, "self_service": {"enabled": True, "procedures": ["juminhyo"]}})
     assert s.lock.idle_minutes == 3 and s.lock.lockout_minutes == 5
     assert s.self_service.enabled and s.self_service.procedures == ("juminhyo",)
+
+
+def test_provisioning_prints_a_card_digest_the_lock_accepts(capsys):
+    from ticketer import provision
+    from ticketer.staff import StaffDirectory, StaffMember
+
+    assert provision.main(["card", "04A1B2C3D4E5F6"]) == 0
+    line = capsys.readouterr().out.strip()
+    digest = line.split('"')[1]
+    staff = StaffDirectory([StaffMember("2001", "新人", cards=(digest,))])
+    assert staff.by_card(bytes.fromhex("04A1B2C3D4E5F6")).id == "2001"
+    assert provision.main(["card", "not-hex"]) == 2
+
+
+def test_the_issuer_refuses_to_start_at_an_unknown_issuing_point(capsys):
+    from ticketer.__main__ import main
+
+    assert main(["--settings", str(EXAMPLE), "--issuing-point", "north"]) == 2
+    assert "issuing point 'north'" in capsys.readouterr().err
