@@ -127,3 +127,22 @@ def test_self_service_issues_without_staff_when_configured(settings, site, lock,
 
 def test_without_self_service_a_locked_issuer_stays_locked(presenter):
     assert presenter.mode == "locked"
+
+
+def test_self_service_only_inside_its_windows(settings, site, lock, store, printer, clock):
+    from dataclasses import replace
+    from datetime import time
+
+    from protocol.client import ServiceClient
+    from ticketer.issuing import Issuer
+    from ticketer.settings import SelfServiceSettings, Window
+
+    s = replace(settings, self_service=SelfServiceSettings(
+        True, ("juminhyo",), (Window(time(8, 30), time(9, 0)),)))
+    issuer = Issuer(ServiceClient(site.id, "issuer-east"), store, site, "east", clock=clock)
+    p = ConciergePresenter(s, site, lock, issuer, printer, store, clock=clock)
+    assert p.mode == "locked"  # 09:00: the window has just closed
+    clock.advance(-10)
+    assert p.mode == "self_service"
+    unlocked(p)
+    assert p.mode == "concierge"  # staff at the desk: the full screen
