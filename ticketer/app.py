@@ -11,7 +11,6 @@ from kivy.clock import Clock
 from kivy.core.text import LabelBase
 from kivy.graphics import Color, Rectangle, RoundedRectangle
 from kivy.metrics import dp, sp
-from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
@@ -79,10 +78,6 @@ class Flat(Button):
         self.bind(size=lambda *_: setattr(self, "text_size", (self.width - dp(12), None)))
         if on_press:
             self.bind(on_release=lambda *_: on_press())
-
-
-class Card(ButtonBehavior, Panel):
-    """A tappable card."""
 
 
 def chip(text: str, bg) -> Panel:
@@ -370,6 +365,8 @@ class ConciergeView(BoxLayout):
         for i, stop in enumerate(plan.stops, 1):
             self.route.add_widget(RouteStopView(i, p.stop_lines(stop), stop,
                                                 [p.name(x) for x in stop.procedures], i == 1))
+        if plan.guidance:
+            self.route.add_widget(Text(p.text("guidance"), 16, bold=True, colour=NAVY))
         for g in plan.guidance:
             note = g.note_en if p.lang == "en" else g.note_ja
             self.route.add_widget(Text(f"◇ {p.name(g)}: {note}", 15, colour=MUTED))
@@ -398,8 +395,19 @@ class ConciergeView(BoxLayout):
         elif not p.service_online:
             self.banner.set_bg(ORANGE)
             self.banner.height = dp(76)
-            self.banner.add_widget(Text(p.text("offline_banner", n=p.numbers_left()), 16,
-                                        colour=WHITE, bold=True, grow=False))
+            pending = p.store.count_offline()
+            text = p.text("offline_banner", n=p.numbers_left())
+            if pending:
+                text += "  " + p.text("offline_pending", n=pending)
+            self.banner.add_widget(Text(text, 16, colour=WHITE, bold=True, grow=False))
+        elif rejected := p.rejected():
+            self.banner.set_bg(RED)
+            self.banner.height = dp(76)
+            items = "、".join(f"{n}番({reason})" for n, reason in rejected[:4])
+            self.banner.add_widget(Text(p.text("rejected", items=items), 16, colour=WHITE,
+                                        bold=True, grow=False))
+            self.banner.add_widget(Flat(p.text("ok"), p.acknowledge_rejected, bg=WHITE, fg=RED,
+                                        size=20, size_hint_x=None, width=dp(120)))
         else:
             self.banner.height = 0
 

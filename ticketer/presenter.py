@@ -142,6 +142,17 @@ class ConciergePresenter:
     def unprinted(self) -> list[StoredTicket]:
         return self.store.unprinted()
 
+    def rejected(self) -> list[tuple[int, str]]:
+        """Offline tickets the service refused: those citizens need a new ticket."""
+        return self.store.rejected_visits()
+
+    def acknowledge_rejected(self) -> None:
+        self.activity()
+        for number, reason in self.store.rejected_visits():
+            self.store.audit("handover_rejected_seen", self.lock.staff_id, f"number {number}: {reason}")
+        self.store.acknowledge_rejected()
+        self._changed()
+
     def printer_label(self) -> str:
         return self.text(f"printer_{self.printer_state}")
 
@@ -149,7 +160,8 @@ class ConciergePresenter:
         """(department, where, waiting) for a route stop in the screen's language."""
         counters = ", ".join(str(c.number) for c in stop.counters) if self.lang == "en" \
             else stop.counter_numbers()
-        colour = stop.counters[0].colour_en if self.lang == "en" else stop.counters[0].colour_ja
+        first = stop.counters[0] if stop.counters else None
+        colour = (first.colour_en if self.lang == "en" else first.colour_ja) if first else ""
         where = self.text("floor_counter", floor=stop.floor_en if self.lang == "en" else stop.floor_ja,
                           counters=counters, colour=colour)
         if stop.waiting is None:

@@ -12,6 +12,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,7 +74,7 @@ class LocalStore:
         return int(rows[0][0])
 
     # ---- offline visits ----------------------------------------------------------
-    def issue_offline(self, day: str, make: callable) -> OfflineVisit | None:
+    def issue_offline(self, day: str, make: Callable[[int], OfflineVisit]) -> OfflineVisit | None:
         """Take the next leased number of `day` and store the visit `make(number)` built,
         in one transaction; None when no leased number is left."""
         with self._lock:
@@ -116,8 +117,12 @@ class LocalStore:
                                  "WHERE number = ? AND state = 'pending'", (r["reason"], r["number"]))
 
     def rejected_visits(self) -> list[tuple[int, str]]:
+        """Offline visits the service refused and the concierge has not yet seen."""
         return [(n, r) for n, r in self._run(
             "SELECT number, reason FROM offline_visits WHERE state = 'rejected' ORDER BY number")]
+
+    def acknowledge_rejected(self) -> None:
+        self._run("UPDATE offline_visits SET state = 'rejected_seen' WHERE state = 'rejected'")
 
     # ---- tickets -----------------------------------------------------------------
     def save_ticket(self, request_id: str, number: int, day: str, ticket: dict) -> None:

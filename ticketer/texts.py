@@ -68,9 +68,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "self_help": ("必要な証明書を選んで「発券する」を押してください", "Choose certificates, then press Issue"),
     "self_staff": ("職員用", "Staff"),
     "back": ("戻る", "Back"),
-    "rejected": ("引き渡しできなかった番号: {items}", "Not accepted by the service: {items}"),
+    "rejected": ("窓口サービスが受け付けなかった番号: {items}。お客様に新しい番号を発券してください。",
+                 "The service did not accept: {items}. Issue those citizens a new ticket."),
+    "ok": ("確認", "OK"),
     "error": ("発券できません: {reason}", "Cannot issue: {reason}"),
-    "minutes": ("約{m}分", "about {m} min"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pytest
@@ -123,3 +124,27 @@ def test_offline_issuing_from_leased_numbers_and_handover_without_collisions(
         west.stop()
         east.client.stop()
         west.client.stop()
+
+
+def test_a_visit_the_service_refuses_at_hand_over_is_shown_until_acknowledged(
+        issuer_client, tmp_path, settings, lock, printer):
+    from ticketer.presenter import ConciergePresenter
+
+    site = load_config()
+    store = LocalStore(tmp_path / "i.sqlite3")
+    issuer = Issuer(issuer_client, store, site, "east")
+    # numbers this issuer believes leased but the service never leased to it
+    # (e.g. its SQLite file was restored from another device)
+    store.add_lease(site.business_day(time.time()), 2990, 2999)
+    p = ConciergePresenter(settings, site, lock, issuer, printer, store)
+    p.unlock_pin("1024", "4821")
+    p.choose_life_event("konin")
+    p.issue()  # the service has not been reached yet: offline, number 2990
+    assert p.last.offline and p.last.number == 2990
+    issuer.sync()
+    assert p.rejected() == [(2990, "number 2990 was not leased to east")]
+    assert "2990番" in p.text("rejected", items="2990番")
+    p.acknowledge_rejected()
+    assert p.rejected() == []
+    assert ("handover_rejected_seen", "1024", "number 2990: number 2990 was not leased to east") \
+        in store.audit_log()
