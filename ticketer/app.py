@@ -234,6 +234,7 @@ class ConciergeView(BoxLayout):
     def __init__(self, p: ConciergePresenter, **kw):
         super().__init__(orientation="vertical", **kw)
         self.p = p
+        self._drawn: dict[str, tuple] = {}
         self.bar = StatusBar(p)
         self.add_widget(self.bar)
         self.banner = Panel(bg=ORANGE, size_hint_y=None, height=0, padding=(dp(16), dp(6)),
@@ -296,15 +297,50 @@ class ConciergeView(BoxLayout):
         right.add_widget(actions)
         body.add_widget(right)
 
+    def _fresh(self, section: str, signature: tuple) -> bool:
+        """True if a section's inputs changed since it was last drawn: only those sections
+        are rebuilt, so a tap redraws what it changed and not the whole screen."""
+        if self._drawn.get(section) == signature:
+            return False
+        self._drawn[section] = signature
+        return True
+
     def refresh(self) -> None:
         p = self.p
+        lang = p.lang
         staff = p.lock.staff_id or ""
-        member = p.lock.staff.get(staff)
-        self.bar.refresh([
-            chip(p.text("staff_on", s=member.name if member else staff), hexc("#35557F")),
-            Flat(p.text("lock_now"), p.lock_now, bg=RED, size_hint_x=None, width=dp(92), size=16),
-        ])
-        self._banner()
+        if self._fresh("bar", (lang, p.service_online, p.printer_state, staff)):
+            member = p.lock.staff.get(staff)
+            self.bar.refresh([
+                chip(p.text("staff_on", s=member.name if member else staff), hexc("#35557F")),
+                Flat(p.text("lock_now"), p.lock_now, bg=RED, size_hint_x=None, width=dp(92),
+                     size=16),
+            ])
+        unprinted = tuple(t.number for t in p.unprinted())
+        if self._fresh("banner", (lang, unprinted, p.service_online, p.numbers_left(),
+                                  p.store.count_offline(), tuple(p.rejected()))):
+            self._banner()
+        if self._fresh("events", (lang, p.life_event, frozenset(p.answers))):
+            self._events()
+        procs = tuple(p.procedures)
+        if self._fresh("selected", (lang, procs)):
+            self._selected()
+        if self._fresh("search", (lang, p.query, p.category, procs)):
+            self._search()
+        if self._fresh("needs", (lang, frozenset(p.needs))):
+            self._needs()
+        plan = p.route()
+        if self._fresh("route", (lang, procs, tuple((s.waiting, s.wait_min) for s in plan.stops))):
+            self._route(plan)
+        self.notice.text = p.notice.text if p.notice else ""
+        self.notice.color = RED if p.notice and p.notice.kind == "error" else GREEN
+        self.next_btn.text = p.text("next")
+        self.issue_btn.text = p.text("issuing") if p.busy else p.text("issue")
+        self.issue_btn.background_color = GREEN if p.can_issue else GREY
+        self.issue_btn.disabled = not p.can_issue
+
+    def _events(self) -> None:
+        p = self.p
         self.events_title.text = p.text("life_events")
         self.events.clear_widgets()
         for ev in p.life_events():
@@ -324,6 +360,8 @@ class ConciergeView(BoxLayout):
                                 size_hint_x=None, width=dp(64), size=16))
             self.questions.add_widget(row)
 
+    def _selected(self) -> None:
+        p = self.p
         self.procs_title.text = p.text("procedures")
         self.selected.clear_widgets()
         if not p.procedures:
@@ -336,6 +374,9 @@ class ConciergeView(BoxLayout):
             row.add_widget(Flat("×", lambda i=proc.id: p.remove_procedure(i), bg=LINE, fg=INK,
                                 size=20, size_hint_x=None, width=dp(44)))
             self.selected.add_widget(row)
+
+    def _search(self) -> None:
+        p = self.p
         self.search.hint_text = p.text("search")
         if self.search.text != p.query:
             self.search.text = p.query
@@ -350,6 +391,9 @@ class ConciergeView(BoxLayout):
                 continue
             self.results.add_widget(Flat(f"＋ {p.name(proc)}", lambda i=proc.id: p.add_procedure(i),
                                          bg=CARD, fg=NAVY, size=16, size_hint_y=None, height=dp(42)))
+
+    def _needs(self) -> None:
+        p = self.p
         self.needs_title.text = p.text("needs")
         self.needs.clear_widgets()
         for need in p.all_needs():
@@ -357,9 +401,10 @@ class ConciergeView(BoxLayout):
             self.needs.add_widget(Flat(p.need_label(need), lambda n=need: p.toggle_need(n),
                                        bg=ORANGE if on else CARD, fg=WHITE if on else INK, size=16))
 
+    def _route(self, plan) -> None:
+        p = self.p
         self.route_title.text = p.text("route")
         self.route.clear_widgets()
-        plan = p.route()
         if plan.empty:
             self.route.add_widget(Text(p.text("route_empty"), 16, colour=MUTED))
         for i, stop in enumerate(plan.stops, 1):
@@ -370,12 +415,6 @@ class ConciergeView(BoxLayout):
         for g in plan.guidance:
             note = g.note_en if p.lang == "en" else g.note_ja
             self.route.add_widget(Text(f"◇ {p.name(g)}: {note}", 15, colour=MUTED))
-        self.notice.text = p.notice.text if p.notice else ""
-        self.notice.color = RED if p.notice and p.notice.kind == "error" else GREEN
-        self.next_btn.text = p.text("next")
-        self.issue_btn.text = p.text("issuing") if p.busy else p.text("issue")
-        self.issue_btn.background_color = GREEN if p.can_issue else GREY
-        self.issue_btn.disabled = not p.can_issue
 
     def _banner(self) -> None:
         p = self.p
