@@ -52,8 +52,7 @@ class IssuerDevice:
         self.store = store or LocalStore(settings.data_dir / "issuer.sqlite3")
         self.lock = ConciergeLock(settings.directory(), settings.lock, self.store.audit,
                                   site.timezone, clock)
-        self.issuer = Issuer(client, self.store, site, settings.issuing_point,
-                             congestion=lambda: dict(self.presenter.congestion), clock=clock)
+        self.issuer = Issuer(client, self.store, site, settings.issuing_point, clock=clock)
         self._post = post or (lambda task: task())
         self.presenter = ConciergePresenter(
             settings, site, self.lock, self.issuer, printer, self.store,

@@ -127,7 +127,10 @@ class Issuer:
         plan = route(self.site, list(intent.procedures), self.congestion())
         if plan.empty:
             raise IssueRefused("nothing_to_queue", "none of these procedures is handled here")
-        ahead = self.store.count_offline("pending")
+        first = plan.stops[0].department
+        # people ahead: the last known queue plus those this issuer sent there offline since
+        ahead = sum(1 for v in self.store.pending_handover(limit=1000)
+                    if self._first_department(v.procedures) == first)
 
         def make(number: int) -> m.OfflineVisit:
             return m.OfflineVisit(
@@ -142,6 +145,10 @@ class Issuer:
         ticket = offline_ticket(self.site, plan, visit.number, now, intent.language, ahead)
         self.store.save_ticket(intent.request_id, visit.number, day, ticket)
         return Issued(intent.request_id, visit.number, ticket, offline=True)
+
+    def _first_department(self, procedures: list[str]) -> str | None:
+        stops, _ = self.site.itinerary(procedures)
+        return stops[0][0] if stops else None
 
     # ---- keeping in touch with the service ---------------------------------------
     def numbers_left(self) -> int:

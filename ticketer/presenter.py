@@ -68,6 +68,7 @@ class ConciergePresenter:
         self.printer_state: PrinterState = printer.state
         self.congestion: dict[str, CongestionMessage] = {}
         self._congestion_lock = threading.Lock()
+        issuer.congestion = self.congestion_snapshot  # offline tickets estimate from it
         self._listeners: list[Callable[[], None]] = []
         lock.subscribe(lambda: self._post(self._changed))
 
@@ -113,10 +114,12 @@ class ConciergePresenter:
     def categories(self) -> list[str]:
         return categories(self.site)
 
-    def route(self) -> Route:
+    def congestion_snapshot(self) -> dict[str, CongestionMessage]:
         with self._congestion_lock:
-            congestion = dict(self.congestion)
-        return route(self.site, self.procedures, congestion)
+            return dict(self.congestion)
+
+    def route(self) -> Route:
+        return route(self.site, self.procedures, self.congestion_snapshot())
 
     def name(self, item) -> str:
         return item.name_en if self.lang == "en" else item.name_ja

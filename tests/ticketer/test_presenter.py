@@ -146,3 +146,16 @@ def test_self_service_only_inside_its_windows(settings, site, lock, store, print
     assert p.mode == "self_service"
     unlocked(p)
     assert p.mode == "concierge"  # staff at the desk: the full screen
+
+
+def test_offline_tickets_count_the_citizens_this_issuer_sent_to_the_same_queue(presenter):
+    p = unlocked(presenter)
+    p.set_congestion(CongestionMessage(
+        department="shimin", waiting=4, serving=2, counters_open=2, estimated_wait_min=8.0,
+        level="low", label_ja="", label_en="", at=0))
+    for event in ("shomei", "konin", "shomei", "shomei"):  # konin queues at the one-stop counter
+        p.next_citizen()
+        p.choose_life_event(event)
+        p.issue()
+    assert p.last.offline and p.last.number == 104
+    assert (p.last.ticket["ahead"], p.last.ticket["wait_min"]) == (6, 12.0)
