@@ -38,8 +38,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+EXAMPLE = Path(__file__).with_name("example_device.toml")
+
+
 def build_settings(args: argparse.Namespace) -> DeviceSettings:
-    settings = load_settings(args.settings) if args.settings else DeviceSettings()
+    if not args.settings:
+        log.warning("no --settings: using %s, whose staff PINs are examples (development only)",
+                    EXAMPLE)
+    settings = load_settings(args.settings or EXAMPLE)
     changes = {}
     if args.device:
         changes["device"] = args.device
