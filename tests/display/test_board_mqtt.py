@@ -143,3 +143,38 @@ def test_with_the_device_agent_the_board_takes_its_configuration_and_chimes_on_c
     finally:
         agent.stop()
         board.close()
+
+
+def test_a_call_lights_the_counter_lamp_and_the_serial_sign(broker, publisher, site, library, tmp_path):
+    from gpiozero.pins.mock import MockFactory
+
+    from display.board import Board
+    from display.presenter import BoardPresenter
+    from display.serial_sign import decode_frame
+    from protocol.client import ServiceClient
+
+    from .test_signals import FakeSign
+
+    sign, factory = FakeSign(), MockFactory()
+    publisher.service("online")
+    publisher.call(call_message(site, "c05", 118, 1))  # retained before the board starts
+    client = ServiceClient(SITE, "board-lamps", broker.host, broker.port)
+    board = Board(client, BoardPresenter(), pin_factory=factory)
+    board.apply_settings({"lamps": {"c03": 17, "c05": 27}, "flash_s": 2,
+                          "serial_sign": {"port": sign.port, "baudrate": 9600}})
+    try:
+        assert board.start(wait=10)
+        assert decode_frame(sign.wait_frames(1)[0]) == ("show", 5, 118)  # restored: steady
+        assert not factory.pin(27).state
+        publisher.call(call_message(site, "c03", 123, 2))
+        assert decode_frame(sign.wait_frames(2)[1]) == ("call", 3, 123)
+        deadline = time.monotonic() + 2
+        while not factory.pin(17).state and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert factory.pin(17).state and not factory.pin(27).state
+        publisher.call(call_message(site, "c03", None, 2))
+        assert decode_frame(sign.wait_frames(3)[2]) == ("clear", 3, None)
+        assert board.health() == {}
+    finally:
+        board.stop()
+        sign.close()
