@@ -130,3 +130,18 @@ def test_a_failed_announcement_does_not_stop_the_next(library, tmp_path):
     recorded, _ = read_wav(wav)
     assert recorded.size == library.assemble(Call(123, 3), ["ja"]).size
     assert announcer.health() == {"audio": "ok"}
+
+
+def test_alsa_output_failure_is_reported_in_health(library):
+    from display.voice.sinks import AlsaSink, AudioError
+
+    sink = AlsaSink(device="madoguchi_no_such_device")
+    with pytest.raises(AudioError, match="aplay failed"):
+        sink.play(library.clip(CHIME))
+    announcer = Announcer(library, sink, ["ja"])
+    try:
+        announcer.say(Call(123, 3))
+        assert announcer.wait_idle(30)
+        assert announcer.health() == {"audio": "error"}
+    finally:
+        announcer.stop()
