@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from display.voice.announcer import Announcer
 from display.voice.clips import ClipLibrary, render
 from display.voice.sinks import WavFileSink
 from protocol import topics
+from protocol.client import ServiceClient
 from protocol.codec import encode
 from protocol.messages import CallMessage, CongestionMessage, ServiceStatus
 from protocol.site import load_config
@@ -78,7 +80,6 @@ class Publisher:
         self.retained(topics.service_status(SITE), encode(ServiceStatus(state=state, day=day)))
 
     def site_document(self, site) -> None:
-        import json
         self.retained(topics.site_config(SITE), json.dumps(site.document).encode())
 
     def close(self) -> None:
@@ -97,7 +98,6 @@ class RunningBoard:
     """A Board with its presenter, speaking into a WAV file, on the real broker."""
 
     def __init__(self, broker, library: ClipLibrary, wav: Path, settings: dict | None = None):
-        from protocol.client import ServiceClient
         self.wav = wav
         self.presenter = BoardPresenter(parse_settings(settings or {}))
         self.announcer = Announcer(library, WavFileSink(wav), ["ja"])

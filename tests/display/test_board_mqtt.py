@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import time
 
+from gpiozero.pins.mock import MockFactory
+
+from display.board import Board
+from display.presenter import BoardPresenter
+from display.serial_sign import decode_frame
+from display.voice.announcer import Announcer
 from display.voice.clips import Call
+from display.voice.sinks import WavFileSink
 from display.voice.synth import read_wav
+from firmware.agent import Bundle, DeviceAgent
 from protocol import topics
+from protocol.client import ServiceClient
 from protocol.codec import encode
-from protocol.messages import DeviceConfig
+from protocol.messages import CommandResult, DeviceCommand, DeviceConfig
 
 from .conftest import SITE, call_message, congestion_message
+from .test_signals import FakeSign
 from .test_voice import offset_of
 
 
@@ -106,13 +116,6 @@ def test_a_broken_payload_is_ignored_and_the_board_carries_on(running_board, pub
 
 def test_with_the_device_agent_the_board_takes_its_configuration_and_chimes_on_command(
         broker, publisher, site, library, tmp_path):
-    from display.board import Board
-    from display.presenter import BoardPresenter
-    from display.voice.announcer import Announcer
-    from display.voice.sinks import WavFileSink
-    from firmware.agent import Bundle, DeviceAgent
-    from protocol.messages import CommandResult, DeviceCommand
-
     publisher.service("online")
     publisher.retained(topics.device_config(SITE, "board-2f"), encode(DeviceConfig(
         device="board-2f", role="board", name="2F", settings={"counters": ["c21"]})))
@@ -146,15 +149,6 @@ def test_with_the_device_agent_the_board_takes_its_configuration_and_chimes_on_c
 
 
 def test_a_call_lights_the_counter_lamp_and_the_serial_sign(broker, publisher, site, library, tmp_path):
-    from gpiozero.pins.mock import MockFactory
-
-    from display.board import Board
-    from display.presenter import BoardPresenter
-    from display.serial_sign import decode_frame
-    from protocol.client import ServiceClient
-
-    from .test_signals import FakeSign
-
     sign, factory = FakeSign(), MockFactory()
     publisher.service("online")
     publisher.call(call_message(site, "c05", 118, 1))  # retained before the board starts
