@@ -328,7 +328,7 @@ class QueueEngine:
                 "type": "visit_issued", "at": now, "number": ov.number,
                 "issued_at": ov.issued_at, "issuing_point": ov.issuing_point, "steps": steps,
                 "needs": list(ov.needs), "language": ov.language, "staff": ov.staff,
-                "life_event": None, "token": new_token(), "request_id": ov.request_id,
+                "life_event": ov.life_event, "token": new_token(), "request_id": ov.request_id,
                 "offline": True,
             }
             self.apply(event)
