@@ -16,6 +16,10 @@ from pathlib import Path
 from string import Template
 
 BRIDGE_TEMPLATE = Path(__file__).with_name("bridge.conf.tmpl")
+# Listener options go after each `listener` line: Mosquitto 2.0.11 applies one written
+# before the first listener to a default listener on port 1883 that it then also opens.
+# User names as client ids stop a device pushing another off by reusing its client id.
+LISTENER_OPTIONS = ("use_username_as_clientid true",)
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,6 @@ def render_site_config(broker: SiteBroker) -> str:
         "allow_anonymous false",
         f"password_file {broker.password_file}",
         f"acl_file {broker.acl_file}",
-        "use_username_as_clientid true",
         "persistence true",
         f"autosave_interval {broker.autosave_interval_s}",
         f"max_queued_messages {broker.max_queued_messages}",
@@ -66,13 +69,14 @@ def render_site_config(broker: SiteBroker) -> str:
     lines += [f"log_type {t}" for t in broker.log_types]
     if broker.plain:
         lines += ["", "# Plain MQTT, for the queue service on this host",
-                  f"listener {broker.plain.port} {broker.plain.bind}"]
+                  f"listener {broker.plain.port} {broker.plain.bind}", *LISTENER_OPTIONS]
     if broker.tls_listener:
         if broker.tls is None:
             raise ValueError("a TLS listener needs the CA, certificate and key files")
         lines += [
             "", "# MQTT over TLS for the appliances, verified by the site's own CA",
             f"listener {broker.tls_listener.port} {broker.tls_listener.bind}",
+            *LISTENER_OPTIONS,
             f"cafile {broker.tls.cafile}",
             f"certfile {broker.tls.certfile}",
             f"keyfile {broker.tls.keyfile}",

@@ -58,6 +58,7 @@ class SiteSettings:
     site: str
     broker_hosts: list[str]              # names and addresses in the broker's certificate
     tls_port: int = 8883
+    tls_bind: str = "0.0.0.0"
     plain_port: int = 1883               # loopback only: the queue service and this tool
     broker_dir: str = "/etc/mosquitto"
     pid_file: str = "/run/mosquitto/mosquitto.pid"
@@ -182,7 +183,7 @@ class Site:
         paths["conf"].write_text(render_site_config(SiteBroker(
             site=s.site, password_file=paths["passwd"], acl_file=paths["acl"],
             plain=Listener(s.plain_port, "127.0.0.1") if s.plain_port else None,
-            tls_listener=Listener(s.tls_port),
+            tls_listener=Listener(s.tls_port, s.tls_bind),
             tls=TlsFiles(paths["ca"], paths["cert"], paths["key"], s.require_client_certificate),
         )))
 
