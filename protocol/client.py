@@ -182,7 +182,7 @@ class ServiceClient:
             for pattern, handler in self._handlers:
                 if mqtt.topic_matches_sub(pattern, msg.topic):
                     handler(msg.topic, msg.payload, bool(msg.retain))
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("message handler failed for %s", msg.topic)
 
     def _deliver_response(self, msg: mqtt.MQTTMessage) -> None:
@@ -198,5 +198,5 @@ class ServiceClient:
 def _guarded(hook: Callable[[], None]) -> None:
     try:
         hook()
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("connection hook failed")

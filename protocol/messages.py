@@ -188,6 +188,14 @@ class Response(Message):
     result: dict | None = None
     error: ErrorInfo | None = None
 
+    @classmethod
+    def success(cls, request_id: str | None, result: dict) -> Response:
+        return cls(request_id=request_id, ok=True, result=result)
+
+    @classmethod
+    def failure(cls, request_id: str | None, code: str, reason: str) -> Response:
+        return cls(request_id=request_id, ok=False, error=ErrorInfo(code=code, reason=reason))
+
 
 # ---- retained state (single writer: the queue service) ----------------------------------
 

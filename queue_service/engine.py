@@ -82,12 +82,19 @@ class QueueEngine:
         handler = self._handlers.get(command)
         if handler is None:
             raise EngineError("unknown_command", f"the engine has no command {command!r}")
-        rollover = self._rollover_events(now)
-        for event in rollover:
-            self.apply(event)
+        rollover = self.rollover(now)
         outcome = handler(request, now, new_token)
         outcome.events[:0] = rollover
         return outcome
+
+    def rollover(self, now: float) -> list[Event]:
+        """Start a new business day if `now` is past the reset time; returns its events."""
+        day = self.business_day(now)
+        if day == self.state.day:
+            return []
+        event = {"type": "day_started", "day": day, "at": now}
+        self.apply(event)
+        return [event]
 
     def apply(self, event: Event) -> None:
         getattr(self, f"_on_{event['type']}")(event)
@@ -152,16 +159,15 @@ class QueueEngine:
             label_ja=labels[level][0], label_en=labels[level][1], at=now,
         )
 
-    def visit_statuses(self, now: float) -> dict[int, m.VisitStatus]:
-        """Public status of every visit of the day, with people ahead and estimated wait."""
-        out: dict[int, m.VisitStatus] = {}
+    def visit_statuses(self, now: float, departments: set[str] | None = None) -> list[m.VisitStatus]:
+        """Public status of the day's visits (or of those with a step in `departments`),
+        with people ahead and estimated wait."""
         ranks: dict[str, int] = {}
-        for dept in self.config.departments:
+        for dept in departments if departments is not None else self.config.departments:
             for i, v in enumerate(self.queue(dept)):
                 ranks[v.id] = i
-        for v in self.state.visits.values():
-            out[v.number] = self._status(v, ranks.get(v.id), now)
-        return out
+        return [self._status(v, ranks.get(v.id), now) for v in self.state.visits.values()
+                if departments is None or any(s.department in departments for s in v.steps)]
 
     def visit_status(self, visit: Visit, now: float) -> m.VisitStatus:
         step = visit.current()
@@ -260,10 +266,6 @@ class QueueEngine:
         steps = [{"procedure": p, "department": self.config.queue_department(p)} for p in seen]
         steps.sort(key=lambda s: depts.index(s["department"]))
         return steps, guidance
-
-    def _rollover_events(self, now: float) -> list[Event]:
-        day = self.business_day(now)
-        return [] if day == self.state.day else [{"type": "day_started", "day": day, "at": now}]
 
     def _counter(self, counter: str, must_be_open: bool = True) -> CounterState:
         if counter not in self.state.counters:
@@ -444,7 +446,7 @@ class QueueEngine:
         return self._done([{"type": "skipped", "at": now, "visit": v.id, "counter": r.counter}], v, now)
 
     def _cancel_procedure(self, r: m.CancelProcedure, now: float, _t) -> Outcome:
-        v, current = self._at_counter(r.counter, ("called", "serving"))
+        v, _ = self._at_counter(r.counter, ("called", "serving"))
         index = next((i for i, s in enumerate(v.steps)
                       if s.procedure == r.procedure and s.open), None)
         if index is None:

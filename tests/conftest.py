@@ -10,9 +10,10 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 
-import pytest  # noqa: E402
+import pytest
 
-from demo.broker import LocalBroker  # noqa: E402
+from demo.broker import LocalBroker
+from demo.processes import ServiceProcess
 
 
 @pytest.fixture
@@ -21,3 +22,11 @@ def broker(tmp_path):
     b = LocalBroker(tmp_path / "broker").start()
     yield b
     b.stop()
+
+
+@pytest.fixture
+def queue_service(broker, tmp_path):
+    """The real queue service process (SQLite in tmp_path) on the `broker` fixture."""
+    svc = ServiceProcess(broker, tmp_path / "service", web_port=0).start()
+    yield svc
+    svc.stop()

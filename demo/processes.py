@@ -1,0 +1,103 @@
+"""Start the queue service as a real process (tests, benchmarks and the demo share this)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from protocol import topics
+
+from .broker import LocalBroker, free_port, wait_for_port
+
+
+def wait_retained(broker: LocalBroker, topic: str, predicate, timeout: float = 15.0) -> bytes:
+    """Wait until a retained message on `topic` satisfies predicate(payload)."""
+    found: list[bytes] = []
+    done = threading.Event()
+
+    def on_message(client, userdata, msg):
+        if predicate(msg.payload):
+            found.append(msg.payload)
+            done.set()
+
+    c = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    c.on_message = on_message
+    c.on_connect = lambda client, *a: client.subscribe(topic, qos=1)
+    c.connect(broker.host, broker.port)
+    c.loop_start()
+    try:
+        if not done.wait(timeout):
+            raise TimeoutError(f"no matching retained message on {topic} within {timeout:.0f} s")
+        return found[0]
+    finally:
+        c.disconnect()
+        c.loop_stop()
+
+
+class ServiceProcess:
+    """`python -m queue_service` against a broker, with its data in `data_dir`."""
+
+    def __init__(self, broker: LocalBroker, data_dir: Path, *, config: str | None = None,
+                 web_port: int | None = None, site: str = "isesaki"):
+        self.broker = broker
+        self.data_dir = Path(data_dir)
+        self.config = config
+        self.site = site
+        self.web_port = free_port() if web_port is None else web_port
+        self.proc: subprocess.Popen | None = None
+        self.log = self.data_dir / "service.log"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def start(self, wait: bool = True) -> ServiceProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "queue_service", "--data", str(self.data_dir),
+               "--broker-host", self.broker.host, "--broker-port", str(self.broker.port),
+               "--web-port", str(self.web_port)]
+        if self.config:
+            cmd += ["--config", self.config]
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env,
+                                         cwd=Path(__file__).resolve().parent.parent)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout: float = 20.0) -> None:
+        """Ready = the service announced itself online with this boot on the broker."""
+        boot_marker = b'"state":"online"'
+        try:
+            wait_retained(self.broker, topics.service_status(self.site),
+                          lambda p: boot_marker in p and self.proc.poll() is None, timeout)
+            if self.web_port:
+                wait_for_port("127.0.0.1", self.web_port, timeout)
+        except TimeoutError:
+            raise RuntimeError(f"queue service did not start; log:\n{self.log.read_text()}") from None
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def kill(self) -> None:
+        """kill -9: no goodbye, no flush — what a power cut looks like."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+

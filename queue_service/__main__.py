@@ -1,0 +1,82 @@
+"""Run the queue service: `python -m queue_service --config site.toml --data DIR ...`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import ssl
+import sys
+import threading
+from pathlib import Path
+
+from protocol.site import ConfigError, load_config
+
+from .mqtt_shell import MqttShell
+from .service import QueueService
+
+log = logging.getLogger("queue_service")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m queue_service", description=__doc__)
+    p.add_argument("--config", help="site TOML file (default: the shipped Isesaki example)")
+    p.add_argument("--data", default="var/service", help="directory for the SQLite store and keys")
+    p.add_argument("--broker-host", default="127.0.0.1")
+    p.add_argument("--broker-port", type=int, default=1883)
+    p.add_argument("--username", help="MQTT user of the service (production broker)")
+    p.add_argument("--password-file", help="file holding the MQTT password")
+    p.add_argument("--cafile", help="CA certificate: connect with TLS")
+    p.add_argument("--web-host", default="127.0.0.1")
+    p.add_argument("--web-port", type=int, default=8080, help="0 disables the web pages")
+    p.add_argument("--log-level", default="INFO")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    password = Path(args.password_file).read_text().strip() if args.password_file else None
+    tls = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
+
+    service = QueueService(config, args.data)
+    shell = MqttShell(service, args.broker_host, args.broker_port,
+                      username=args.username, password=password, tls=tls)
+    service.start()
+    shell.start()
+    log.info("queue service for %s started (boot %d, day %s)", config.id, service.boot,
+             service.engine.state.day)
+    try:
+        if args.web_port:
+            serve_web(service, args.web_host, args.web_port)
+        else:
+            wait_for_signal()
+    finally:
+        shell.stop()
+        service.stop()
+    return 0
+
+
+def serve_web(service: QueueService, host: str, port: int) -> None:
+    import uvicorn
+
+    from .web import create_app
+
+    uvicorn.run(create_app(service), host=host, port=port, log_level="warning")
+
+
+def wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

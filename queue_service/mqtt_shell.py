@@ -1,0 +1,135 @@
+"""The queue service's MQTT side: requests in, answers and retained state out.
+
+The service keeps a persistent session (clean start off, one hour session expiry), so
+requests sent while it restarts wait in the broker until their Message Expiry. Every
+malformed, oversized, unknown or wrongly versioned request gets an error answer with a
+reason; nothing about it reaches the engine or the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from protocol import messages as m
+from protocol import topics
+from protocol.codec import ProtocolError, decode, encode, request_id_of
+
+from .service import QueueService
+
+log = logging.getLogger(__name__)
+
+
+class MqttShell:
+    def __init__(self, service: QueueService, host: str, port: int, *,
+                 username: str | None = None, password: str | None = None,
+                 tls: ssl.SSLContext | None = None):
+        self.service = service
+        self.site = service.config.id
+        self.host, self.port = host, port
+        client_id = username or f"queue-service-{self.site}"
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
+                                  protocol=mqtt.MQTTv5)
+        if username:
+            self.client.username_pw_set(username, password)
+        if tls is not None:
+            self.client.tls_set_context(tls)
+        self.client.will_set(topics.service_status(self.site),
+                             encode(m.ServiceStatus(state="offline", boot=service.boot)),
+                             qos=1, retain=True)
+        self.client.max_queued_messages_set(0)
+        self.client.max_inflight_messages_set(1000)
+        self.client.reconnect_delay_set(1, 30)
+        self.client.on_connect = self._on_connect
+        self.client.on_message = self._on_message
+        service.publisher = self
+
+    def start(self) -> None:
+        props = Properties(PacketTypes.CONNECT)
+        props.SessionExpiryInterval = 3600
+        self.client.connect_async(self.host, self.port, keepalive=15, clean_start=False,
+                                  properties=props)
+        self.client.loop_start()
+
+    def stop(self) -> None:
+        self.client.publish(topics.service_status(self.site),
+                            encode(m.ServiceStatus(state="offline", boot=self.service.boot)),
+                            qos=1, retain=True).wait_for_publish(2)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def publish(self, topic: str, payload: bytes, retain: bool) -> None:
+        self.client.publish(topic, payload, qos=1, retain=retain)
+
+    # ---- callbacks (guarded: an exception would stop the network loop) ------------------
+    def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
+        if reason_code.is_failure:
+            log.error("broker refused the service: %s", reason_code)
+            return
+        client.subscribe(topics.all_requests(self.site), qos=1)
+        client.subscribe(topics.all_device_status(self.site), qos=1)
+        client.subscribe(topics.all_device_health(self.site), qos=1)
+        log.info("connected to %s:%s", self.host, self.port)
+        try:
+            self.service.republish()
+        except Exception:
+            log.exception("republishing retained state failed")
+
+    def _on_message(self, client, userdata, msg: mqtt.MQTTMessage) -> None:
+        try:
+            parsed = topics.parse_request(msg.topic)
+            if parsed:
+                self._on_request(msg, *parsed)
+            elif msg.topic.endswith("/status") or msg.topic.endswith("/health"):
+                self._on_device(msg)
+        except Exception:
+            log.exception("failed to handle a message on %s", msg.topic)
+
+    def _on_request(self, msg: mqtt.MQTTMessage, site: str, device: str, command: str) -> None:
+        props = msg.properties
+        response_topic = getattr(props, "ResponseTopic", None) or topics.response(site, device)
+        correlation = getattr(props, "CorrelationData", None)
+
+        def reply(payload: bytes) -> None:
+            out = Properties(PacketTypes.PUBLISH)
+            if correlation is not None:
+                out.CorrelationData = correlation
+            self.client.publish(response_topic, payload, qos=1, properties=out)
+
+        model = m.COMMANDS.get(command)
+        if model is None:
+            reply(_refusal(msg.payload, "unknown_command", f"no command {command!r}"))
+            return
+        try:
+            request = decode(model, msg.payload)
+        except ProtocolError as exc:
+            log.warning("refused %s from %s: %s", command, device, exc.code)
+            reply(_refusal(msg.payload, exc.code, exc.reason))
+            return
+        self.service.enqueue(command, request, device, reply)
+
+    def _on_device(self, msg: mqtt.MQTTMessage) -> None:
+        device = msg.topic.split("/")[3]
+        if not msg.payload:
+            return
+        try:
+            if msg.topic.endswith("/status"):
+                s = decode(m.DeviceStatus, msg.payload)
+                self.service.note_device(device, state=s.state, role=s.role, version=s.version,
+                                         boot=s.boot)
+            else:
+                h = decode(m.Health, msg.payload)
+                self.service.note_device(device, version=h.version, alerts=list(h.alerts),
+                                         printer=h.printer, audio=h.audio, uptime_s=h.uptime_s)
+        except ProtocolError as exc:
+            log.warning("ignored a bad %s message from %s: %s", msg.topic.rsplit("/", 1)[-1],
+                        device, exc.code)
+
+
+def _refusal(payload: bytes, code: str, reason: str) -> bytes:
+    return encode(m.Response.failure(request_id_of(payload), code, reason))

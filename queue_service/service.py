@@ -1,0 +1,332 @@
+"""The queue service: a thin, durable shell around the pure engine.
+
+Commands from MQTT and from the web go into one queue. A single worker takes whatever has
+arrived (group commit), runs each command through the engine, writes the events and
+answers in one SQLite transaction, and only then replies and publishes the retained
+state that changed. A request id already answered gets the first answer again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from protocol import messages as m
+from protocol import topics
+from protocol.codec import encode
+from protocol.site import SiteConfig
+
+from .applications import ApplicationStore, load_or_create_key
+from .engine import EngineError, QueueEngine
+from .store import RESPONSES_KEPT_S, Batch, Store
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 256
+IDLE_TICK_S = 15.0  # refresh estimates and check the daily reset even when nobody asks
+
+
+class Publisher(Protocol):
+    def publish(self, topic: str, payload: bytes, retain: bool) -> None: ...
+
+
+@dataclass
+class _Work:
+    command: str
+    request: m.Request
+    device: str
+    reply: Callable[[bytes], None]
+
+
+class QueueService:
+    def __init__(self, config: SiteConfig, data_dir: str | Path,
+                 clock: Callable[[], float] = time.time):
+        self.config = config
+        self.clock = clock
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.data_dir / "madoguchi.db")
+        self.applications = ApplicationStore(
+            self.data_dir / "applications.db", load_or_create_key(self.data_dir / "applications.key")
+        )
+        self.lock = threading.RLock()
+        self.publisher: Publisher | None = None
+        self.boot = self.store.bump_boot()
+        self._inbox: queue.Queue[_Work | None] = queue.Queue()
+        self._listeners: list[Callable[[], None]] = []
+        self._published: dict[str, bytes] = {}
+        self._devices: dict[str, dict[str, Any]] = {}
+        self._worker: threading.Thread | None = None
+        self._load()
+
+    # ---- start-up and recovery ---------------------------------------------------------
+    def _load(self) -> None:
+        """Rebuild the engine from today's events and the answers already given."""
+        self.engine = QueueEngine(self.config)
+        for event in self.store.current_day_events():
+            self.engine.apply(event)
+        self._answers = self.store.responses_since(self.clock() - RESPONSES_KEPT_S)
+        self.store.prune_responses(self.clock() - RESPONSES_KEPT_S)
+
+    def start(self) -> None:
+        self._run_batch([])  # a new day may have begun while the service was down
+        self._worker = threading.Thread(target=self._work, name="queue-worker", daemon=True)
+        self._worker.start()
+
+    def stop(self) -> None:
+        if self._worker:
+            self._inbox.put(None)
+            self._worker.join(10)
+            self._worker = None
+        self.store.close()
+        self.applications.close()
+
+    # ---- the ways in ----------------------------------------------------------------
+    def enqueue(self, command: str, request: m.Request, device: str,
+                reply: Callable[[bytes], None]) -> None:
+        """Queue a decoded request; `reply(payload)` is called once it is durable."""
+        self._inbox.put(_Work(command, request, device, reply))
+
+    def submit(self, command: str, request: m.Request, device: str = "web",
+               timeout: float = 10.0) -> m.Response:
+        """Run one command and wait for its answer (the web pages use this)."""
+        done = threading.Event()
+        box: list[bytes] = []
+
+        def reply(payload: bytes) -> None:
+            box.append(payload)
+            done.set()
+
+        self.enqueue(command, request, device, reply)
+        if not done.wait(timeout):
+            raise TimeoutError(f"{command} was not answered within {timeout:.0f} s")
+        return m.Response.model_validate_json(box[0])
+
+    def read(self, fn: Callable[[QueueEngine, float], Any]) -> Any:
+        with self.lock:
+            return fn(self.engine, self.clock())
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self._listeners.append(callback)
+
+    def visit_by_token(self, token: str) -> m.VisitStatus | None:
+        if not token:
+            return None
+        with self.lock:
+            for v in self.engine.state.visits.values():
+                if secrets.compare_digest(v.token, token):
+                    return self.engine.visit_status(v, self.clock())
+        return None
+
+    def application(self, number: int) -> dict | None:
+        return self.applications.get(self.engine.state.day, number)
+
+    # ---- devices ----------------------------------------------------------------------
+    def note_device(self, device: str, **fields: Any) -> None:
+        with self.lock:
+            entry = self._devices.setdefault(device, {"device": device, "state": "unknown"})
+            entry.update(fields)
+            entry["last_seen"] = self.clock()
+
+    def devices(self) -> list[dict]:
+        with self.lock:
+            return [dict(d) for d in sorted(self._devices.values(), key=lambda d: d["device"])]
+
+    # ---- the worker -------------------------------------------------------------------
+    def _work(self) -> None:
+        while True:
+            try:
+                first = self._inbox.get(timeout=IDLE_TICK_S)
+            except queue.Empty:
+                self._run_batch([])
+                continue
+            if first is None:
+                return
+            items = [first]
+            while len(items) < MAX_BATCH:
+                try:
+                    nxt = self._inbox.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    self._inbox.put(None)
+                    break
+                items.append(nxt)
+            try:
+                self._run_batch(items)
+            except Exception:
+                log.exception("batch failed")
+                for item in items:
+                    item.reply(_error(item.request, "internal", "the service failed on this request"))
+
+    def _run_batch(self, items: list[_Work]) -> None:
+        now = self.clock()
+        batch = Batch()
+        replies: list[tuple[_Work, bytes]] = []
+        fresh: dict[str, bytes] = {}
+        with self.lock:
+            previous_day = dict(self.engine.state.by_number)
+            batch.events += self.engine.rollover(now)
+            for item in items:
+                rid = item.request.request_id
+                answer = self._answers.get(rid) or fresh.get(rid)
+                if answer is None:
+                    answer, events = self._execute(item, now)
+                    if events is not None:
+                        batch.events += events
+                        batch.responses.append((rid, item.device, item.command, now, answer))
+                        fresh[rid] = answer
+                replies.append((item, answer))
+            batch.day = self.engine.state.day
+            batch.visits = self._visit_rows(batch.events)
+            if batch:
+                try:
+                    self.store.commit(batch)
+                except sqlite3.Error:
+                    log.exception("store commit failed; reloading from the last good state")
+                    self._load()
+                    replies = [(i, _error(i.request, "store_failed", "could not save; try again"))
+                               for i in items]
+                    fresh = {}
+            self._answers.update(fresh)
+            rolled = any(e["type"] == "day_started" for e in batch.events)
+            if rolled:
+                self.applications.purge_before(self.engine.state.day)
+        for item, answer in replies:
+            item.reply(answer)
+        with self.lock:
+            changes = self._state_changes(
+                now, batch.events, full=not items or rolled,
+                cleared=previous_day if rolled else {},
+            )
+        self._publish(changes)
+        if batch.events:
+            for listener in self._listeners:
+                try:
+                    listener()
+                except Exception:
+                    log.exception("change listener failed")
+
+    def _execute(self, item: _Work, now: float) -> tuple[bytes, list[dict] | None]:
+        """Run one command; events None means refused (nothing stored)."""
+        try:
+            if item.command == "attach_application":
+                return encode(m.Response.success(item.request.request_id, self._attach(item.request))), []
+            outcome = self.engine.handle(item.command, item.request, now, _new_token)
+            return encode(m.Response.success(item.request.request_id, outcome.result)), outcome.events
+        except EngineError as exc:
+            return _error(item.request, exc.code, exc.reason), None
+
+    def _attach(self, r: m.AttachApplication) -> dict:
+        v = self.engine.visit_by_number(r.number)
+        if v is None or v.closed:
+            raise EngineError("unknown_visit", f"no open visit with number {r.number} today")
+        certificates = {s.procedure for s in v.steps}
+        for line in r.certificates:
+            proc = self.config.procedures.get(line.procedure)
+            if proc is None or not proc.certificate:
+                raise EngineError("unknown_procedure", f"{line.procedure!r} is not a certificate")
+            if line.procedure not in certificates:
+                raise EngineError("not_on_visit", f"{proc.name_ja} is not on visit {r.number}")
+        expected = sum(self.config.procedures[c.procedure].fee_yen * c.copies for c in r.certificates)
+        if expected != r.fee_yen:
+            raise EngineError("fee_mismatch", f"fee should be {expected} yen, got {r.fee_yen}")
+        self.applications.attach(self.engine.state.day, r.number, r.model_dump(exclude={"v", "request_id"}))
+        return {"number": r.number, "attached": True, "fee_yen": expected}
+
+    def _visit_rows(self, events: list[dict]) -> list[tuple[str, str, int, str, str]]:
+        """Current state of the visits these events touched (the `visits` table)."""
+        day = self.engine.state.day
+        ids = {e.get("visit") or f"{day}-{e['number']:05d}" for e in events
+               if "visit" in e or e["type"] == "visit_issued"}
+        rows = []
+        for vid in ids:
+            v = self.engine.state.visits.get(vid)
+            if v is not None:
+                body = {"issued_at": v.issued_at, "issuing_point": v.issuing_point,
+                        "needs": list(v.needs), "offline": v.offline,
+                        "steps": [asdict(step) for step in v.steps]}
+                rows.append((v.id, v.day, v.number, v.state, json.dumps(body, ensure_ascii=False)))
+        return rows
+
+    # ---- retained state ---------------------------------------------------------------
+    def _touched_departments(self, events: list[dict]) -> set[str]:
+        depts: set[str] = set()
+        for e in events:
+            if "visit" in e or e["type"] == "visit_issued":
+                vid = e.get("visit") or f"{self.engine.state.day}-{e['number']:05d}"
+                v = self.engine.state.visits.get(vid)
+                depts |= {s.department for s in v.steps} if v else set()
+            if "counter" in e:
+                depts.add(self.config.counters[e["counter"]].department)
+        return depts
+
+    def _state_changes(self, now: float, events: list[dict], full: bool,
+                       cleared: dict[int, str]) -> list[tuple[str, bytes]]:
+        """Retained messages whose content changed (call under the lock). Only departments
+        the batch touched are recomputed; `full` (idle tick, new day) recomputes all."""
+        site = self.config.id
+        e = self.engine
+        depts = set(self.config.departments) if full else self._touched_departments(events)
+        out: list[tuple[str, bytes]] = []
+
+        def offer(topic: str, payload: bytes, key: bytes | None = None) -> None:
+            key = payload if key is None else key
+            if self._published.get(topic) != key:
+                self._published[topic] = key
+                out.append((topic, payload))
+
+        for number in cleared:
+            if number not in e.state.by_number:
+                offer(topics.visit(site, number), b"")
+        for cid in self.config.counters:
+            call = e.current_call(cid, now)
+            offer(topics.call(site, cid), encode(call), encode(call.model_copy(update={"at": 0.0})))
+            cs = e.state.counters[cid]
+            offer(topics.counter_state(site, cid), encode(m.CounterStateMessage(
+                counter=cid, open=cs.open, number=call.number)))
+        for dept in sorted(depts):
+            c = e.congestion(dept, now)
+            offer(topics.congestion(site, dept), encode(c), encode(c.model_copy(update={"at": 0.0})))
+        for status in e.visit_statuses(now, departments=None if full else depts):
+            offer(topics.visit(site, status.number), encode(status))
+        return out
+
+    def republish(self) -> None:
+        """Publish every retained topic again (after the broker or this service restarted)."""
+        site = self.config.id
+        with self.lock:
+            self._published.clear()
+            changes = self._state_changes(self.clock(), [], full=True, cleared={})
+        base = [
+            (topics.service_status(site),
+             encode(m.ServiceStatus(state="online", day=self.engine.state.day, boot=self.boot))),
+            (topics.site_config(site), _json(self.config.document)),
+        ]
+        self._publish(base + changes)
+
+    def _publish(self, changes: list[tuple[str, bytes]]) -> None:
+        if self.publisher is None:
+            return
+        for topic, payload in changes:
+            self.publisher.publish(topic, payload, True)
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _error(request: m.Request, code: str, reason: str) -> bytes:
+    return encode(m.Response.failure(request.request_id, code, reason))
+
+
+def _json(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, default=str).encode("utf-8")

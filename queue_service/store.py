@@ -1,0 +1,147 @@
+"""Durable storage: SQLite in WAL mode with an append-only event log.
+
+One `commit()` writes a whole batch (events, the answers kept for de-duplication and the
+current state of the visits it touched) in one transaction with fsync, before anything
+is acknowledged or published. The event log is the truth: replaying today's events
+rebuilds the engine after a crash. The `visits` table is the current state for queries.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+    day  TEXT NOT NULL,
+    at   REAL NOT NULL,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_at ON events(at);
+CREATE INDEX IF NOT EXISTS events_type ON events(type, seq);
+CREATE TABLE IF NOT EXISTS responses (
+    request_id TEXT PRIMARY KEY,
+    device     TEXT NOT NULL,
+    command    TEXT NOT NULL,
+    at         REAL NOT NULL,
+    body       BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS visits (
+    id     TEXT PRIMARY KEY,
+    day    TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    state  TEXT NOT NULL,
+    body   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+RESPONSES_KEPT_S = 7 * 24 * 3600
+
+
+@dataclass
+class Batch:
+    """Everything one transaction writes."""
+
+    day: str = ""
+    events: list[dict] = field(default_factory=list)
+    responses: list[tuple[str, str, str, float, bytes]] = field(default_factory=list)
+    visits: list[tuple[str, str, int, str, str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.events or self.responses or self.visits)
+
+
+class Store:
+    def __init__(self, db_path: str | Path):
+        self.db_path = Path(db_path)
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")  # fsync at every commit: acknowledged = on disk
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def commit(self, batch: Batch) -> None:
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(
+                    "INSERT INTO events(day, at, type, body) VALUES (?, ?, ?, ?)",
+                    [(e.get("day", batch.day), e["at"], e["type"], json.dumps(e, ensure_ascii=False))
+                     for e in batch.events],
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO responses(request_id, device, command, at, body) "
+                    "VALUES (?, ?, ?, ?, ?)", batch.responses,
+                )
+                db.executemany(
+                    "INSERT OR REPLACE INTO visits(id, day, number, state, body) VALUES (?, ?, ?, ?, ?)",
+                    batch.visits,
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def current_day_events(self) -> list[dict]:
+        """Events from the last `day_started` on, in order: what replay needs."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT max(seq) FROM events WHERE type = 'day_started'"
+            ).fetchone()
+            start = row[0] or 0
+            rows = self._db.execute(
+                "SELECT body FROM events WHERE seq >= ? ORDER BY seq", (start,)
+            ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def events(self, since: float | None = None, until: float | None = None) -> Iterator[dict]:
+        """The event log in order, optionally between two times (epoch seconds)."""
+        query = "SELECT body FROM events WHERE at >= ? AND at < ? ORDER BY seq"
+        with self._lock:
+            rows = self._db.execute(
+                query, (since if since is not None else float("-inf"),
+                        until if until is not None else float("inf")),
+            ).fetchall()
+        for (body,) in rows:
+            yield json.loads(body)
+
+    def responses_since(self, since: float) -> dict[str, bytes]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT request_id, body FROM responses WHERE at >= ?", (since,)
+            ).fetchall()
+        return {r[0]: bytes(r[1]) for r in rows}
+
+    def prune_responses(self, before: float) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM responses WHERE at < ?", (before,))
+
+    def bump_boot(self) -> int:
+        """Count service starts (published with the service's birth message)."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'boot'").fetchone()
+            boot = int(row[0]) + 1 if row else 1
+            self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('boot', ?)", (str(boot),))
+        return boot
+
+    def count(self, table: str) -> int:
+        if table not in ("events", "responses", "visits"):
+            raise ValueError(table)
+        with self._lock:
+            return self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
