@@ -5,7 +5,8 @@ State lives in one directory (`--state`, mode 0700), never in the repository:
     site.json            the site's settings (site id, broker names and ports, paths)
     ca.pem, ca.key       the site's certificate authority (the key never leaves here)
     registry.sqlite      devices and service accounts, with password hashes
-    credentials/         service.json and admin.json: user name and password (0600)
+    credentials/         service.json, admin.json: user name and password (0600), and
+                         service.password, the file the queue service reads
 
 What the broker reads is rendered from it into `broker_dir` (on Debian /etc/mosquitto):
 `conf.d/madoguchi.conf` and `madoguchi/{passwd,acl,ca.pem,server.pem,server.key}`.
@@ -140,6 +141,9 @@ class Site:
             _write_secret(state_dir / "credentials" / f"{username}.json", json.dumps({
                 "username": username, "password": password, "host": "127.0.0.1",
                 "port": settings.plain_port}))
+        # For `python -m queue_service --username service --password-file ...`.
+        service_password = site.credentials(SERVICE_USER)["password"]
+        _write_secret(state_dir / "credentials" / "service.password", service_password + "\n")
         progress(f"[4/{steps}] writing the broker configuration into {settings.broker_dir}")
         site.write_broker_files()
         progress(f"[5/{steps}] reloading Mosquitto")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from mqtt_probe import Probe
 
 from protocol.messages import COMMANDS, ROLE_COMMANDS
+from tests.broker.mqtt_probe import Probe
 
 P = "madoguchi/isesaki"
 NOT_AUTHORISED = 135

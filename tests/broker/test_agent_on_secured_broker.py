@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from mqtt_probe import Probe
 
 from firmware.agent import DeviceAgent
 from protocol.codec import decode
 from protocol.messages import DeviceStatus
 from provisioning.sandbox import start_sandbox
+from tests.broker.mqtt_probe import Probe
 
 
 @pytest.fixture

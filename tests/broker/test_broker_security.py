@@ -7,9 +7,9 @@ import ssl
 import time
 
 import pytest
-from mqtt_probe import Probe
 
 from provisioning import pki
+from tests.broker.mqtt_probe import Probe
 
 P = "madoguchi/isesaki"
 

@@ -72,8 +72,8 @@ def test_enrolled_device_connects_over_tls_and_shows_online_in_the_fleet(cli, sa
     assert (entry["device"], entry["state"], entry["boot"]) == ("issuer-1", "offline", 1)
 
 
-def test_mistakes_get_clear_errors_and_change_nothing(cli, sandbox):
-    assert cli("enrol", "--role", "board", "--name", "1F 呼出表示")[0] == 0
+def test_mistakes_get_clear_errors_and_change_nothing(cli, sandbox, tmp_path):
+    assert cli("enrol", "--role", "board", "--name", "1F 呼出表示", "--out", str(tmp_path))[0] == 0
     cases = [
         (("enrol", "--role", "board", "--name", "1F 呼出表示"), "a device named '1F 呼出表示' already exists"),
         (("enrol", "--role", "printer", "--name", "x"), "unknown role 'printer': choose one of"),
