@@ -23,7 +23,7 @@ from .fleet import fleet_rows, format_table
 from .qr import BundleTooLarge, write_qr_png
 from .site import ProvisioningError, Site, SiteSettings
 
-DEFAULT_STATE = os.environ.get("MADOGUCHI_STATE", "/var/lib/madoguchi/provisioning")
+DEFAULT_STATE = os.environ.get("MADOGUCHI_PROVISIONING_STATE", "/var/lib/madoguchi/provisioning")
 COMMANDS = ("reload_config", "test_print", "test_chime", "restart")
 
 
