@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
 
 import pytest
 
@@ -17,33 +12,16 @@ from protocol.client import RequestRefused, new_request_id
 from protocol.codec import decode
 from protocol.messages import CallMessage, CallNext, IssueRequest, OpenCounter
 from provisioning.sandbox import start_sandbox
-from tests.broker.mqtt_probe import Probe
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.broker.service_process import start_queue_service
 
 
 @pytest.fixture
 def site_with_service(tmp_path):
     site = start_sandbox(tmp_path / "site", roles=("issuer", "board", "counter", "certterm"))
-    creds = site.state_dir / "credentials"
-    with open(tmp_path / "service.log", "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "queue_service", "--data", str(tmp_path / "data"),
-             "--broker-port", str(site.plain_port), "--username", "service",
-             "--password-file", str(creds / "service.password"), "--web-port", "0"],
-            cwd=REPO, stdout=log, stderr=log, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    admin = site.site.credentials("admin")
-    watcher = Probe(site.plain_port, admin["username"], admin["password"])
-    watcher.subscribe(topics.service_status("isesaki"))
-    deadline = time.monotonic() + 20
-    while not any(b'"online"' in m.payload for m in watcher.messages):
-        assert proc.poll() is None, (tmp_path / "service.log").read_text()
-        assert time.monotonic() < deadline, "the queue service did not come online"
-        time.sleep(0.1)
-    watcher.close()
+    service = start_queue_service(site, tmp_path / "service")
     yield site
-    proc.terminate()
-    proc.wait(10)
+    service.terminate()
+    service.wait(10)
     site.stop()
 
 
@@ -55,8 +33,10 @@ def test_devices_work_with_the_real_service_and_only_within_their_roles(site_wit
     called = threading.Event()
 
     def on_call(topic: str, payload: bytes, retained: bool) -> None:
-        calls.append(decode(CallMessage, payload))
-        called.set()
+        call = decode(CallMessage, payload)
+        calls.append(call)
+        if call.kind == "call":
+            called.set()
 
     agents["board"].client.subscribe(topics.all_calls("isesaki"), on_call)
     try:
