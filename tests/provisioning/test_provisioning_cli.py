@@ -80,6 +80,7 @@ def test_mistakes_get_clear_errors_and_change_nothing(cli, sandbox, tmp_path):
         (("enrol", "--role", "board", "--name", "y", "--device", "admin"), "device id 'admin' is not allowed"),
         (("enrol", "--role", "board", "--name", "z", "--device", "board-1"), "device id 'board-1' is already taken"),
         (("revoke", "board-9"), "no device 'board-9' (enrolled devices: board-1)"),
+        (("replace", "board-1", "--device", "board-1"), "device id 'board-1' is already taken"),
         (("push-config", "board-1", "--set", "volume"), "--set 'volume': write KEY=VALUE"),
     ]
     for args, message in cases:
