@@ -26,7 +26,7 @@ class FleetRow:
     role: str
     name: str
     location: str
-    state: str          # online | offline | silent | never seen
+    state: str  # online | offline | silent | never seen | revoked | replaced by <id>
     last_seen: float | None
     version: str
     boot: int | None
@@ -42,7 +42,9 @@ def fleet_rows(site: str, devices: list[Device], retained: dict[str, bytes],
         health = _decode(Health, retained.get(topics.device_health(site, d.device)))
         seen = [t for t in (status.at if status else None, health.at if health else None) if t]
         last_seen = max(seen) if seen else None
-        if status is None:
+        if d.state == "revoked":
+            state = f"replaced by {d.replaced_by}" if d.replaced_by else "revoked"
+        elif status is None:
             state = "never seen"
         elif status.state == "offline":
             state = "offline"
@@ -71,7 +73,7 @@ def _decode(model, payload: bytes | None):
 def format_table(rows: list[FleetRow], now: float | None = None) -> str:
     now = time.time() if now is None else now
     header = ("DEVICE", "ROLE", "NAME", "LOCATION", "STATE", "LAST SEEN", "VERSION", "BOOT", "ALERTS")
-    body = [(r.device, r.role, r.name, r.location, r.state.upper() if r.state != "online" else r.state,
+    body = [(r.device, r.role, r.name, r.location, _shout(r.state),
              _ago(r.last_seen, now), r.version, "" if r.boot is None else str(r.boot),
              ", ".join(r.alerts)) for r in rows]
     widths = [max(_width(x) for x in col) for col in zip(header, *body, strict=False)]
@@ -80,6 +82,14 @@ def format_table(rows: list[FleetRow], now: float | None = None) -> str:
     online = sum(r.state == "online" for r in rows)
     lines.append(f"{online} of {len(rows)} devices online")
     return "\n".join(lines)
+
+
+def _shout(state: str) -> str:
+    """Upper-case what needs a look (not device ids): `online` stays quiet."""
+    if state == "online":
+        return state
+    word, sep, device = state.partition(" by ")
+    return word.upper() + (f" by {device}" if sep else "")
 
 
 def _ago(at: float | None, now: float) -> str:

@@ -146,11 +146,13 @@ class Site:
         _write_secret(state_dir / "credentials" / "service.password", service_password + "\n")
         progress(f"[4/{steps}] writing the broker configuration into {settings.broker_dir}")
         site.write_broker_files()
-        progress(f"[5/{steps}] reloading Mosquitto")
         if site.broker_running():
+            progress(f"[5/{steps}] reloading Mosquitto. The first time, restart it instead so it"
+                     " opens the new listeners: sudo systemctl restart mosquitto")
             site.reload_broker()
-        progress("done. The first time, restart Mosquitto so it opens the new listeners:"
-                 " sudo systemctl restart mosquitto")
+        else:
+            progress(f"[5/{steps}] Mosquitto is not running: start it with"
+                     " `sudo systemctl restart mosquitto`")
         return site
 
     # ---- the broker's files ------------------------------------------------------------
