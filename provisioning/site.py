@@ -376,7 +376,7 @@ class Site:
 
     # ---- branch offices ----------------------------------------------------------------
     def add_bridge(self, branch: str, main_host: str | None = None,
-                   cafile: Path = Path("/etc/mosquitto/madoguchi/ca.pem")) -> str:
+                   cafile: Path = Path("/etc/mosquitto/madoguchi/main-ca.pem")) -> str:
         """A bridge account on the main broker and the branch broker's connection section."""
         if not re.fullmatch(r"[a-z0-9-]{1,24}", branch):
             raise ProvisioningError(f"branch name {branch!r}: use lower-case letters, digits and -")

@@ -105,12 +105,17 @@ def test_a_state_folder_without_a_site_says_to_initialise(tmp_path, capsys):
 
 def test_revoked_device_is_dropped_and_refused_after_reload(cli, sandbox, agents, tmp_path):
     cli("enrol", "--role", "board", "--name", "2F 呼出表示", "--out", str(tmp_path))
+    cli("enrol", "--role", "issuer", "--name", "東口発券機", "--out", str(tmp_path))
     agent = agents(tmp_path / "board-1.json")
-    assert agent.start(wait=5)
+    bystander = agents(tmp_path / "issuer-1.json")
+    drops: list[int] = []
+    bystander.client.on_disconnect(lambda: drops.append(1))
+    assert agent.start(wait=5) and bystander.start(wait=5)
     assert cli("revoke", "board-1")[0] == 0
     wait_until(lambda: not agent.connected)  # Mosquitto re-checks connected clients on SIGHUP
     time.sleep(1.5)  # the agent keeps retrying with backoff: every attempt is refused
     assert not agent.connected
+    assert bystander.connected and drops == []  # the reload leaves other devices alone
     after_reload = sandbox.broker.log_text().split("Reloading config.")[-1]
     assert "disconnected, not authorised" in after_reload  # its reconnection was refused
     _, out, _ = cli("fleet", "--all")
