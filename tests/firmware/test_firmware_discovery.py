@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from firmware.agent import BrokerAddress, DeviceAgent
@@ -9,20 +11,23 @@ from firmware.discovery import Advertisement, find_broker
 from provisioning.sandbox import start_sandbox
 
 LOOPBACK = ["127.0.0.1"]
+# A site id of its own, so a broker advertised by anything else on this machine is not it.
+SITE = f"zc{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
 def advertised_site(tmp_path_factory):
     """A secured site whose broker is advertised by zeroconf (registration takes ~1.7 s)."""
-    sandbox = start_sandbox(tmp_path_factory.mktemp("zeroconf"), roles=("board",), discover=True)
-    advert = Advertisement("isesaki", sandbox.tls_port, addresses=LOOPBACK, interfaces=LOOPBACK)
+    sandbox = start_sandbox(tmp_path_factory.mktemp("zeroconf"), site=SITE, roles=("board",),
+                            discover=True)
+    advert = Advertisement(SITE, sandbox.tls_port, addresses=LOOPBACK, interfaces=LOOPBACK)
     yield sandbox
     advert.close()
     sandbox.stop()
 
 
 def test_the_site_broker_is_found_on_the_network(advertised_site):
-    found = find_broker("isesaki", timeout=5, interfaces=LOOPBACK)
+    found = find_broker(SITE, timeout=5, interfaces=LOOPBACK)
     assert found is not None
     assert (found.host, found.port, found.tls) == ("127.0.0.1", advertised_site.tls_port, True)
 
@@ -42,3 +47,4 @@ def test_an_agent_with_discovery_connects_over_tls_to_the_advertised_broker(adve
         assert (agent.client.host, agent.client.port) == ("127.0.0.1", advertised_site.tls_port)
     finally:
         agent.stop()
+
