@@ -129,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _site_command(site: Site, args: argparse.Namespace) -> int:
+    if args.command in ("enrol", "replace"):
+        _check_writable(args.out)
     if args.command == "enrol":
         bundle = site.enrol(args.role, args.name, args.location, args.device,
                             client_certificate=args.client_cert, progress=progress)
@@ -170,6 +172,18 @@ def _site_command(site: Site, args: argparse.Namespace) -> int:
     elif args.command == "advertise":
         _advertise(site, args)
     return 0
+
+
+def _check_writable(out: Path) -> None:
+    """Before any change: the bundle is the only copy of the password, it must not be lost."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        ok = os.access(out, os.W_OK | os.X_OK)
+    except OSError:
+        ok = False
+    if not ok:
+        raise ProvisioningError(
+            f"cannot write the bundle into {out}: is the USB stick mounted? Nothing was changed.")
 
 
 def _hand_over(bundle: Bundle, out: Path) -> None:

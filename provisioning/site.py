@@ -42,7 +42,7 @@ from protocol.codec import decode, encode
 from protocol.messages import CommandResult, DeviceCommand, DeviceConfig
 
 from . import pki
-from .admin_link import AdminLink
+from .admin_link import AdminLink, LinkError
 from .registry import Device, Registry
 
 Progress = Callable[[str], None]
@@ -261,11 +261,12 @@ class Site:
         with self.registry.transaction():
             self.registry.add_device(device, role, name, location, hash_password(password), settings)
             self.write_broker_files()
+        bundle = self._bundle(self.registry.get(device), password, client_certificate)
         if reload:
             progress("reloading Mosquitto")
             self.reload_broker()
-            self._publish_config(self.registry.get(device))
-        return self._bundle(self.registry.get(device), password, client_certificate)
+            self._after_change(lambda: self._publish_config(self.registry.get(device)), progress)
+        return bundle
 
     def _bundle(self, d: Device, password: str, client_certificate: bool) -> Bundle:
         s = self.settings
@@ -302,7 +303,7 @@ class Site:
             self.write_broker_files()
         progress("reloading Mosquitto")
         self.reload_broker()
-        self._clear_retained(device, progress)
+        self._after_change(lambda: self._clear_retained(device, progress), progress)
 
     def replace(self, old: str, new: str | None = None, name: str | None = None,
                 client_certificate: bool = False, progress: Progress = _quiet) -> Bundle:
@@ -318,10 +319,20 @@ class Site:
                                      hash_password(password), d.settings)
             self.write_broker_files()
         progress(f"{new} takes over from {old}; reloading Mosquitto")
+        bundle = self._bundle(self.registry.get(new), password, client_certificate)
         self.reload_broker()
-        self._clear_retained(old, progress)
-        self._publish_config(self.registry.get(new))
-        return self._bundle(self.registry.get(new), password, client_certificate)
+        self._after_change(lambda: self._clear_retained(old, progress), progress)
+        self._after_change(lambda: self._publish_config(self.registry.get(new)), progress)
+        return bundle
+
+    @staticmethod
+    def _after_change(step: Callable[[], None], progress: Progress) -> None:
+        """A tidy-up over MQTT after the change is committed: a failure is a warning only,
+        so the caller still gets the bundle (the only copy of the new password)."""
+        try:
+            step()
+        except LinkError as exc:
+            progress(f"warning: {exc}; the change is made, run `push-config` or `fleet` later")
 
     def _clear_retained(self, device: str, progress: Progress) -> None:
         # Wait for Mosquitto to drop the revoked client first, or its Last Will would

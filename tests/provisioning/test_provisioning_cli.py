@@ -74,6 +74,7 @@ def test_enrolled_device_connects_over_tls_and_shows_online_in_the_fleet(cli, sa
 
 def test_mistakes_get_clear_errors_and_change_nothing(cli, sandbox, tmp_path):
     assert cli("enrol", "--role", "board", "--name", "1F 呼出表示", "--out", str(tmp_path))[0] == 0
+    not_a_folder = tmp_path / "board-1.json"  # a file where the USB folder should be
     cases = [
         (("enrol", "--role", "board", "--name", "1F 呼出表示"), "a device named '1F 呼出表示' already exists"),
         (("enrol", "--role", "printer", "--name", "x"), "unknown role 'printer': choose one of"),
@@ -81,6 +82,8 @@ def test_mistakes_get_clear_errors_and_change_nothing(cli, sandbox, tmp_path):
         (("enrol", "--role", "board", "--name", "z", "--device", "board-1"), "device id 'board-1' is already taken"),
         (("revoke", "board-9"), "no device 'board-9' (enrolled devices: board-1)"),
         (("replace", "board-1", "--device", "board-1"), "device id 'board-1' is already taken"),
+        (("enrol", "--role", "board", "--name", "w", "--out", str(not_a_folder)),
+         f"cannot write the bundle into {not_a_folder}: is the USB stick mounted?"),
         (("push-config", "board-1", "--set", "volume"), "--set 'volume': write KEY=VALUE"),
     ]
     for args, message in cases:
