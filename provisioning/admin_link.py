@@ -17,6 +17,8 @@ from typing import Self
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from protocol.client import disable_nagle
+
 log = logging.getLogger(__name__)
 
 
@@ -36,6 +38,7 @@ class AdminLink:
         self.client.username_pw_set(username, password)
         if tls is not None:
             self.client.tls_set_context(tls)
+        disable_nagle(self.client)
         self.client.on_publish = self._on_publish
         self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
