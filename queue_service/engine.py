@@ -8,6 +8,7 @@ no clock: the simulation drives a whole day through these same rules in seconds.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -44,6 +45,7 @@ class QueueEngine:
         self.state = EngineState()
         self.state.counters = {c: CounterState(c) for c in config.counters}
         self.state.waiting = {d: {} for d in config.departments}
+        self.state.lines = {d: [] for d in config.departments}
         self._priority = set(config.calling.priority_needs)
         self._typical_minutes = {d: _typical_minutes(config, d) for d in config.departments}
         self._handlers: dict[str, Callable[[object, float, Callable[[], str]], Outcome]] = {
@@ -111,8 +113,7 @@ class QueueEngine:
 
     def queue(self, department: str) -> list[Visit]:
         """Visits waiting in a department, in the order they will be called."""
-        visits = [self.state.visits[v] for v in self.state.waiting[department]]
-        return sorted(visits, key=self._order_key)
+        return [self.state.visits[vid] for _, vid in self.state.lines[department]]
 
     def counters_open(self, department: str) -> list[CounterState]:
         return [self.state.counters[c.id] for c in self.config.counters_of(department)
@@ -160,7 +161,8 @@ class QueueEngine:
         step = visit.current()
         rank = None
         if step is not None and step.state == "waiting":
-            rank = [x.id for x in self.queue(step.department)].index(visit.id)
+            line = self.state.lines[step.department]
+            rank = bisect_left(line, (self.state.waiting[step.department][visit.id], visit.id))
         return self._status(visit, rank, now)
 
     def current_call(self, counter: str, now: float) -> m.CallMessage:
@@ -213,11 +215,17 @@ class QueueEngine:
         )
 
     def _reindex(self, v: Visit) -> None:
-        for queue in self.state.waiting.values():
-            queue.pop(v.id, None)
+        """Keep the visit in the line of the department it waits in now, and no other."""
+        for dept, waiting in self.state.waiting.items():
+            key = waiting.pop(v.id, None)
+            if key is not None:
+                line = self.state.lines[dept]
+                del line[bisect_left(line, (key, v.id))]
         step = v.current()
         if step is not None and step.state == "waiting":
-            self.state.waiting[step.department][v.id] = None
+            key = self._order_key(v)
+            self.state.waiting[step.department][v.id] = key
+            insort(self.state.lines[step.department], (key, v.id))
 
     def _can_serve(self, counter_id: str, step: Step) -> bool:
         c = self.config.counters[counter_id]
@@ -478,8 +486,9 @@ class QueueEngine:
         s.visits.clear()
         s.by_number.clear()
         s.leases.clear()
-        for queue in s.waiting.values():
-            queue.clear()
+        for dept in s.waiting:
+            s.waiting[dept].clear()
+            s.lines[dept].clear()
         for c in s.counters.values():
             c.open, c.visit = False, None
 
