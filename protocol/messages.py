@@ -62,6 +62,7 @@ class OfflineVisit(BaseModel):
     issued_at: float
     issuing_point: str = Ident
     procedures: list[str] = Field(min_length=1, max_length=20)
+    life_event: str | None = None
     needs: list[Need] = Field(default_factory=list, max_length=6)
     language: str = Field(default="ja", max_length=8)
     staff: str | None = Field(default=None, max_length=32)

@@ -136,7 +136,8 @@ class Issuer:
             return m.OfflineVisit(
                 request_id=intent.request_id, number=number, issued_at=now,
                 issuing_point=self.issuing_point, procedures=list(intent.procedures),
-                needs=list(intent.needs), language=intent.language, staff=intent.staff)
+                life_event=intent.life_event, needs=list(intent.needs), language=intent.language,
+                staff=intent.staff)
 
         visit = self.store.issue_offline(day, make)
         if visit is None:
