@@ -251,7 +251,7 @@ class AccountStore:
                 for r in rows]
 
 
-def ensure_demo_accounts(db_path: str | Path, out=sys.stdout) -> list[Account]:
+def ensure_demo_accounts(db_path: str | Path, out=None) -> list[Account]:
     """DEVELOPMENT ONLY: create `demo` (supervisor) and `counter1` (counter staff), both
     with password `demo`, if the database has no account yet. Prints a warning."""
     store = AccountStore(db_path)
@@ -263,7 +263,7 @@ def ensure_demo_accounts(db_path: str | Path, out=sys.stdout) -> list[Account]:
         store.add("admin", "デモ システム管理者", "admin", DEMO_PASSWORD, allow_short=True),
     ]
     print("WARNING: development accounts created (password 'demo'), never use in production: "
-          + ", ".join(f"{a.user} ({a.role})" for a in made), file=out)
+          + ", ".join(f"{a.user} ({a.role})" for a in made), file=out or sys.stdout)
     return made
 
 

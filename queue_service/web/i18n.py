@@ -41,10 +41,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "counters_of": ("{ns}番窓口", "Counters {ns}"),
     "not_found_title": ("ページが見つかりません", "Page not found"),
     "not_found_body": (
-        "番号札のQRコードのリンクが正しくないか、有効期限(受付当日)が切れています。"
-        "ご不明な点は総合案内へお声がけください。",
-        "The link from your ticket's QR code is not valid, or it has expired (it works on the "
-        "day of issue only). Please ask at the information desk.",
+        ("番号札のQRコードのリンクが正しくないか、有効期限(受付当日)が切れています。"
+         "ご不明な点は総合案内へお声がけください。"),
+        ("The link from your ticket's QR code is not valid, or it has expired (it works on "
+         "the day of issue only). Please ask at the information desk."),
     ),
     "error_title": ("ただいま表示できません", "This page cannot be shown right now"),
     "error_body": ("しばらくしてからもう一度お試しください。", "Please try again in a moment."),

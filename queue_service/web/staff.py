@@ -356,7 +356,7 @@ async def accounts_add(request: Request):
             store.add(user, str(form.get("name", "")), str(form.get("role", "")),
                       str(form.get("password", "")))
             message = f"{user} を作成しました。"
-        store.audit(staff.user, staff.counter, "account", user=user,
+        store.audit(staff.user, staff.counter, "account", account=user,
                     disable=bool(form.get("disable")))
     except AccountError as exc:
         message = f"エラー: {exc}"
