@@ -101,8 +101,10 @@ def collect(events: Iterable[dict], config: SiteConfig) -> Collected:
     engine = QueueEngine(config)
     out = Collected(config)
     records: dict[str, VisitRecord] = {}
-    # Open waits: (visit id, id of the step object, department) -> arrival time.
+    # Open waits: (visit id, id of the step object, department) -> arrival time. A step
+    # called once and back in the queue (absent, held) does not start a new wait.
     waiting: dict[tuple[str, int, str], float] = {}
+    called: set[tuple[str, int, str]] = set()
     for e in events:
         handler = getattr(engine, f"_on_{e.get('type')}", None)
         if handler is None:
@@ -115,6 +117,7 @@ def collect(events: Iterable[dict], config: SiteConfig) -> Collected:
             key = (visit.id, id(step), step.department)
             if key in waiting:
                 out.waits.append(WaitRecord(visit.day, step.department, waiting.pop(key), e["at"]))
+            called.add(key)
             records[visit.id].departments.add(step.department)
         elif kind == "finished" and visit and step and step.called_at is not None:
             out.handlings.append(HandlingRecord(visit.day, step.procedure, step.department,
@@ -127,6 +130,7 @@ def collect(events: Iterable[dict], config: SiteConfig) -> Collected:
         handler(e)
         if kind == "day_started":
             waiting.clear()
+            called.clear()
             continue
         if kind == "visit_issued":
             visit = engine.visit_by_number(e["number"])
@@ -138,7 +142,7 @@ def collect(events: Iterable[dict], config: SiteConfig) -> Collected:
         step = visit.current()
         if step is not None and step.state == "waiting":
             key = (visit.id, id(step), step.department)
-            if key not in waiting:
+            if key not in waiting and key not in called:
                 arrived = visit.arrived_at if visit.arrived_at is not None else e["at"]
                 if kind == "visit_issued":
                     arrived = visit.issued_at
@@ -222,8 +226,9 @@ class Report:
         for h in self.c.handlings:
             if h.day == day:
                 by[h.procedure].append(h.minutes)
+        order = list(self.config.procedures)
         rows = []
-        for pid, values in sorted(by.items(), key=lambda kv: -len(kv[1])):
+        for pid, values in sorted(by.items(), key=lambda kv: (-len(kv[1]), order.index(kv[0]))):
             p = self.config.procedures[pid]
             rows.append({"procedure": pid, "name_ja": p.name_ja, "name_en": p.name_en,
                          "count": len(values), "handling_mean_min": _r(mean(values)),
