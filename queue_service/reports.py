@@ -326,6 +326,7 @@ def arrivals_chart(report: Report, day: str) -> bytes:
         ax.set_xlabel("時 hour")
         ax.set_ylabel("来庁者数 visits / hour")
         ax.set_xticks(hours)
+        ax.set_ylim(bottom=0)
         ax2 = ax.twinx()
         ax2.spines["right"].set_visible(True)
         for key, colour, label in (("wait_mean_min", "#E65100", "平均待ち mean wait"),
@@ -356,7 +357,8 @@ def heatmap_chart(report: Report, department: str) -> bytes:
     dept = report.config.departments[department]
     with plt.rc_context(_rc()):
         fig, ax = plt.subplots(figsize=(8, 3.2))
-        im = ax.imshow(data, cmap="YlOrRd", aspect="auto", vmin=0)
+        im = ax.imshow(data, cmap="YlOrRd", aspect="auto", vmin=0,
+                       vmax=max(1.0, max(max(row) for row in data)))
         ax.set_xticks(range(len(cols)), [str(h) for h in cols])
         ax.set_yticks(range(len(labels)), labels)
         ax.set_xlabel("時 hour")

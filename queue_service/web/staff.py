@@ -8,7 +8,6 @@ staff member and the counter, whether the service accepted it or not.
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import date, timedelta
 from urllib.parse import quote
 
@@ -238,7 +237,7 @@ def dashboard(request: Request, fragment: bool = False):
     view = svc.read(dashboard_view)
     devices = sorted(svc.devices(), key=lambda d: (d.get("state") == "online", d.get("device")))
     return render(request, "dashboard.html",
-                  {"d": view, "devices": devices, "now": time.time(), "fragment": fragment,
+                  {"d": view, "devices": devices, "fragment": fragment,
                    "message": request.query_params.get("msg", "")}, staff=staff)
 
 

@@ -40,8 +40,8 @@ def steps_view(config: SiteConfig, steps: list[m.StepStatus]) -> list[dict]:
     return out
 
 
-def counters_label(config: SiteConfig, department: str) -> str:
-    return "・".join(str(c.number) for c in config.counters_of(department))
+def counter_numbers(config: SiteConfig, department: str) -> list[int]:
+    return [c.number for c in config.counters_of(department)]
 
 
 def congestion_view(engine: QueueEngine, now: float) -> list[dict]:
@@ -55,7 +55,7 @@ def congestion_view(engine: QueueEngine, now: float) -> list[dict]:
         floor = config.floors[d.floor]
         rows.append({**c.model_dump(), "name_ja": d.name_ja, "name_en": d.name_en,
                      "floor_ja": floor.name_ja, "floor_en": floor.name_en,
-                     "counters": counters_label(config, d.id),
+                     "counters": counter_numbers(config, d.id),
                      "colour": config.counters_of(d.id)[0].colour})
     return rows
 
@@ -78,7 +78,7 @@ def visit_view(config: SiteConfig, status: m.VisitStatus) -> dict:
     view["dept_en"] = dept.name_en if dept else ""
     view["floor_ja"] = config.floors[dept.floor].name_ja if dept else ""
     view["floor_en"] = config.floors[dept.floor].name_en if dept else ""
-    view["counters"] = counters_label(config, dept.id) if dept else ""
+    view["counters"] = counter_numbers(config, dept.id) if dept else []
     counter = config.counters.get(status.counter) if status.counter else None
     view["colour"] = (counter.colour if counter else
                       config.counters_of(dept.id)[0].colour if dept else "#607D8B")
@@ -191,7 +191,7 @@ def dashboard_view(engine: QueueEngine, now: float) -> dict:
         })
     visits = list(engine.state.visits.values())
     return {
-        "departments": rows, "threshold": threshold, "day": engine.state.day,
+        "departments": rows, "threshold": threshold, "day": engine.state.day, "now": now,
         "alerts": [r for r in rows if r["alert"]],
         "issued": len(visits), "finished": sum(v.state == "done" for v in visits),
         "waiting": sum(r["waiting"] for r in rows),
