@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 COALESCE_S = 0.3
 HEARTBEAT_S = 10.0
 # Streams end after this long so that a server shutting down never waits long for them.
-MAX_STREAM_S = 300.0
+MAX_STREAM_S = 55.0
 
 
 class ChangeFeed:
