@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-# A page that is told of several changes within this many seconds fetches once.
-COALESCE_S = 0.3
+# A page told of several changes within its interval fetches once: staff pages use the
+# shortest, citizens' phones a longer one so that a busy floor does not flood the service.
+MIN_INTERVAL_S = 0.3
+MAX_INTERVAL_S = 30.0
 HEARTBEAT_S = 10.0
 # Streams end after this long so that a server shutting down never waits long for them.
 MAX_STREAM_S = 55.0
@@ -55,7 +57,7 @@ class ChangeFeed:
                     pass
         return self.seq
 
-    async def stream(self) -> AsyncIterator[str]:
+    async def stream(self, interval: float = MIN_INTERVAL_S) -> AsyncIterator[str]:
         """Ticks until the client goes (Starlette cancels the stream on disconnect) or the
         stream's lifetime ends; the browser reconnects and refreshes on its next hello."""
         seen = self.seq
@@ -66,6 +68,6 @@ class ChangeFeed:
             if seq == seen:
                 yield ": keep-alive\n\n"
                 continue
-            await asyncio.sleep(COALESCE_S)
+            await asyncio.sleep(min(max(interval, MIN_INTERVAL_S), MAX_INTERVAL_S))
             seen = self.seq
             yield f"event: change\ndata: {seen}\n\n"

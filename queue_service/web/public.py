@@ -65,7 +65,7 @@ def visit_json(request: Request, token: str):
 
 
 @router.get("/events")
-def events(request: Request):
+def events(request: Request, interval: float = 0.3):
     feed = request.app.state.feed
-    return StreamingResponse(feed.stream(), media_type="text/event-stream",
+    return StreamingResponse(feed.stream(interval), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

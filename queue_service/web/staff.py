@@ -8,6 +8,7 @@ staff member and the counter, whether the service accepted it or not.
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import date, timedelta
 from urllib.parse import quote
 
@@ -26,6 +27,9 @@ from .pages import render
 from .views import console_view, counters_view, dashboard_view
 
 router = APIRouter(prefix="/staff")
+# Password guessing: after this many failures in the window, the user id is refused.
+LOCKOUT_FAILURES = 5
+LOCKOUT_WINDOW_S = 15 * 60
 
 # Console actions: the form field each one reads besides the counter.
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -87,6 +91,9 @@ async def login(request: Request):
     store = request.app.state.accounts
     if not expected or not secrets.compare_digest(sent, expected):
         return _redirect("/staff/login?error=expired")
+    if store.failed_logins(user[:32], time.time() - LOCKOUT_WINDOW_S) >= LOCKOUT_FAILURES:
+        store.audit(user[:32] or None, None, "login", ok=False, locked=True)
+        return _redirect(f"/staff/login?error=locked&next={quote(nxt)}")
     account = await run_in_threadpool(store.authenticate, user, password)
     if account is None:
         store.audit(user[:32] or None, None, "login", ok=False)
@@ -282,6 +289,8 @@ def reports_page(request: Request, day: str | None = None):
         "day": day, "daily": daily, "hourly": report.hourly(day),
         "procedures": report.procedures(day), "departments": report.departments(day),
         "heat_depts": heat_depts, "tables": REPORT_TABLES,
+        "prev": (date.fromisoformat(day) - timedelta(days=1)).isoformat(),
+        "next": (date.fromisoformat(day) + timedelta(days=1)).isoformat(),
     }, staff=staff)
 
 

@@ -215,3 +215,30 @@ def test_commands_from_other_devices_show_on_the_console(client, service):
     assert "<html" not in page and 'id="dept-waiting">1<' in page
     counter_command(service, "call_next", "c06")
     assert 'id="dept-waiting">0<' in client.get("/staff/console?fragment=1").text
+
+
+def test_repeated_wrong_passwords_lock_the_user_id(client):
+    for _ in range(5):
+        assert "error=bad" in sign_in(client, "tanaka", "guess-password").headers["location"]
+    r = sign_in(client, "tanaka")  # even the right password, for now
+    assert "error=locked" in r.headers["location"]
+    assert "15分間サインインできません" in client.get(r.headers["location"]).text
+    assert sign_in(client, "suzuki").headers["location"] == "/staff/dashboard"  # others unaffected
+
+
+def test_reports_page_and_exports_for_today(client, service):
+    issue(service, "juminhyo")
+    counter_command(service, "open_counter", "c05")
+    counter_command(service, "call_next", "c05")
+    counter_command(service, "finish", "c05")
+    sign_in(client, "suzuki")
+    day = service.engine.state.day
+    page = client.get("/staff/reports").text
+    assert f'value="{day}"' in page and "住民票の写し" in page
+    csv_ = client.get(f"/staff/reports/{day}/procedures.csv")
+    assert csv_.headers["content-type"].startswith("text/csv")
+    assert csv_.content.startswith(b"\xef\xbb\xbf") and "住民票の写し" in csv_.text
+    png = client.get(f"/staff/reports/{day}/heatmap-shimin.png")
+    assert png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
+    assert client.get(f"/staff/reports/{day}/secrets.csv").status_code == 404
+    assert client.get("/staff/reports?day=not-a-day").status_code == 200  # falls back to today

@@ -48,7 +48,7 @@
     }
   }
   var first = true;
-  var source = new EventSource("/events");
+  var source = new EventSource("/events?interval=" + (live.dataset.interval || "0.3"));
   source.addEventListener("hello", function () { if (!first) refresh(); first = false; live.dataset.connected = "1"; });
   source.addEventListener("change", refresh);
   window.madoguchiRefresh = refresh;
