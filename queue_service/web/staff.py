@@ -53,6 +53,16 @@ ERRORS_JA = {
 }
 
 
+ACTIONS_JA = {
+    "login": "サインイン", "logout": "サインアウト", "select_counter": "窓口の選択",
+    "call_next": "次を呼ぶ", "recall": "再呼出", "absent": "不在", "start": "受付開始",
+    "finish": "手続き完了", "hold": "保留", "requeue": "列に戻す", "skip": "不要にする",
+    "add_procedure": "手続きの追加", "cancel_procedure": "手続きの取消", "transfer": "他課へ回す",
+    "cancel_visit": "受付取消", "open_counter": "窓口を開ける", "close_counter": "窓口を閉じる",
+    "account": "アカウント変更",
+}
+
+
 def _home(staff: auth.Staff) -> str:
     return "/staff/counters" if staff.role == "counter" else "/staff/dashboard"
 
@@ -337,7 +347,7 @@ def report_heatmap_png(request: Request, day: str, department: str, weeks: int =
 def audit_page(request: Request):
     staff = auth.require(request, "audit")
     rows = request.app.state.accounts.audit_log(limit=300)
-    return render(request, "audit.html", {"rows": rows}, staff=staff)
+    return render(request, "audit.html", {"rows": rows, "actions_ja": ACTIONS_JA}, staff=staff)
 
 
 @router.get("/accounts", response_class=HTMLResponse)

@@ -181,6 +181,10 @@ def shoot(url: str, out: Path, token: str, called_token: str, report_day: str) -
         staff.goto(url + f"/staff/reports?day={report_day}")
         staff.wait_for_load_state("networkidle")
         staff.screenshot(path=str(out / "reports.png"), full_page=True)
+        staff.goto(url + "/staff/console")
+        for key in ("s", "f"):  # start and finish at counter 5: rows for the audit page
+            staff.keyboard.press(key)
+            staff.wait_for_timeout(500)
         staff.goto(url + "/staff/audit")
         staff.screenshot(path=str(out / "audit.png"))
         browser.close()
