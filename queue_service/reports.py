@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from protocol.site import SiteConfig
 
@@ -176,10 +177,10 @@ class Report:
     def __init__(self, collected: Collected):
         self.c = collected
         self.config = collected.config
-        self.engine = QueueEngine(collected.config)  # for business days and the time zone
+        self.tz = ZoneInfo(collected.config.timezone)
 
     def hour(self, ts: float) -> int:
-        return datetime.fromtimestamp(ts, self.engine.tz).hour
+        return datetime.fromtimestamp(ts, self.tz).hour
 
     def daily(self) -> list[dict]:
         rows = []
@@ -271,8 +272,8 @@ def build_report(events: Iterable[dict], config: SiteConfig) -> Report:
 
 def day_bounds(config: SiteConfig, day: str, days: int = 1) -> tuple[float, float]:
     """Start and end (epoch seconds) of a business day, which starts at the reset time."""
-    engine = QueueEngine(config)
-    start = datetime.combine(date.fromisoformat(day), config.numbers.reset_time, engine.tz)
+    start = datetime.combine(date.fromisoformat(day), config.numbers.reset_time,
+                             ZoneInfo(config.timezone))
     return start.timestamp(), (start + timedelta(days=days)).timestamp()
 
 
