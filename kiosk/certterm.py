@@ -1,0 +1,278 @@
+"""The self-service certificate terminal's presenter (書かない窓口, after Ibusuki's
+らくらく窓口証明書発行): choose certificates, identify with the My Number card or by
+hand, confirm the fee, print one pre-filled application and a queue ticket.
+
+Flow: choose -> identify -> (pin | manual) -> confirm -> done. No Kivy here; the screens
+(kiosk/certterm_app.py) are a thin view. Personal data lives only in this object's memory
+until `reset()`, and leaves it only in the `attach_application` request to the queue
+service (over TLS in production); it is never logged or published retained.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
+from protocol.messages import (
+    Applicant,
+    AttachApplication,
+    CertificateLine,
+    IssueRequest,
+    Response,
+)
+from protocol.site import Counter, Procedure, SiteConfig
+
+from . import floormap, i18n, printout
+from .floormap import Position
+from .mynacard import PIN_TRIES, CardError, CardLocked, CardReader, CardRemoved, TextApReader, WrongPin
+
+log = logging.getLogger(__name__)
+CARD_LEFT_SECONDS = 15.0
+IDLE_SECONDS = 120.0
+MAX_COPIES = 10
+STEPS = ("choose", "identify", "pin", "manual", "confirm", "done")
+
+
+@dataclass
+class Choice:
+    copies: int = 0
+    purpose: str = i18n.PURPOSES_JA[0]
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the citizen gets: a number, where to wait, and the two printed images."""
+
+    number: int
+    counter: Counter | None
+    fee_yen: int
+    images: tuple = field(default=(), repr=False)
+
+
+class CertTermError(RuntimeError):
+    """A step cannot be taken; `key` is an i18n key to show the citizen."""
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def text(self, lang: str) -> str:
+        return i18n.t(self.key, lang, **self.values)
+
+
+class CertTermPresenter:
+    def __init__(self, config: SiteConfig, reader: CardReader | None, client: ServiceClient | None,
+                 issuing_point: str, here: Position, printer=None,
+                 idle_seconds: float = IDLE_SECONDS):
+        if issuing_point not in config.issuing_points:
+            raise ValueError(f"issuing point {issuing_point!r} is not in the site configuration "
+                             f"(known: {', '.join(config.issuing_points)})")
+        self.config = config
+        self.reader = reader
+        self.client = client
+        self.issuing_point = issuing_point
+        self.here = here
+        self.printer = printer
+        self.idle_seconds = idle_seconds
+        self._last_touch = 0.0
+        self.reset()
+
+    # ---- life cycle ------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget everything about the last citizen."""
+        self.lang = "ja"
+        self.step = "choose"
+        self.choices: dict[str, Choice] = {p.id: Choice() for p in self.certificates()}
+        self.applicant: Applicant | None = None
+        self.identified_by: str | None = None
+        self.tries_left: int | None = None
+        self.card_read_at: float | None = None
+        self.receipt: Receipt | None = None
+        self._request_ids: tuple[str, str] | None = None
+
+    def touched(self, now: float) -> None:
+        self._last_touch = now
+
+    def is_idle(self, now: float) -> bool:
+        return self.step != "choose" and now - self._last_touch >= self.idle_seconds
+
+    def set_language(self, lang: str) -> None:
+        if lang not in i18n.LANGUAGES:
+            raise ValueError(f"unknown language {lang!r}")
+        self.lang = lang
+
+    # ---- choose ---------------------------------------------------------------------------------
+    def certificates(self) -> list[Procedure]:
+        return [p for p in self.config.procedures.values() if p.certificate]
+
+    def set_copies(self, procedure_id: str, copies: int) -> None:
+        self.choices[procedure_id].copies = max(0, min(MAX_COPIES, copies))
+
+    def set_purpose(self, procedure_id: str, purpose_ja: str) -> None:
+        if purpose_ja not in i18n.PURPOSES_JA:
+            raise ValueError(f"unknown purpose {purpose_ja!r}")
+        self.choices[procedure_id].purpose = purpose_ja
+
+    def chosen(self) -> list[tuple[Procedure, Choice]]:
+        return [(self.config.procedures[pid], c) for pid, c in self.choices.items() if c.copies]
+
+    def total_fee(self) -> int:
+        """From the site's fee table: fee per copy times copies, summed."""
+        return sum(p.fee_yen * c.copies for p, c in self.chosen())
+
+    def to_identify(self) -> None:
+        if not self.chosen():
+            raise CertTermError("choose_one")
+        self.step = "identify"
+
+    # ---- identify: the card --------------------------------------------------------------------
+    def card_present(self) -> bool:
+        if self.reader is None:
+            return False
+        try:
+            return self.reader.card_present()
+        except CardError:
+            return False
+
+    def start_card(self) -> int:
+        """The card is on the reader: find how many PIN tries are left, go to the PIN pad."""
+        if self.reader is None:
+            raise CertTermError("card_error")
+        try:
+            self.tries_left = TextApReader(self.reader).remaining_tries()
+        except CardError:
+            raise CertTermError("card_error") from None
+        self.step = "pin"
+        if self.tries_left == 0:
+            raise CertTermError("card_locked")
+        return self.tries_left
+
+    def pin_warning(self) -> str:
+        """What to show above the PIN pad: nothing, tries left, last try, or locked."""
+        if self.tries_left is None or self.tries_left >= PIN_TRIES:
+            return ""
+        if self.tries_left == 0:
+            return i18n.t("card_locked", self.lang)
+        if self.tries_left == 1:
+            return i18n.t("pin_last_try", self.lang)
+        return i18n.t("pin_wrong", self.lang, n=self.tries_left)
+
+    def enter_pin(self, pin: str, now: float) -> Applicant:
+        if len(pin) != 4 or not pin.isdigit():
+            raise CertTermError("enter_pin")
+        try:
+            applicant = TextApReader(self.reader).read(pin)
+        except WrongPin as exc:
+            self.tries_left = exc.remaining
+            raise CertTermError("pin_last_try" if exc.remaining == 1 else "pin_wrong",
+                                n=exc.remaining) from None
+        except CardLocked:
+            self.tries_left = 0
+            raise CertTermError("card_locked") from None
+        except CardRemoved:
+            self.step = "identify"
+            raise CertTermError("place_card") from None
+        except CardError:
+            raise CertTermError("card_error") from None
+        self.tries_left = PIN_TRIES
+        self.applicant, self.identified_by, self.card_read_at = applicant, "mynumber_card", now
+        self.step = "confirm"
+        return applicant
+
+    def card_left(self, now: float) -> bool:
+        """True when the card was read a while ago and still lies on the reader."""
+        return (self.card_read_at is not None and now - self.card_read_at >= CARD_LEFT_SECONDS
+                and self.card_present())
+
+    # ---- identify: by hand -------------------------------------------------------------------------
+    def to_manual(self) -> None:
+        self.step = "manual"
+
+    def enter_manual(self, name: str, name_kana: str, address: str, birth_date: str,
+                     sex: str) -> Applicant:
+        """Check the typed details; a CertTermError names the first field to fix and nothing
+        typed is lost (the screen keeps its fields)."""
+        for key, value in (("name", name), ("address", address), ("birth_date", birth_date)):
+            if not value.strip():
+                raise CertTermError("field_missing", field=i18n.t(key, self.lang))
+        try:
+            applicant = Applicant(name=name.strip(), name_kana=name_kana.strip(),
+                                  address=address.strip(), birth_date=birth_date.strip(), sex=sex)
+            printout.japanese_date(applicant.birth_date)  # a real calendar date
+        except (ValidationError, ValueError):
+            raise CertTermError("field_missing", field=i18n.t("birth_date", self.lang)) from None
+        self.applicant, self.identified_by = applicant, "manual"
+        self.step = "confirm"
+        return applicant
+
+    # ---- confirm and submit ---------------------------------------------------------------------------
+    def lines(self) -> list[CertificateLine]:
+        return [CertificateLine(procedure=p.id, copies=c.copies, purpose=c.purpose)
+                for p, c in self.chosen()]
+
+    def submit(self, now: float) -> Receipt:
+        """Issue the visit, attach the application, print. Safe to call again after a
+        failure: the same request ids make the service answer with the same number."""
+        if self.step != "confirm" or self.applicant is None or self.identified_by is None:
+            raise CertTermError("choose_one")
+        if self.client is None:
+            raise CertTermError("service_down")
+        if self._request_ids is None:
+            self._request_ids = (new_request_id(), new_request_id())
+        issue_id, attach_id = self._request_ids
+        lines = self.lines()
+        issued = self._ask("issue", IssueRequest(
+            request_id=issue_id, issuing_point=self.issuing_point,
+            procedures=[line.procedure for line in lines], language=self.lang))
+        number = int(issued["number"])
+        self._ask("attach_application", AttachApplication(
+            request_id=attach_id, number=number, identified_by=self.identified_by,
+            applicant=self.applicant, certificates=lines, fee_yen=self.total_fee()))
+        counter = self._counter_of(issued)
+        sheet = printout.render_application(
+            self.config, self.applicant, self.identified_by,
+            [printout.SheetLine(p.name_ja, c.copies, c.purpose, p.fee_yen * c.copies)
+             for p, c in self.chosen()], number, now)
+        ticket = printout.render_ticket(self.config, number, counter, self.lang, now)
+        self.receipt = Receipt(number, counter, self.total_fee(), (ticket, sheet))
+        self.step = "done"
+        if self.printer is not None:
+            try:
+                printout.print_images(self.printer, [ticket, sheet])
+            except Exception:  # noqa: BLE001 - the printer's own errors vary by connection
+                log.exception("printing the certificate application failed")
+                raise CertTermError("print_failed") from None
+        return self.receipt
+
+    def _ask(self, command: str, request) -> dict:
+        try:
+            response: Response = self.client.request(command, request, timeout=8.0)
+        except (ServiceUnavailable, RequestRefused) as exc:
+            log.warning("%s failed: %s", command, exc)
+            raise CertTermError("service_down") from None
+        if not response.ok or response.result is None:
+            code = response.error.code if response.error else "unknown"
+            log.warning("%s refused by the service: %s", command, code)
+            raise CertTermError("service_down")
+        return response.result
+
+    def _counter_of(self, issued: dict) -> Counter | None:
+        visit = issued.get("visit") or {}
+        department = visit.get("department")
+        if not department and visit.get("steps"):
+            department = visit["steps"][0].get("department")
+        counters = self.config.counters_of(department) if department else []
+        return floormap.nearest(counters, self.here) if counters else None
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(label, value) rows of the confirm screen, in the citizen's language."""
+        a, lang = self.applicant, self.lang
+        if a is None:
+            return []
+        return [(i18n.t("name", lang), a.name), (i18n.t("name_kana", lang), a.name_kana or "—"),
+                (i18n.t("address", lang), a.address), (i18n.t("birth_date", lang), a.birth_date),
+                (i18n.t("sex", lang), i18n.t(a.sex, lang))]

@@ -1,0 +1,256 @@
+"""The digital floor guide's presenter: purpose-first menus, word search, destinations
+with live waits, the life-event questionnaire and its guidance list, and idle reset.
+
+No Kivy here: the screens (kiosk/guide_app.py) are a thin view over this object, and the
+tests drive it directly. Ofunato's and Kitami's guides start from the purpose, never from
+a department name (domain.md); every answer says where to go, in which colour, how many
+people wait, how long, and what to bring.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+from protocol.site import Counter, LifeEvent, Procedure, SiteConfig
+
+from . import floormap, i18n
+from .floormap import Position
+from .live import LiveData
+
+IDLE_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A department's queue right now (None fields: no live data yet)."""
+
+    waiting: int | None
+    minutes: float | None
+    level: str  # low / medium / high / closed / unknown
+    label: str
+
+
+@dataclass(frozen=True)
+class Destination:
+    """One procedure as the citizen needs to see it."""
+
+    procedure: Procedure
+    name: str
+    in_building: bool
+    counters: tuple[Counter, ...]
+    counter: Counter | None  # the one to walk to
+    place: str  # "7番窓口(証明窓口)"
+    colour: str  # "#EF6C00"
+    colour_name: str  # "オレンジ"
+    floor_name: str
+    wait: Wait
+    bring: tuple[str, ...]
+    note: str
+
+    def wait_text(self, lang: str) -> str:
+        if not self.in_building:
+            return i18n.t("not_in_building", lang)
+        if self.wait.level == "unknown":
+            return i18n.t("no_live_data", lang)
+        if self.wait.level == "closed" or self.wait.minutes is None:
+            return i18n.t("counter_closed", lang)
+        return "  ".join([i18n.t("waiting", lang, n=self.wait.waiting),
+                          i18n.t("wait_minutes", lang, m=round(self.wait.minutes))])
+
+
+@dataclass
+class Questionnaire:
+    """A life event's yes/no questions, one at a time; each yes adds procedures."""
+
+    event: LifeEvent
+    answers: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def current(self) -> int:
+        return len(self.answers)
+
+    @property
+    def done(self) -> bool:
+        return self.current >= len(self.event.questions)
+
+    def question(self, lang: str) -> str:
+        return i18n.question_text(self.event.questions[self.current], lang)
+
+    def answer(self, yes: bool) -> None:
+        if self.done:
+            raise ValueError("every question is already answered")
+        self.answers[self.event.questions[self.current].id] = yes
+
+    def back(self) -> bool:
+        """Undo the last answer; False when already at the first question."""
+        if not self.answers:
+            return False
+        self.answers.pop(next(reversed(self.answers)))
+        return True
+
+    def procedures(self) -> list[str]:
+        """The event's procedures and those added by yes answers, each once."""
+        ids = list(self.event.procedures)
+        for q in self.event.questions:
+            if self.answers.get(q.id):
+                ids += q.add
+        return list(dict.fromkeys(ids))
+
+
+def normalise(text: str) -> str:
+    """Width- and case-folded, katakana as hiragana, without spaces or dots, so that
+    「ジュウミンヒョウ」, 「じゅうみん ひょう」 and 「住民票」 each find 住民票の写し."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+    return "".join(c for c in text if not c.isspace() and c not in "・･.、,()()")
+
+
+class GuidePresenter:
+    def __init__(self, live: LiveData, here: Position, idle_seconds: float = IDLE_SECONDS):
+        self.live = live
+        self.here = here
+        self.idle_seconds = idle_seconds
+        self.lang = "ja"
+        self.questionnaire: Questionnaire | None = None
+        self._last_touch = 0.0
+
+    @property
+    def config(self) -> SiteConfig:
+        return self.live.config
+
+    # ---- idle ------------------------------------------------------------------------
+    def touched(self, now: float) -> None:
+        self._last_touch = now
+
+    def is_idle(self, now: float) -> bool:
+        return now - self._last_touch >= self.idle_seconds
+
+    def reset(self) -> None:
+        """Back to the start for the next citizen: Japanese, no questionnaire."""
+        self.lang = "ja"
+        self.questionnaire = None
+
+    def set_language(self, lang: str) -> None:
+        if lang not in i18n.LANGUAGES:
+            raise ValueError(f"unknown language {lang!r}")
+        self.lang = lang
+
+    # ---- menus -------------------------------------------------------------------------
+    def categories(self) -> list[tuple[str, str]]:
+        """(category, name in the current language) of the five categories."""
+        return [(c, i18n.category_name(c, self.lang)) for c in i18n.CATEGORIES]
+
+    def life_events(self) -> list[tuple[str, str]]:
+        return [(e.id, i18n.name_of(e, self.lang)) for e in self.config.life_events.values()
+                if e.questions or len(e.procedures) > 1]
+
+    def in_category(self, category: str) -> list[Destination]:
+        if category not in i18n.CATEGORIES:
+            raise ValueError(f"unknown category {category!r}")
+        return [self.destination(p.id) for p in self.config.procedures.values()
+                if p.category == category]
+
+    def search(self, text: str) -> list[Destination]:
+        """Procedures whose name, reading, English name, category or department matches;
+        name and reading matches first."""
+        query = normalise(text)
+        if not query:
+            return []
+        config = self.config
+        scored: list[tuple[int, int, str]] = []
+        for order, p in enumerate(config.procedures.values()):
+            primary = [normalise(p.name_ja), normalise(p.kana), normalise(p.name_en)]
+            secondary = [normalise(p.category), normalise(config.departments[p.department].name_ja),
+                         normalise(i18n.category_name(p.category, "easy"))]
+            if any(s.startswith(query) for s in primary):
+                scored.append((0, order, p.id))
+            elif any(query in s for s in primary):
+                scored.append((1, order, p.id))
+            elif any(query in s for s in secondary):
+                scored.append((2, order, p.id))
+        return [self.destination(pid) for _, _, pid in sorted(scored)]
+
+    # ---- destinations ---------------------------------------------------------------------
+    def wait_of(self, department: str) -> Wait:
+        msg = self.live.congestion(department)
+        if msg is None:
+            return Wait(None, None, "unknown", "")
+        return Wait(msg.waiting, msg.estimated_wait_min, msg.level,
+                    i18n.congestion_label(msg, self.lang))
+
+    def destination(self, procedure_id: str) -> Destination:
+        config, lang = self.config, self.lang
+        proc = config.procedures[procedure_id]
+        common = dict(procedure=proc, name=i18n.name_of(proc, lang),
+                      bring=i18n.bring_list(proc, lang), note=i18n.note_of(proc, lang))
+        if not proc.queued:
+            return Destination(in_building=False, counters=(), counter=None, place="",
+                               colour="#757575", colour_name="", floor_name="",
+                               wait=Wait(None, None, "closed", ""), **common)
+        dept = config.queue_department(procedure_id)
+        counters = tuple(config.counters_of(dept))
+        goal = floormap.nearest(list(counters), self.here)
+        return Destination(
+            in_building=True, counters=counters, counter=goal,
+            place=_place_of(counters, goal, lang), colour=goal.colour,
+            colour_name=i18n.counter_colour(goal, lang),
+            floor_name=i18n.name_of(config.floors[goal.floor], lang),
+            wait=self.wait_of(dept), **common,
+        )
+
+    def map_for(self, destination: Destination, width_px: int = 900) -> Image.Image:
+        if destination.counter is None:
+            return floormap.render_floor(self.config, self.here.floor, self.lang, here=self.here,
+                                         width_px=width_px)
+        return floormap.render_route(self.config, self.here, list(destination.counters),
+                                     self.lang, width_px=width_px)
+
+    def terminal_map(self, width_px: int = 900) -> Image.Image | None:
+        if "cert_terminal" not in self.config.landmarks:
+            return None
+        return floormap.render_place(self.config, self.here, "cert_terminal", self.lang, width_px)
+
+    def terminal_name(self) -> str:
+        mark = self.config.landmarks.get("cert_terminal")
+        return i18n.name_of(mark, self.lang) if mark else ""
+
+    # ---- life events ------------------------------------------------------------------------
+    def start_questionnaire(self, event_id: str) -> Questionnaire:
+        self.questionnaire = Questionnaire(self.config.life_events[event_id])
+        return self.questionnaire
+
+    def guidance_list(self, procedure_ids: list[str]) -> list[Destination]:
+        """The procedures in the order to do them: the one-stop counter first (it completes
+        or accepts most of a life event at once), then each department in the order the
+        event needs it, and last what is not handled in this building."""
+        config = self.config
+        groups: dict[str, list[str]] = {config.one_stop_department: []}
+        elsewhere: list[str] = []
+        for pid in dict.fromkeys(procedure_ids):
+            if config.procedures[pid].queued:
+                groups.setdefault(config.queue_department(pid), []).append(pid)
+            else:
+                elsewhere.append(pid)
+        ordered = [pid for ids in groups.values() for pid in ids] + elsewhere
+        return [self.destination(pid) for pid in ordered]
+
+    # ---- signage -------------------------------------------------------------------------------
+    def waits_now(self) -> list[tuple[str, Wait]]:
+        """(department name, wait) of every department with counters, for the idle screen."""
+        config = self.config
+        return [(i18n.name_of(d, self.lang), self.wait_of(d.id)) for d in config.departments.values()
+                if config.counters_of(d.id)]
+
+
+def _place_of(counters: tuple[Counter, ...], goal: Counter, lang: str) -> str:
+    """'5・6番窓口(市民課)' when several counters serve the queue."""
+    if len(counters) == 1:
+        return i18n.counter_position(goal, lang)
+    numbers = "・".join(str(c.number) for c in counters)
+    position = i18n.counter_position(goal, lang)
+    if lang in i18n.JAPANESE:
+        return position.replace(f"{goal.number}番", f"{numbers}番", 1)
+    return position.replace(f"Counter {goal.number}", f"Counters {numbers.replace('・', ', ')}", 1)
