@@ -27,7 +27,15 @@ from protocol.site import Counter, Procedure, SiteConfig
 
 from . import floormap, i18n, printout
 from .floormap import Position
-from .mynacard import PIN_TRIES, CardError, CardLocked, CardReader, CardRemoved, TextApReader, WrongPin
+from .mynacard import (
+    PIN_TRIES,
+    CardError,
+    CardLocked,
+    CardReader,
+    CardRemoved,
+    TextApReader,
+    WrongPin,
+)
 
 log = logging.getLogger(__name__)
 CARD_LEFT_SECONDS = 15.0
@@ -47,7 +55,8 @@ class Receipt:
     """What the citizen gets: a number, where to wait, and the two printed images."""
 
     number: int
-    counter: Counter | None
+    counter: Counter | None  # the nearest counter of the queue, for its colour
+    place: str  # "5・6番窓口(市民課)"
     fee_yen: int
     images: tuple = field(default=(), repr=False)
 
@@ -90,7 +99,9 @@ class CertTermPresenter:
         self.applicant: Applicant | None = None
         self.identified_by: str | None = None
         self.tries_left: int | None = None
-        self.card_read_at: float | None = None
+        # A card still on the reader keeps its alert for the next screen; a new one starts clean.
+        previous = getattr(self, "card_read_at", None)
+        self.card_read_at: float | None = previous if self.card_present() else None
         self.receipt: Receipt | None = None
         self._request_ids: tuple[str, str] | None = None
 
@@ -189,8 +200,13 @@ class CertTermPresenter:
                 and self.card_present())
 
     # ---- identify: by hand -------------------------------------------------------------------------
-    def to_manual(self) -> None:
-        self.step = "manual"
+    def go_to(self, step: str) -> None:
+        """The screens' back and 'enter by hand' buttons (never forward past a check)."""
+        allowed = {"choose": ("identify", "pin", "manual", "confirm"), "identify": ("pin", "manual"),
+                   "manual": ("identify", "pin")}
+        if self.step not in allowed.get(step, ()):
+            raise ValueError(f"cannot go from {self.step!r} to {step!r}")
+        self.step = step
 
     def enter_manual(self, name: str, name_kana: str, address: str, birth_date: str,
                      sex: str) -> Applicant:
@@ -232,18 +248,20 @@ class CertTermPresenter:
         self._ask("attach_application", AttachApplication(
             request_id=attach_id, number=number, identified_by=self.identified_by,
             applicant=self.applicant, certificates=lines, fee_yen=self.total_fee()))
-        counter = self._counter_of(issued)
+        counters = self._counters_of(issued)
+        counter = floormap.nearest(counters, self.here) if counters else None
+        place = i18n.counters_position(counters, counter, self.lang) if counter else ""
         sheet = printout.render_application(
             self.config, self.applicant, self.identified_by,
             [printout.SheetLine(p.name_ja, c.copies, c.purpose, p.fee_yen * c.copies)
              for p, c in self.chosen()], number, now)
-        ticket = printout.render_ticket(self.config, number, counter, self.lang, now)
-        self.receipt = Receipt(number, counter, self.total_fee(), (ticket, sheet))
+        ticket = printout.render_ticket(self.config, number, place, counter, self.lang, now)
+        self.receipt = Receipt(number, counter, place, self.total_fee(), (ticket, sheet))
         self.step = "done"
         if self.printer is not None:
             try:
                 printout.print_images(self.printer, [ticket, sheet])
-            except Exception:  # noqa: BLE001 - the printer's own errors vary by connection
+            except Exception:
                 log.exception("printing the certificate application failed")
                 raise CertTermError("print_failed") from None
         return self.receipt
@@ -260,13 +278,13 @@ class CertTermPresenter:
             raise CertTermError("service_down")
         return response.result
 
-    def _counter_of(self, issued: dict) -> Counter | None:
+    def _counters_of(self, issued: dict) -> list[Counter]:
+        """The counters of the department the visit waits at first."""
         visit = issued.get("visit") or {}
         department = visit.get("department")
         if not department and visit.get("steps"):
             department = visit["steps"][0].get("department")
-        counters = self.config.counters_of(department) if department else []
-        return floormap.nearest(counters, self.here) if counters else None
+        return self.config.counters_of(department) if department else []
 
     def summary(self) -> list[tuple[str, str]]:
         """(label, value) rows of the confirm screen, in the citizen's language."""

@@ -184,8 +184,8 @@ class GuidePresenter:
     def destination(self, procedure_id: str) -> Destination:
         config, lang = self.config, self.lang
         proc = config.procedures[procedure_id]
-        common = dict(procedure=proc, name=i18n.name_of(proc, lang),
-                      bring=i18n.bring_list(proc, lang), note=i18n.note_of(proc, lang))
+        common = {"procedure": proc, "name": i18n.name_of(proc, lang),
+                      "bring": i18n.bring_list(proc, lang), "note": i18n.note_of(proc, lang)}
         if not proc.queued:
             return Destination(in_building=False, counters=(), counter=None, place="",
                                colour="#757575", colour_name="", floor_name="",
@@ -195,7 +195,7 @@ class GuidePresenter:
         goal = floormap.nearest(list(counters), self.here)
         return Destination(
             in_building=True, counters=counters, counter=goal,
-            place=_place_of(counters, goal, lang), colour=goal.colour,
+            place=i18n.counters_position(counters, goal, lang), colour=goal.colour,
             colour_name=i18n.counter_colour(goal, lang),
             floor_name=i18n.name_of(config.floors[goal.floor], lang),
             wait=self.wait_of(dept), **common,
@@ -244,13 +244,3 @@ class GuidePresenter:
         return [(i18n.name_of(d, self.lang), self.wait_of(d.id)) for d in config.departments.values()
                 if config.counters_of(d.id)]
 
-
-def _place_of(counters: tuple[Counter, ...], goal: Counter, lang: str) -> str:
-    """'5・6番窓口(市民課)' when several counters serve the queue."""
-    if len(counters) == 1:
-        return i18n.counter_position(goal, lang)
-    numbers = "・".join(str(c.number) for c in counters)
-    position = i18n.counter_position(goal, lang)
-    if lang in i18n.JAPANESE:
-        return position.replace(f"{goal.number}番", f"{numbers}番", 1)
-    return position.replace(f"Counter {goal.number}", f"Counters {numbers.replace('・', ', ')}", 1)

@@ -276,6 +276,18 @@ def counter_position(counter: Counter, lang: str) -> str:
     return counter.position_ja if lang in JAPANESE else counter.position_en
 
 
+def counters_position(counters: tuple[Counter, ...] | list[Counter], goal: Counter,
+                      lang: str) -> str:
+    """'5・6番窓口(市民課)' when several counters serve the same queue."""
+    position = counter_position(goal, lang)
+    if len(counters) == 1:
+        return position
+    numbers = [str(c.number) for c in counters]
+    if lang in JAPANESE:
+        return position.replace(f"{goal.number}番", f"{'・'.join(numbers)}番", 1)
+    return position.replace(f"Counter {goal.number}", f"Counters {', '.join(numbers)}", 1)
+
+
 def counter_colour(counter: Counter, lang: str) -> str:
     return counter.colour_ja if lang in JAPANESE else counter.colour_en
 

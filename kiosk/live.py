@@ -76,5 +76,5 @@ class LiveData:
         for listener in self._listeners:
             try:
                 listener()
-            except Exception:  # noqa: BLE001 - a screen's bug must not kill the network loop
+            except Exception:
                 log.exception("live-data listener failed")

@@ -302,7 +302,7 @@ class PcscReader:
     """
 
     def __init__(self) -> None:
-        from smartcard.System import readers  # noqa: PLC0415 - optional dependency
+        from smartcard.System import readers
 
         found = readers()
         if not found:
@@ -311,7 +311,7 @@ class PcscReader:
         self._connection = None
 
     def card_present(self) -> bool:
-        from smartcard.Exceptions import CardConnectionException, NoCardException  # noqa: PLC0415
+        from smartcard.Exceptions import CardConnectionException, NoCardException
 
         try:
             connection = self._reader.createConnection()

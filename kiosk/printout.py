@@ -156,7 +156,7 @@ def render_application(config: SiteConfig, applicant: Applicant, identified_by: 
     return c.done()
 
 
-def render_ticket(config: SiteConfig, number: int, counter: Counter | None, lang: str,
+def render_ticket(config: SiteConfig, number: int, place: str, counter: Counter | None, lang: str,
                   issued_at: float | None = None, width: int = RECEIPT_WIDTH) -> Image.Image:
     """The queue ticket for the certificate counter (kept minimal: the ticketer's renderer
     may replace it). Called by number, never by name."""
@@ -168,7 +168,6 @@ def render_ticket(config: SiteConfig, number: int, counter: Counter | None, lang
     c.d.text((width // 2, c.y), str(number), font=pil_font(150, bold=True), fill=0, anchor="ma")
     c.space(185)
     if counter is not None:
-        place = i18n.counter_position(counter, lang)
         c.text(i18n.t("go_to_counter", lang, counter=place), 26, bold=True, align="center")
         c.text(f"({i18n.counter_colour(counter, lang)})", 22, align="center")
     c.text(f"{when:%Y-%m-%d %H:%M}", 20, align="center")
