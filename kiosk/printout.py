@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 
@@ -39,6 +40,11 @@ class SheetLine:
     copies: int
     purpose: str
     fee_yen: int  # for all copies
+
+
+def _local(config: SiteConfig, at: float | None) -> datetime:
+    """The city hall's wall-clock time (the kiosk's own time zone may differ)."""
+    return datetime.fromtimestamp(time.time() if at is None else at, ZoneInfo(config.timezone))
 
 
 def japanese_date(iso: str) -> str:
@@ -103,7 +109,7 @@ def render_application(config: SiteConfig, applicant: Applicant, identified_by: 
                        width: int = RECEIPT_WIDTH) -> Image.Image:
     """The 書かない application: every field pre-filled, one row per certificate, the total
     fee, and a box where the citizen signs once for all the certificates."""
-    when = datetime.fromtimestamp(issued_at if issued_at is not None else time.time())
+    when = _local(config, issued_at)
     c = _Canvas(width)
     c.text("証明書交付申請書", 40, bold=True, align="center")
     c.text(f"{config.name_ja}  {when:%Y年%m月%d日 %H:%M}", 20, align="center")
@@ -160,7 +166,7 @@ def render_ticket(config: SiteConfig, number: int, place: str, counter: Counter 
                   issued_at: float | None = None, width: int = RECEIPT_WIDTH) -> Image.Image:
     """The queue ticket for the certificate counter (kept minimal: the ticketer's renderer
     may replace it). Called by number, never by name."""
-    when = datetime.fromtimestamp(issued_at if issued_at is not None else time.time())
+    when = _local(config, issued_at)
     c = _Canvas(width)
     c.text(config.name_ja, 22, align="center")
     c.text(i18n.t("your_number", lang), 26, align="center")

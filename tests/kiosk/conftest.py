@@ -1,0 +1,38 @@
+"""Fixtures of the kiosk tests: the shipped site configuration and a simulated card."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk import floormap
+from kiosk.live import LiveData
+from kiosk.mynacard import SimulatedCard, SimulatedReader
+from protocol.site import load_config
+
+NAME = "伊勢崎 花子"
+ADDRESS = "群馬県伊勢崎市今泉町二丁目410番地"
+
+
+@pytest.fixture
+def config():
+    return load_config()
+
+
+@pytest.fixture
+def live(config):
+    return LiveData(config)
+
+
+@pytest.fixture
+def east(config):
+    return floormap.resolve_here(config, "east")
+
+
+@pytest.fixture
+def card():
+    return SimulatedCard(NAME, ADDRESS, "19800401", "2", pin="1234")
+
+
+@pytest.fixture
+def reader(card):
+    return SimulatedReader(card)
