@@ -87,6 +87,7 @@ class CertTermPresenter:
         self.here = here
         self.printer = printer
         self.idle_seconds = idle_seconds
+        self.request_timeout = 8.0
         self._last_touch = 0.0
         self.reset()
 
@@ -268,7 +269,7 @@ class CertTermPresenter:
 
     def _ask(self, command: str, request) -> dict:
         try:
-            response: Response = self.client.request(command, request, timeout=8.0)
+            response: Response = self.client.request(command, request, timeout=self.request_timeout)
         except (ServiceUnavailable, RequestRefused) as exc:
             log.warning("%s failed: %s", command, exc)
             raise CertTermError("service_down") from None

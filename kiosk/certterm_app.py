@@ -52,6 +52,10 @@ class CertTermView(BoxLayout):
         self._poll_event = Clock.schedule_interval(lambda _dt: self.poll(), POLL_SECONDS)
         self.show()
 
+    def close(self) -> None:
+        """Stop the view's timers (the app closes, or a test is done with it)."""
+        self._poll_event.cancel()
+
     # ---- state -------------------------------------------------------------------------------
     def show(self) -> None:
         """Draw the presenter's current step."""
@@ -209,7 +213,7 @@ class CertTermView(BoxLayout):
         row.add_widget(card)
         hand = BoxLayout(orientation="vertical", padding=20, spacing=16, size_hint_x=0.6)
         paint(hand, SOFT, radius=12)
-        hand.add_widget(Text(i18n.t("enter_by_hand", lang), size=36, bold=True, halign="center"))
+        hand.add_widget(Text(i18n.t("no_card", lang), size=36, bold=True, halign="center"))
         manual = BigButton(i18n.t("enter_by_hand", lang), colour="#6D4C41", size=32, height=110)
         manual.bind(on_release=lambda _b: self._goto("manual"))
         hand.add_widget(BoxLayout())

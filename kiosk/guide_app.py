@@ -53,6 +53,11 @@ class GuideView(ScreenManager):
         self._slide_event = Clock.schedule_interval(lambda _dt: self.next_slide(), SIGNAGE_SECONDS)
         self.go("signage")
 
+    def close(self) -> None:
+        """Stop the view's timers (the app closes, or a test is done with it)."""
+        self._idle_event.cancel()
+        self._slide_event.cancel()
+
     # ---- navigation -------------------------------------------------------------------------
     def go(self, name: str) -> None:
         if name != "signage":

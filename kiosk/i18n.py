@@ -173,6 +173,8 @@ _TEXT: dict[str, tuple[str, ...]] = {
                    "Não foi possível ler o cartão. Coloque-o novamente."),
     "enter_by_hand": ("手で入力", "てで いれる", "Enter by hand", "手动输入", "직접 입력", "Nhập tay",
                       "Digitar"),
+    "no_card": ("カードをお持ちでない方", "カードが ない ひと", "No My Number card?", "没有个人编号卡的人",
+                "마이넘버카드가 없는 분", "Không có thẻ My Number?", "Sem cartão My Number?"),
     "read_card": ("カードで読み取る", "カードで よむ", "Read my card", "读取卡片", "카드로 읽기",
                   "Đọc thẻ", "Ler cartão"),
     "name": ("氏名", "なまえ", "Name", "姓名", "성명", "Họ tên", "Nome"),
