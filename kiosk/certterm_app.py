@@ -110,7 +110,7 @@ class CertTermView(BoxLayout):
         paint(page, PAPER)
         bar = BoxLayout(size_hint_y=None, height=96, padding=(16, 8), spacing=6)
         paint(bar, BAND)
-        bar.add_widget(Text(title, size=34, bold=True, colour=PAPER, fixed_height=80,
+        bar.add_widget(Text(title, size=30, bold=True, colour=PAPER, fixed_height=80,
                             size_hint_x=0.3))
         for code in i18n.LANGUAGES:
             chosen = code == self.p.lang
@@ -300,14 +300,16 @@ class CertTermView(BoxLayout):
     def _build_confirm(self, screen: Screen) -> None:
         p, lang = self.p, self.p.lang
         body = self._page(screen, i18n.t("confirm_title", lang))
-        top = BoxLayout(spacing=20)
-        who = GridLayout(cols=2, spacing=(12, 4), size_hint_y=None, size_hint_x=0.55)
+        top = BoxLayout(spacing=20, size_hint_y=None)
+        who = GridLayout(cols=2, spacing=(12, 4), size_hint_y=None, size_hint_x=0.55,
+                         pos_hint={"top": 1})
         who.bind(minimum_height=who.setter("height"))
         for label, value in p.summary():
             who.add_widget(Text(label, size=24, bold=True, size_hint_x=0.3))
             who.add_widget(Text(value, size=26, size_hint_x=0.7))
         top.add_widget(who)
-        certs = GridLayout(cols=1, spacing=6, size_hint_y=None, size_hint_x=0.45)
+        certs = GridLayout(cols=1, spacing=6, size_hint_y=None, size_hint_x=0.45,
+                           pos_hint={"top": 1})
         certs.bind(minimum_height=certs.setter("height"))
         for proc, choice in p.chosen():
             certs.add_widget(Text(f"{i18n.name_of(proc, lang)}  {i18n.t('copies', lang, n=choice.copies)}"
@@ -315,9 +317,13 @@ class CertTermView(BoxLayout):
             certs.add_widget(Text(f"  {i18n.t('purpose', lang)}: "
                                   f"{i18n.purpose_name(choice.purpose, lang)}", size=22))
         top.add_widget(certs)
+        fit = lambda *_: setattr(top, "height", max(who.height, certs.height))
+        who.bind(height=fit)
+        certs.bind(height=fit)
         body.add_widget(top)
         body.add_widget(Text(i18n.t("sign_only", lang), size=28, bold=True, colour=BAND))
         self._message(body)
+        body.add_widget(BoxLayout())
         self._bottom(body, lambda: self._goto("choose"), i18n.t("apply", lang),
                      lambda: self.act(lambda: self.p.submit(time.time())),
                      middle=i18n.t("total_fee", lang, fee=f"{p.total_fee():,}"))

@@ -135,7 +135,11 @@ def render_floor(config: SiteConfig, floor_id: str, lang: str, *, here: Position
         d.rounded_rectangle((px - r, py - r, px + r, py + r), radius=6, fill=fill)
         d.text((px, py), "EV" if mark.id.startswith("elevator") else "証",
                font=pil_font(int(r * 1.1), bold=True), fill="white", anchor="mm")
-        d.text((px + r + 6, py), i18n.name_of(mark, lang), font=small, fill="#333333", anchor="lm")
+        name = i18n.name_of(mark, lang)
+        if px + r + 6 + small.getlength(name) > width_px - 4:  # no room on the right: go left
+            d.text((px - r - 6, py), name, font=small, fill="#333333", anchor="rm")
+        else:
+            d.text((px + r + 6, py), name, font=small, fill="#333333", anchor="lm")
 
 
     label = pil_font(max(16, int(scale * 0.95)), bold=True)
@@ -155,7 +159,8 @@ def render_floor(config: SiteConfig, floor_id: str, lang: str, *, here: Position
         r = scale * 0.8
         d.ellipse((px - r, py - r, px + r, py + r), fill=HERE, outline="white", width=4)
         text = i18n.t("you_are_here", lang)
-        tx, ty = px, py - r - 6
+        half = pil_font(26, bold=True).getlength(text) / 2 + 10
+        tx, ty = min(max(px, half), width_px - half), py - r - 6
         box = d.textbbox((tx, ty), text, font=pil_font(26, bold=True), anchor="md")
         d.rounded_rectangle((box[0] - 8, box[1] - 4, box[2] + 8, box[3] + 4), radius=6, fill=HERE)
         d.text((tx, ty), text, font=pil_font(26, bold=True), fill="white", anchor="md")
@@ -163,23 +168,33 @@ def render_floor(config: SiteConfig, floor_id: str, lang: str, *, here: Position
 
 
 def render_route(config: SiteConfig, here: Position, counters: list[Counter], lang: str,
-                 width_px: int = 900) -> Image.Image:
-    """The map for one destination: the current floor, and the target floor below it when
-    the way goes through the elevator (with a line saying so)."""
+                 width_px: int = 900, side_by_side: bool = False) -> Image.Image:
+    """The map for one destination: the current floor, then the target floor when the way
+    goes through the elevator, with a line saying so. Side by side suits a landscape
+    screen; one above the other suits the paper strip."""
     goal = nearest(counters, here)
     legs = route(config, here, Position(goal.floor, goal.x, goal.y))
     targets = tuple(c.id for c in counters)
+    panel_w = width_px // 2 - 10 if side_by_side and len(legs) > 1 else width_px
     panels = [render_floor(config, leg.floor, lang, here=here, targets=targets, legs=legs,
-                           width_px=width_px) for leg in legs]
+                           width_px=panel_w) for leg in legs]
     if len(panels) == 1:
         return panels[0]
-    note = i18n.t("take_elevator", lang, floor=i18n.name_of(config.floors[goal.floor], lang))
+    note = "↓ " + i18n.t("take_elevator", lang,
+                          floor=i18n.name_of(config.floors[goal.floor], lang))
     note_h = 60
+    if side_by_side:
+        out = Image.new("RGB", (width_px, note_h + max(p.height for p in panels)), BACKGROUND)
+        out.paste(panels[0], (0, note_h))
+        out.paste(panels[1], (width_px - panels[1].width, note_h))
+        note = note.replace("↓", "→")
+        ImageDraw.Draw(out).text((width_px // 2, note_h // 2), note, font=pil_font(30, bold=True),
+                                 fill=ROUTE, anchor="mm")
+        return out
     out = Image.new("RGB", (width_px, sum(p.height for p in panels) + note_h), BACKGROUND)
     out.paste(panels[0], (0, 0))
-    d = ImageDraw.Draw(out)
-    d.text((width_px // 2, panels[0].height + note_h // 2), "↓ " + note,
-           font=pil_font(30, bold=True), fill=ROUTE, anchor="mm")
+    ImageDraw.Draw(out).text((width_px // 2, panels[0].height + note_h // 2), note,
+                             font=pil_font(30, bold=True), fill=ROUTE, anchor="mm")
     out.paste(panels[1], (0, panels[0].height + note_h))
     return out
 

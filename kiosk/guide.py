@@ -32,6 +32,16 @@ class Wait:
     level: str  # low / medium / high / closed / unknown
     label: str
 
+    def text(self, lang: str) -> str:
+        if self.level == "unknown":
+            return i18n.t("no_live_data", lang)
+        if self.level == "closed" or self.minutes is None:
+            return i18n.t("counter_closed", lang)
+        if self.waiting == 0:
+            return i18n.t("no_wait", lang)
+        return "  ".join([i18n.t("waiting", lang, n=self.waiting),
+                          i18n.t("wait_minutes", lang, m=round(self.minutes))])
+
 
 @dataclass(frozen=True)
 class Destination:
@@ -51,14 +61,7 @@ class Destination:
     note: str
 
     def wait_text(self, lang: str) -> str:
-        if not self.in_building:
-            return i18n.t("not_in_building", lang)
-        if self.wait.level == "unknown":
-            return i18n.t("no_live_data", lang)
-        if self.wait.level == "closed" or self.wait.minutes is None:
-            return i18n.t("counter_closed", lang)
-        return "  ".join([i18n.t("waiting", lang, n=self.wait.waiting),
-                          i18n.t("wait_minutes", lang, m=round(self.wait.minutes))])
+        return i18n.t("not_in_building", lang) if not self.in_building else self.wait.text(lang)
 
 
 @dataclass
@@ -201,12 +204,13 @@ class GuidePresenter:
             wait=self.wait_of(dept), **common,
         )
 
-    def map_for(self, destination: Destination, width_px: int = 900) -> Image.Image:
+    def map_for(self, destination: Destination, width_px: int = 900,
+                side_by_side: bool = False) -> Image.Image:
         if destination.counter is None:
             return floormap.render_floor(self.config, self.here.floor, self.lang, here=self.here,
                                          width_px=width_px)
         return floormap.render_route(self.config, self.here, list(destination.counters),
-                                     self.lang, width_px=width_px)
+                                     self.lang, width_px=width_px, side_by_side=side_by_side)
 
     def terminal_map(self, width_px: int = 900) -> Image.Image | None:
         if "cert_terminal" not in self.config.landmarks:

@@ -164,7 +164,7 @@ class GuideView(ScreenManager):
         lang = self.p.lang
         bar = BoxLayout(size_hint_y=None, height=96, padding=(16, 8), spacing=8)
         paint(bar, BAND)
-        bar.add_widget(Text(title, size=36, bold=True, colour=PAPER, fixed_height=80,
+        bar.add_widget(Text(title, size=30, bold=True, colour=PAPER, fixed_height=80,
                             size_hint_x=0.3))
         langs = BoxLayout(spacing=6, size_hint_x=0.58)
         for code in i18n.LANGUAGES:
@@ -199,9 +199,9 @@ class GuideView(ScreenManager):
     def _build_signage(self, screen: Screen) -> None:
         p, lang = self.p, self.p.lang
         screen.clear_widgets()
-        page = BoxLayout(orientation="vertical", padding=32, spacing=16)
+        page = BoxLayout(orientation="vertical", padding=24, spacing=12)
         paint(page, SOFT)
-        page.add_widget(Text(p.config.name_ja, size=52, bold=True, halign="center"))
+        page.add_widget(Text(p.config.name_ja, size=46, bold=True, halign="center"))
         page.add_widget(Text(i18n.t("guide_title", lang) + " / Floor guide", size=34,
                              halign="center"))
         if self.slide == 0 and p.terminal_map() is not None:
@@ -216,15 +216,12 @@ class GuideView(ScreenManager):
             page.add_widget(BoxLayout())
         else:
             page.add_widget(Text(i18n.t("now_waiting", lang), size=40, bold=True, halign="center"))
-            grid = GridLayout(cols=2, spacing=(24, 6), size_hint_y=None, padding=(120, 0))
+            grid = GridLayout(cols=2, spacing=(24, 4), size_hint_y=None, padding=(120, 0))
             grid.bind(minimum_height=grid.setter("height"))
             for name, wait in p.waits_now():
-                grid.add_widget(Text(name, size=32, fixed_height=52))
-                text = (i18n.t("no_live_data", lang) if wait.level == "unknown" else
-                        i18n.t("counter_closed", lang) if wait.minutes is None else
-                        f"{i18n.t('waiting', lang, n=wait.waiting)}  "
-                        f"{i18n.t('wait_minutes', lang, m=round(wait.minutes))}")
-                grid.add_widget(Text(text, size=32, bold=True, fixed_height=52,
+                grid.add_widget(Text(name, size=30, fixed_height=46))
+                text = wait.text(lang)
+                grid.add_widget(Text(text, size=30, bold=True, fixed_height=46,
                                      colour=get_color_from_hex(LEVEL_COLOURS.get(wait.level, "#1A1A1A"))))
             page.add_widget(grid)
             page.add_widget(BoxLayout())
@@ -307,7 +304,7 @@ class GuideView(ScreenManager):
         if dest.procedure.certificate and self.p.terminal_name():
             panel.add_widget(Text(i18n.t("certificates_here", lang, terminal=self.p.terminal_name())
                                   + " — " + i18n.t("convenience_store", lang), size=22, colour=BAND))
-        panel.add_widget(picture(self.p.map_for(dest, width_px=1000)))
+        panel.add_widget(picture(self.p.map_for(dest, width_px=1200, side_by_side=True)))
         return panel
 
     def _build_search(self, screen: Screen) -> None:

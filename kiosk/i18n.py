@@ -69,6 +69,8 @@ _TEXT: dict[str, tuple[str, ...]] = {
                 "{n} người đang chờ", "{n} aguardando"),
     "wait_minutes": ("待ち時間 約{m}分", "まつ じかん やく{m}ふん", "about {m} min wait",
                      "约等{m}分钟", "대기 약 {m}분", "chờ khoảng {m} phút", "cerca de {m} min de espera"),
+    "no_wait": ("待ち時間なし", "またずに いけます", "No wait", "无需等候", "대기 없음",
+                "Không phải chờ", "Sem espera"),
     "counter_closed": ("ただいま受付していません", "いまは うけつけして いません",
                        "Not open now", "目前未受理", "지금은 접수하지 않습니다", "Hiện chưa mở",
                        "Fechado agora"),

@@ -30,7 +30,7 @@ from PIL import Image
 from demo.broker import LocalBroker
 from demo.processes import ServiceProcess
 from protocol.client import ServiceClient, new_request_id
-from protocol.messages import IssueRequest
+from protocol.messages import IssueRequest, OpenCounter
 from protocol.site import load_config
 
 from . import floormap
@@ -69,12 +69,16 @@ def main(argv: list[str]) -> int:
         broker = LocalBroker(Path(tmp) / "broker").start()
         service = ServiceProcess(broker, Path(tmp) / "service", web_port=0).start()
         try:
+            # Tickets at the east entrance and counters opened, so the waits are live.
             issuer = ServiceClient(service.site, "issuer-east", broker.host, broker.port)
             issuer.start()
             for procs in (["tennyu"], ["tennyu", "jido_teate"], ["juminhyo"], ["shotoku"],
                           ["kokuho_kanyu"], ["tenkyo"], ["juminhyo"], ["koseki"]):
                 issuer.request("issue", IssueRequest(request_id=new_request_id(),
                                                      issuing_point="east", procedures=procs))
+            for counter in ("c01", "c02", "c05", "c07", "c09", "c11", "c12", "c13", "c21"):
+                issuer.request("open_counter", OpenCounter(request_id=new_request_id(),
+                                                           counter=counter))
             issuer.stop()
             shoot_guide(out, config, broker)
             shoot_certterm(out, config, broker, service.site)

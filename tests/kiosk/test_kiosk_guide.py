@@ -71,6 +71,8 @@ def test_live_congestion_shows_people_waiting_and_minutes(guide, live):
     assert (dest.wait.waiting, dest.wait.minutes) == (7, 18.4)
     assert dest.wait_text("ja") == "7人待ち  待ち時間 約18分"
     assert dest.wait_text("en") == "7 waiting  about 18 min wait"
+    live.handle_congestion("madoguchi/isesaki/congestion/shimin", congestion("shimin", 0, 0.0, "low"), False)
+    assert guide.destination("juminhyo").wait_text("ja") == "待ち時間なし"
     live.handle_congestion("madoguchi/isesaki/congestion/shimin", congestion("shimin", 0, None, "closed"), False)
     assert guide.destination("juminhyo").wait_text("ja") == "ただいま受付していません"
     live.handle_congestion("madoguchi/isesaki/congestion/shimin", b"{not json", False)
@@ -110,6 +112,8 @@ def test_the_map_marks_here_and_the_counter_in_its_colour(guide):
     assert (0xD3, 0x2F, 0x2F) in colours  # "you are here" and the route in red
     two_floors = guide.map_for(guide.destination("jido_fuyo"), width_px=900)
     assert two_floors.height > 2 * img.height * 0.9  # 1F to the elevator, then 2F
+    wide = guide.map_for(guide.destination("jido_fuyo"), width_px=1200, side_by_side=True)
+    assert wide.width == 1200 and wide.height < two_floors.height / 2
 
 
 def test_kiosk_position_errors_are_clear(config):
