@@ -159,16 +159,15 @@ class QueueEngine:
             label_ja=labels[level][0], label_en=labels[level][1], at=now,
         )
 
-    def visit_statuses(self, now: float) -> dict[int, m.VisitStatus]:
-        """Public status of every visit of the day, with people ahead and estimated wait."""
-        out: dict[int, m.VisitStatus] = {}
+    def visit_statuses(self, now: float, departments: set[str] | None = None) -> list[m.VisitStatus]:
+        """Public status of the day's visits (or of those with a step in `departments`),
+        with people ahead and estimated wait."""
         ranks: dict[str, int] = {}
-        for dept in self.config.departments:
+        for dept in departments if departments is not None else self.config.departments:
             for i, v in enumerate(self.queue(dept)):
                 ranks[v.id] = i
-        for v in self.state.visits.values():
-            out[v.number] = self._status(v, ranks.get(v.id), now)
-        return out
+        return [self._status(v, ranks.get(v.id), now) for v in self.state.visits.values()
+                if departments is None or any(s.department in departments for s in v.steps)]
 
     def visit_status(self, visit: Visit, now: float) -> m.VisitStatus:
         step = visit.current()

@@ -16,7 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -200,9 +200,13 @@ class QueueService:
             rolled = any(e["type"] == "day_started" for e in batch.events)
             if rolled:
                 self.applications.purge_before(self.engine.state.day)
-            changes = self._state_changes(now, cleared=previous_day if rolled else {})
         for item, answer in replies:
             item.reply(answer)
+        with self.lock:
+            changes = self._state_changes(
+                now, batch.events, full=not items or rolled,
+                cleared=previous_day if rolled else {},
+            )
         self._publish(changes)
         if batch.events:
             for listener in self._listeners:
@@ -239,22 +243,39 @@ class QueueService:
         return {"number": r.number, "attached": True, "fee_yen": expected}
 
     def _visit_rows(self, events: list[dict]) -> list[tuple[str, str, int, str, str]]:
-        ids = {e["visit"] for e in events if "visit" in e}
-        ids |= {f"{self.engine.state.day}-{e['number']:05d}" for e in events if e["type"] == "visit_issued"}
-        now = self.clock()
+        """Current state of the visits these events touched (the `visits` table)."""
+        day = self.engine.state.day
+        ids = {e.get("visit") or f"{day}-{e['number']:05d}" for e in events
+               if "visit" in e or e["type"] == "visit_issued"}
         rows = []
         for vid in ids:
             v = self.engine.state.visits.get(vid)
             if v is not None:
-                status = self.engine.visit_status(v, now)
-                rows.append((v.id, v.day, v.number, v.state, status.model_dump_json()))
+                body = {"issued_at": v.issued_at, "issuing_point": v.issuing_point,
+                        "needs": list(v.needs), "offline": v.offline,
+                        "steps": [asdict(step) for step in v.steps]}
+                rows.append((v.id, v.day, v.number, v.state, json.dumps(body, ensure_ascii=False)))
         return rows
 
     # ---- retained state ---------------------------------------------------------------
-    def _state_changes(self, now: float, cleared: dict[int, str]) -> list[tuple[str, bytes]]:
-        """Retained messages whose content changed since last published (under the lock)."""
+    def _touched_departments(self, events: list[dict]) -> set[str]:
+        depts: set[str] = set()
+        for e in events:
+            if "visit" in e or e["type"] == "visit_issued":
+                vid = e.get("visit") or f"{self.engine.state.day}-{e['number']:05d}"
+                v = self.engine.state.visits.get(vid)
+                depts |= {s.department for s in v.steps} if v else set()
+            if "counter" in e:
+                depts.add(self.config.counters[e["counter"]].department)
+        return depts
+
+    def _state_changes(self, now: float, events: list[dict], full: bool,
+                       cleared: dict[int, str]) -> list[tuple[str, bytes]]:
+        """Retained messages whose content changed (call under the lock). Only departments
+        the batch touched are recomputed; `full` (idle tick, new day) recomputes all."""
         site = self.config.id
         e = self.engine
+        depts = set(self.config.departments) if full else self._touched_departments(events)
         out: list[tuple[str, bytes]] = []
 
         def offer(topic: str, payload: bytes, key: bytes | None = None) -> None:
@@ -272,11 +293,11 @@ class QueueService:
             cs = e.state.counters[cid]
             offer(topics.counter_state(site, cid), encode(m.CounterStateMessage(
                 counter=cid, open=cs.open, number=call.number)))
-        for dept in self.config.departments:
+        for dept in sorted(depts):
             c = e.congestion(dept, now)
             offer(topics.congestion(site, dept), encode(c), encode(c.model_copy(update={"at": 0.0})))
-        for number, status in e.visit_statuses(now).items():
-            offer(topics.visit(site, number), encode(status))
+        for status in e.visit_statuses(now, departments=None if full else depts):
+            offer(topics.visit(site, status.number), encode(status))
         return out
 
     def republish(self) -> None:
@@ -284,7 +305,7 @@ class QueueService:
         site = self.config.id
         with self.lock:
             self._published.clear()
-            changes = self._state_changes(self.clock(), cleared={})
+            changes = self._state_changes(self.clock(), [], full=True, cleared={})
         base = [
             (topics.service_status(site),
              encode(m.ServiceStatus(state="online", day=self.engine.state.day, boot=self.boot))),

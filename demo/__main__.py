@@ -1,0 +1,68 @@
+"""Start the whole system locally: `python -m demo` (the README's first command runs this).
+
+Mosquitto on a free port, the queue service with its web pages, three issuers
+(east/west/centre entrances sharing one number space), every counter staffed by a
+simulated clerk, and a text call board in this terminal. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from protocol.site import load_config
+
+from .broker import LocalBroker
+from .processes import ServiceProcess
+from .simulators import CounterSim, IssuerSim, TextBoard
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m demo", description=__doc__)
+    p.add_argument("--data", default="var/demo", help="where the broker and service keep data")
+    p.add_argument("--web-port", type=int, default=8080, help="0: no web pages")
+    p.add_argument("--speed", type=float, default=30.0, help="simulated minutes per real minute")
+    p.add_argument("--per-hour", type=float, default=60.0, help="arrivals per hour per entrance")
+    p.add_argument("--duration", type=float, default=0, help="stop after this many seconds")
+    p.add_argument("--seed", type=int, default=7)
+    args = p.parse_args(argv)
+
+    data = Path(args.data)
+    config = load_config()
+    broker = LocalBroker(data / "broker").start()
+    service = ServiceProcess(broker, data / "service", web_port=args.web_port).start()
+    stop = threading.Event()
+    common = {"config": config, "host": broker.host, "port": broker.port, "stop": stop, "speed": args.speed}
+    sims = [TextBoard(seed=args.seed, **common)]
+    sims += [IssuerSim(point, args.per_hour, seed=args.seed + i, **common)
+             for i, point in enumerate(config.issuing_points)]
+    sims += [CounterSim(c, seed=args.seed + 100 + i, **common) for i, c in enumerate(config.counters)]
+
+    print(f"Madoguchi demo — {config.name_ja}")
+    print(f"  broker      mqtt://{broker.host}:{broker.port}")
+    if args.web_port:
+        print(f"  web pages   {service.web_url}/            (public congestion)")
+        print(f"              {service.web_url}/staff/      (counter console; sign in demo / demo)")
+    print(f"  data        {data}/  (service log: {service.log})")
+    print(f"  time runs {args.speed:.0f}x faster; Ctrl-C stops.\n")
+    for s in sims:
+        s.start()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait(args.duration or None)
+    except KeyboardInterrupt:
+        pass
+    stop.set()
+    for s in sims:
+        s.join(10)
+    service.stop()
+    broker.stop()
+    print("stopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""What every appliance shares: the device agent, its enrolment bundle, discovery, boot units."""

@@ -1,0 +1,161 @@
+"""Generate the AsyncAPI 3 reference of the MQTT contract from the message models.
+
+    python -m protocol.asyncapi            # print
+    python -m protocol.asyncapi --write    # update docs/asyncapi.yaml
+
+A test checks that docs/asyncapi.yaml is what this generates, so the reference cannot
+drift from the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from . import messages as m
+from .topics import ROOT
+
+DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "asyncapi.yaml"
+
+# (channel id, address, message model, retained?, who publishes, description)
+STATE_CHANNELS: list[tuple[str, str, type[BaseModel], bool, str, str]] = [
+    ("calls", "calls/{counter}", m.CallMessage, True, "service",
+     ("Current call of a counter. Live calls arrive with retain=0 and are announced; "
+      "a retained copy (after a reconnect) is shown, never announced again.")),
+    ("congestion", "congestion/{department}", m.CongestionMessage, True, "service",
+     "People waiting, counters open, estimated wait for a new arrival and level."),
+    ("visits", "visits/{number}", m.VisitStatus, True, "service",
+     "Public status of a visit by ticket number (no personal data), cleared at the daily reset."),
+    ("counters", "counters/{counter}", m.CounterStateMessage, True, "service",
+     "Whether a counter is open and whom it serves."),
+    ("serviceStatus", "service/status", m.ServiceStatus, True, "service",
+     "Birth and death (Last Will) of the queue service."),
+    ("deviceStatus", "dev/{device}/status", m.DeviceStatus, True, "device",
+     "Birth after connecting and death (Last Will) of a device, with its boot counter."),
+    ("deviceHealth", "dev/{device}/health", m.Health, False, "device", "Heartbeat with health."),
+    ("deviceConfig", "dev/{device}/config", m.DeviceConfig, True, "service",
+     "Configuration of one device."),
+    ("deviceCommand", "dev/{device}/cmd", m.DeviceCommand, False, "service",
+     "A command for one device (reload configuration, test print, test chime, restart)."),
+    ("deviceCommandResult", "dev/{device}/cmd/result", m.CommandResult, False, "device",
+     "The device's answer to a command."),
+]
+PARAMS = {
+    "site": "Site id from the site configuration (e.g. isesaki).",
+    "device": "Device id; equals the device's MQTT user name (the ACL pins it).",
+    "counter": "Counter id from the site configuration.",
+    "department": "Department id from the site configuration.",
+    "number": "Ticket number of the day.",
+}
+
+
+def _params(address: str) -> dict:
+    return {p: {"description": d} for p, d in PARAMS.items() if "{" + p + "}" in address}
+
+
+def build() -> dict:
+    models = sorted({*m.COMMANDS.values(), m.Response, *(c[2] for c in STATE_CHANNELS)},
+                    key=lambda cls: cls.__name__)
+    _, defs = models_json_schema(
+        [(cls, "validation") for cls in models], ref_template="#/components/schemas/{model}"
+    )
+    schemas = dict(sorted(defs["$defs"].items()))
+    channels: dict = {}
+    operations: dict = {}
+    messages: dict = {}
+
+    def message(cls: type[BaseModel]) -> dict:
+        messages[cls.__name__] = {
+            "name": cls.__name__, "contentType": "application/json",
+            "summary": (cls.__doc__ or cls.__name__).strip().splitlines()[0],
+            "payload": {"$ref": f"#/components/schemas/{cls.__name__}"},
+        }
+        return {"$ref": f"#/components/messages/{cls.__name__}"}
+
+    channels["response"] = {
+        "address": f"{ROOT}/{{site}}/dev/{{device}}/res",
+        "description": "Answers to a device's requests (the request's Response Topic); "
+                       "Correlation Data copied from the request.",
+        "parameters": _params("{site}/dev/{device}"),
+        "messages": {"Response": message(m.Response)},
+    }
+    for command, cls in m.COMMANDS.items():
+        cid = f"request_{command}"
+        roles = sorted(r for r, cmds in m.ROLE_COMMANDS.items() if command in cmds)
+        channels[cid] = {
+            "address": f"{ROOT}/{{site}}/dev/{{device}}/req/{command}",
+            "description": f"Request `{command}` (MQTT v5: Response Topic, Correlation Data, "
+                           f"Message Expiry; request_id de-duplicated). Roles: "
+                           f"{', '.join(roles) or 'none (service-internal)'}.",
+            "parameters": _params("{site}/dev/{device}"),
+            "messages": {cls.__name__: message(cls)},
+        }
+        operations[command] = {
+            "action": "receive", "channel": {"$ref": f"#/channels/{cid}"},
+            "summary": (cls.__doc__ or command).strip().splitlines()[0],
+            "reply": {
+                "address": {"location": "$message.header#/responseTopic"},
+                "channel": {"$ref": "#/channels/response"},
+            },
+        }
+    for cid, address, cls, retained, writer, description in STATE_CHANNELS:
+        channels[cid] = {
+            "address": f"{ROOT}/{{site}}/{address}",
+            "description": f"{description} QoS 1{', retained' if retained else ''}; "
+                           f"written by the {writer}.",
+            "parameters": _params("{site}/" + address),
+            "messages": {cls.__name__: message(cls)},
+        }
+        operations[f"{'publish' if writer == 'service' else 'receive'}_{cid}"] = {
+            "action": "send" if writer == "service" else "receive",
+            "channel": {"$ref": f"#/channels/{cid}"},
+        }
+    channels["siteConfig"] = {
+        "address": f"{ROOT}/{{site}}/site",
+        "description": "The site configuration document (see protocol/site.py and "
+                       "protocol/sites/isesaki.toml) as JSON. QoS 1, retained; written by the service.",
+        "parameters": _params("{site}"),
+    }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "Madoguchi queue service",
+            "version": f"{m.VERSION}.0.0",
+            "description": "MQTT contract between the central queue service and the "
+                           "appliances (issuers, call boards, floor guides, certificate "
+                           "terminals, counter devices). Generated by `python -m "
+                           "protocol.asyncapi --write`; do not edit by hand.",
+        },
+        "defaultContentType": "application/json",
+        "servers": {"site": {"host": "broker.local:8883", "protocol": "mqtt",
+                             "protocolVersion": "5", "description": "The site's Mosquitto (TLS)."}},
+        "channels": channels,
+        "operations": operations,
+        "components": {"messages": dict(sorted(messages.items())), "schemas": schemas},
+    }
+
+
+def render() -> str:
+    return yaml.safe_dump(build(), allow_unicode=True, sort_keys=False, width=100)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help=f"write {DOC_PATH}")
+    args = parser.parse_args(argv)
+    if args.write:
+        DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
+        DOC_PATH.write_text(render(), encoding="utf-8")
+        print(f"wrote {DOC_PATH}")
+    else:
+        sys.stdout.write(render())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
