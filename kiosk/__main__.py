@@ -1,10 +1,13 @@
-"""Run a kiosk: `python -m kiosk guide|certterm --broker-host H --broker-port P --device ID`.
+"""Run a kiosk: `python -m kiosk guide|certterm --bundle PATH` (an enrolled device), or
+`--broker-host H --broker-port P --device ID` for a development bundle (plain TCP).
 
-The guide needs only the broker (it reads retained site configuration and congestion).
-The certificate terminal sends personal data to the queue service, so it insists on TLS
-(`--ca-file`) unless `--allow-plaintext` is given for a demo on one machine. Where the
-kiosk stands comes from `--place` (an issuing point or landmark id) or `--floor/--x/--y`,
-and is replaced by `settings.place` of the retained device configuration when one arrives.
+The device agent (firmware/agent.py) connects it: birth and death, heartbeats, the
+retained device configuration and commands (`test_print`). The guide needs only the broker
+(retained site configuration and congestion). The certificate terminal sends personal data
+to the queue service, so it insists on TLS (a bundle with the site's CA) unless
+`--allow-plaintext` is given for a demo on one machine. Where the kiosk stands comes from
+`--place` (an issuing point or landmark id) or `--floor/--x/--y`, and is replaced by
+`settings.place` of the device configuration when one arrives.
 """
 
 from __future__ import annotations
@@ -12,14 +15,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import ssl
 import sys
-import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
-from protocol import topics
-from protocol.client import ServiceClient
-from protocol.codec import ProtocolError, decode, encode
-from protocol.messages import DeviceConfig, DeviceStatus
+from firmware.agent import Bundle, BundleError, DeviceAgent
 from protocol.site import ConfigError, load_config
 
 from .floormap import resolve_here
@@ -30,10 +30,13 @@ log = logging.getLogger("kiosk")
 def parse_args(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m kiosk", description=__doc__.splitlines()[0])
     ap.add_argument("role", choices=("guide", "certterm"))
-    ap.add_argument("--broker-host", default="127.0.0.1")
+    ap.add_argument("--bundle", help="the device's enrolment bundle (JSON)")
+    ap.add_argument("--broker-host", default="127.0.0.1", help="development bundle: broker")
     ap.add_argument("--broker-port", type=int, default=1883)
-    ap.add_argument("--device", required=True, help="device id, also the MQTT user name")
+    ap.add_argument("--device", help="development bundle: device id")
     ap.add_argument("--site", default="isesaki")
+    ap.add_argument("--state-dir", help="boot counter and cached configuration "
+                                        "(default ~/.madoguchi/<device>)")
     ap.add_argument("--config", help="local site file used until the service publishes one")
     ap.add_argument("--place", help="issuing point or landmark id where the kiosk stands")
     ap.add_argument("--floor")
@@ -44,9 +47,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--printer", default="none",
                     help="none, dummy, usb:VID:PID, net:HOST or serial:DEVICE")
     ap.add_argument("--card-reader", default="pcsc", choices=("pcsc", "simulated", "none"))
-    ap.add_argument("--username")
-    ap.add_argument("--password-file", help="file holding the MQTT password")
-    ap.add_argument("--ca-file", help="CA certificate of the broker: enables TLS")
     ap.add_argument("--allow-plaintext", action="store_true",
                     help="certterm without TLS (demo on one machine only)")
     ap.add_argument("--fullscreen", action="store_true")
@@ -88,22 +88,28 @@ def make_reader(kind: str):
         return None
 
 
-def make_client(args: argparse.Namespace) -> ServiceClient:
-    tls = ssl.create_default_context(cafile=args.ca_file) if args.ca_file else None
-    if args.role == "certterm" and tls is None and not args.allow_plaintext:
-        raise SystemExit("certterm sends personal data: give --ca-file (TLS), or --allow-plaintext "
-                         "for a demo on one machine")
-    password = None
-    if args.password_file:
-        with open(args.password_file, encoding="utf-8") as f:
-            password = f.read().strip()
-    return ServiceClient(args.site, args.device, args.broker_host, args.broker_port,
-                         username=args.username, password=password, tls=tls,
-                         will=(topics.device_status(args.site, args.device), offline_status(args)))
-
-
-def offline_status(args: argparse.Namespace) -> bytes:
-    return encode(DeviceStatus(device=args.device, state="offline", role=args.role))
+def make_agent(args: argparse.Namespace) -> DeviceAgent:
+    try:
+        if args.bundle:
+            bundle = Bundle.load(args.bundle)
+        elif args.device:
+            bundle = Bundle.development(args.site, args.device, args.role, args.broker_host,
+                                        args.broker_port)
+        else:
+            raise SystemExit("give --bundle PATH, or --device ID for a development bundle")
+    except BundleError as exc:
+        raise SystemExit(str(exc)) from None
+    if bundle.role != args.role:
+        raise SystemExit(f"the bundle is for a {bundle.role!r}, not a {args.role!r}")
+    if args.role == "certterm" and not bundle.ca_pem and not args.allow_plaintext:
+        raise SystemExit("certterm sends personal data: it needs TLS (a --bundle with the "
+                         "site's CA), or --allow-plaintext for a demo on one machine")
+    state = Path(args.state_dir or Path.home() / ".madoguchi" / bundle.device)
+    try:
+        own_version = version("madoguchi")
+    except PackageNotFoundError:
+        own_version = "dev"
+    return DeviceAgent(bundle, own_version, state)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         here = resolve_here(config, place, args.floor, args.x, args.y)
     except ConfigError as exc:
         raise SystemExit(str(exc)) from None
-    client = make_client(args)
+    agent = make_agent(args)
+    client = agent.client
+    printer = make_printer(args.printer)
 
     from kivy.app import App
     from kivy.clock import Clock
@@ -140,37 +148,43 @@ def main(argv: list[str] | None = None) -> int:
             live = LiveData(config)
             live.attach(client)
             presenter = GuidePresenter(live, here)
-            view = GuideView(presenter, printer=make_printer(args.printer))
+            view = GuideView(presenter, printer=printer)
         else:
             from .certterm import CertTermPresenter
             from .certterm_app import CertTermView
 
             presenter = CertTermPresenter(config, make_reader(args.card_reader), client,
-                                          args.issuing_point, here, make_printer(args.printer))
+                                          args.issuing_point, here, printer)
             view = CertTermView(presenter)
         view_holder["presenter"] = presenter
         return view
 
-    def on_device_config(topic: str, payload: bytes, retained: bool) -> None:
-        try:
-            settings = decode(DeviceConfig, payload).settings
-            place = settings.get("place")
-            if place:
-                view_holder["presenter"].here = resolve_here(view_holder["presenter"].config, place)
-        except (ProtocolError, ConfigError, KeyError) as exc:
-            log.warning("ignored device configuration: %s", exc)
+    def on_settings(settings: dict) -> None:
+        """The device configuration's `place` moves "you are here" (a kiosk was moved)."""
+        place = settings.get("place")
+        presenter = view_holder.get("presenter")
+        if place and presenter is not None:
+            try:
+                presenter.here = resolve_here(presenter.config, place)
+            except ConfigError as exc:
+                log.warning("ignored device configuration: %s", exc)
+
+    def test_print() -> str:
+        if printer is None:
+            raise RuntimeError("no printer configured")
+        from .printout import print_images, render_ticket
+
+        print_images(printer, [render_ticket(config, 0, "", None, "ja")])
+        return "printed"
 
     class KioskApp(App):
         title = f"Madoguchi {args.role}"
 
         def build(self):
             view = build_view()
-            client.subscribe(topics.device_config(args.site, args.device), on_device_config)
-            client.on_connect(lambda: client.publish(
-                topics.device_status(args.site, args.device),
-                encode(DeviceStatus(device=args.device, state="online", role=args.role,
-                                    at=time.time())), retain=True))
-            client.start(wait=None)
+            agent.on_config(on_settings)
+            agent.on_command("test_print", test_print)
+            agent.start(wait=None)
             if args.exit_after:
                 Clock.schedule_once(lambda _dt: self._finish(), args.exit_after)
             return view
@@ -182,9 +196,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def on_stop(self) -> None:
             self.root.close()
-            client.publish(topics.device_status(args.site, args.device), offline_status(args),
-                           retain=True)
-            client.stop()
+            agent.stop()
 
     KioskApp().run()
     return 0

@@ -173,8 +173,9 @@ def render_ticket(config: SiteConfig, number: int, place: str, counter: Counter 
     c.space(4)
     c.d.text((width // 2, c.y), str(number), font=pil_font(150, bold=True), fill=0, anchor="ma")
     c.space(185)
-    if counter is not None:
+    if place:
         c.text(i18n.t("go_to_counter", lang, counter=place), 26, bold=True, align="center")
+    if counter is not None:
         c.text(f"({i18n.counter_colour(counter, lang)})", 22, align="center")
     c.text(f"{when:%Y-%m-%d %H:%M}", 20, align="center")
     return c.done()
