@@ -9,8 +9,11 @@ from kiosk.live import LiveData
 from kiosk.mynacard import SimulatedCard, SimulatedReader
 from protocol.site import load_config
 
-NAME = "伊勢崎 花子"
-ADDRESS = "群馬県伊勢崎市今泉町二丁目410番地"
+
+@pytest.fixture
+def citizen() -> dict[str, str]:
+    """The simulated card holder (a made-up person)."""
+    return {"name": "伊勢崎 花子", "address": "群馬県伊勢崎市今泉町二丁目410番地"}
 
 
 @pytest.fixture
@@ -29,8 +32,8 @@ def east(config):
 
 
 @pytest.fixture
-def card():
-    return SimulatedCard(NAME, ADDRESS, "19800401", "2", pin="1234")
+def card(citizen):
+    return SimulatedCard(citizen["name"], citizen["address"], "19800401", "2", pin="1234")
 
 
 @pytest.fixture

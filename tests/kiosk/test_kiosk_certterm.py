@@ -10,7 +10,6 @@ import time
 
 import paho.mqtt.client as mqtt
 import pytest
-from conftest import ADDRESS, NAME
 from paho.mqtt.enums import CallbackAPIVersion
 
 from kiosk import floormap
@@ -50,13 +49,13 @@ def test_fee_comes_from_the_site_fee_table(config):
         p.set_purpose("juminhyo", "秘密の用途")
 
 
-def test_card_identification_with_the_right_pin(config, reader):
+def test_card_identification_with_the_right_pin(config, reader, citizen):
     p = chosen(terminal(config, reader))
     assert p.start_card() == 3 and p.step == "pin"
     assert p.pin_warning() == ""
     applicant = p.enter_pin("1234", now=10.0)
     assert (applicant.name, applicant.address, applicant.birth_date, applicant.sex) == (
-        NAME, ADDRESS, "1980-04-01", "female")
+        citizen["name"], citizen["address"], "1980-04-01", "female")
     assert p.step == "confirm" and p.identified_by == "mynumber_card"
 
 
@@ -77,8 +76,9 @@ def test_wrong_pins_warn_before_the_last_try_then_lock(config, card, reader):
     assert "ロックされています" in p.pin_warning()
 
 
-def test_a_locked_card_is_told_at_once_and_manual_entry_stays_open(config):
-    locked = SimulatedReader(SimulatedCard(NAME, ADDRESS, "19800401", tries=0))
+def test_a_locked_card_is_told_at_once_and_manual_entry_stays_open(config, citizen):
+    locked = SimulatedReader(SimulatedCard(citizen["name"], citizen["address"], "19800401",
+                                           tries=0))
     p = chosen(terminal(config, locked))
     with pytest.raises(CertTermError) as exc:
         p.start_card()
@@ -181,7 +181,8 @@ class Recorder:
         self.c.loop_stop()
 
 
-def test_submit_issues_a_ticket_and_attaches_the_application(config, reader, queue_service):
+def test_submit_issues_a_ticket_and_attaches_the_application(config, reader, queue_service,
+                                                             citizen):
     from escpos.printer import Dummy
 
     recorder = Recorder(queue_service.broker)
@@ -212,11 +213,11 @@ def test_submit_issues_a_ticket_and_attaches_the_application(config, reader, que
         saved = store.get(visit_day(recorder, receipt.number), receipt.number)
     finally:
         store.close()
-    assert saved["applicant"]["name"] == NAME and saved["identified_by"] == "mynumber_card"
+    assert saved["applicant"]["name"] == citizen["name"] and saved["identified_by"] == "mynumber_card"
     assert [c["procedure"] for c in saved["certificates"]] == ["juminhyo", "shotoku"]
 
     # Personal data: only in the (never retained) request to the service, nowhere else.
-    secrets = [NAME.encode(), ADDRESS.encode(), b"1980-04-01"]
+    secrets = [citizen["name"].encode(), citizen["address"].encode(), b"1980-04-01"]
     carrying = {topic for topic, payload, _ in recorder.messages
                 if any(s in payload for s in secrets)}
     assert carrying == {topics.request(queue_service.site, "certterm-1", "attach_application")}
