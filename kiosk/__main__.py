@@ -139,14 +139,16 @@ def main(argv: list[str] | None = None) -> int:
         Window.fullscreen = "auto"
     view_holder: dict = {}
 
+    from .live import LiveData
+
+    live = LiveData(config)
+    live.attach(client)
+
     def build_view():
         if args.role == "guide":
             from .guide import GuidePresenter
             from .guide_app import GuideView
-            from .live import LiveData
 
-            live = LiveData(config)
-            live.attach(client)
             presenter = GuidePresenter(live, here)
             view = GuideView(presenter, printer=printer)
         else:
@@ -156,6 +158,13 @@ def main(argv: list[str] | None = None) -> int:
             presenter = CertTermPresenter(config, make_reader(args.card_reader), client,
                                           args.issuing_point, here, printer)
             view = CertTermView(presenter)
+
+            def new_config(_dt: float) -> None:
+                presenter.use_config(live.config)
+                if presenter.step == "choose":
+                    view.show()
+
+            live.on_change(lambda: Clock.schedule_once(new_config))
         view_holder["presenter"] = presenter
         return view
 

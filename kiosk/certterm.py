@@ -92,8 +92,16 @@ class CertTermPresenter:
         self.reset()
 
     # ---- life cycle ------------------------------------------------------------------------
+    def use_config(self, config: SiteConfig) -> None:
+        """A new site configuration (certificates, fees) from the service: it applies from
+        the next citizen on, so nobody's fee changes between choosing and printing."""
+        self._next_config = config
+        if self.step == "choose" and not self.chosen():
+            self.reset()
+
     def reset(self) -> None:
         """Forget everything about the last citizen."""
+        self.config = getattr(self, "_next_config", None) or self.config
         self.lang = "ja"
         self.step = "choose"
         self.choices: dict[str, Choice] = {p.id: Choice() for p in self.certificates()}

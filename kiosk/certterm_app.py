@@ -22,7 +22,20 @@ from kivy.uix.textinput import TextInput
 from . import i18n
 from .certterm import CertTermError, CertTermPresenter
 from .fonts import KIVY_NAME
-from .widgets import BAND, PAPER, SOFT, WARN, BigButton, Chip, Text, paint, picture
+from .widgets import (
+    BAND,
+    DIGITS,
+    PAPER,
+    SOFT,
+    WARN,
+    BigButton,
+    Chip,
+    KanaPad,
+    Text,
+    paint,
+    picture,
+    to_katakana,
+)
 
 POLL_SECONDS = 0.5
 
@@ -42,6 +55,7 @@ class CertTermView(BoxLayout):
         self.pin = ""
         self.manual_fields: dict[str, str] = {"name": "", "name_kana": "", "address": "",
                                               "birth_date": "", "sex": "unknown"}
+        self.manual_focus = "name"
         self.banner = Text("", size=34, bold=True, colour=PAPER, halign="center", fixed_height=0)
         paint(self.banner, WARN)
         self.add_widget(self.banner)
@@ -101,6 +115,7 @@ class CertTermView(BoxLayout):
         self.p.reset()
         self.message, self.pin = "", ""
         self.manual_fields = {k: "" for k in self.manual_fields} | {"sex": "unknown"}
+        self.manual_focus = "name"
         self.show()
 
     # ---- shared parts ---------------------------------------------------------------------------
@@ -265,33 +280,62 @@ class CertTermView(BoxLayout):
     def _build_manual(self, screen: Screen) -> None:
         lang, f = self.p.lang, self.manual_fields
         body = self._page(screen, i18n.t("enter_by_hand", lang))
-        grid = GridLayout(cols=2, spacing=10, size_hint_y=None, height=4 * 76 + 30)
+        row = BoxLayout(spacing=16)
+        fields = BoxLayout(orientation="vertical", spacing=10, size_hint_x=0.48)
+        grid = GridLayout(cols=2, spacing=(8, 10), size_hint_y=None, height=4 * 66)
         self.inputs: dict[str, TextInput] = {}
         for key, hint in (("name", ""), ("name_kana", ""), ("address", ""),
                           ("birth_date", i18n.t("birth_hint", lang))):
-            grid.add_widget(Text(i18n.t(key, lang), size=28, bold=True, fixed_height=70,
-                                 size_hint_x=0.25))
-            box = TextInput(text=f[key], hint_text=hint, font_name=KIVY_NAME, font_size=30,
-                            multiline=False, size_hint_x=0.75)
+            grid.add_widget(Text(i18n.t(key, lang), size=22, bold=True, fixed_height=56,
+                                 size_hint_x=0.3))
+            box = TextInput(text=f[key], hint_text=hint, font_name=KIVY_NAME, font_size=28,
+                            multiline=False, size_hint=(0.7, None), height=56,
+                            background_color=(1, 1, 0.85, 1) if key == self.manual_focus
+                            else (1, 1, 1, 1))
             box.bind(text=lambda _w, value, k=key: f.__setitem__(k, value))
+            box.bind(focus=lambda _w, focused, k=key: focused and self._focus(k))
             self.inputs[key] = box
             grid.add_widget(box)
-        body.add_widget(grid)
-        sexes = BoxLayout(size_hint_y=None, height=84, spacing=10)
-        sexes.add_widget(Text(i18n.t("sex", lang), size=28, bold=True, fixed_height=70,
-                              size_hint_x=0.25))
+        fields.add_widget(grid)
+        sexes = BoxLayout(size_hint_y=None, height=72, spacing=8)
+        sexes.add_widget(Text(i18n.t("sex", lang), size=22, bold=True, fixed_height=72,
+                              size_hint_x=0.3))
         for sex in ("male", "female", "unknown"):
             chosen = f["sex"] == sex
-            b = BigButton(i18n.t(sex, lang), colour="#1565C0" if chosen else "#ECEFF1", size=28,
-                          height=80, text_colour=PAPER if chosen else (0, 0, 0, 1))
+            b = BigButton(i18n.t(sex, lang), colour="#1565C0" if chosen else "#ECEFF1", size=26,
+                          height=72, text_colour=PAPER if chosen else (0, 0, 0, 1))
             b.bind(on_release=lambda _b, s=sex: self._sex(s))
             sexes.add_widget(b)
-        body.add_widget(sexes)
-        self._message(body)
-        body.add_widget(BoxLayout())
+        fields.add_widget(sexes)
+        self._message(fields)
+        fields.add_widget(BoxLayout())
+        row.add_widget(fields)
+        row.add_widget(KanaPad(self._manual_key, extra=DIGITS, delete_text=i18n.t("delete", lang),
+                               size_hint_x=0.52))
+        body.add_widget(row)
         self._bottom(body, lambda: self._goto("identify"), i18n.t("next", lang),
                      lambda: self.act(lambda: self.p.enter_manual(
                          f["name"], f["name_kana"], f["address"], f["birth_date"], f["sex"])))
+
+    def _focus(self, key: str) -> None:
+        if key != self.manual_focus:
+            self.manual_focus = key
+            for k, box in self.inputs.items():
+                box.background_color = (1, 1, 0.85, 1) if k == key else (1, 1, 1, 1)
+
+    def _manual_key(self, ch: str) -> None:
+        """A tap on the on-screen pad types into the highlighted field: katakana for the
+        reading, digits and '-' only for the date of birth; "" deletes."""
+        self.p.touched(self.clock())
+        key = self.manual_focus
+        box = self.inputs[key]
+        if not ch:
+            box.text = box.text[:-1]
+        elif key == "birth_date":
+            if ch in DIGITS:
+                box.text += ch
+        else:
+            box.text += to_katakana(ch) if key == "name_kana" else ch
 
     def _sex(self, sex: str) -> None:
         self.manual_fields["sex"] = sex

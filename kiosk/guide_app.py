@@ -23,10 +23,8 @@ from kivy.utils import get_color_from_hex
 from . import i18n, printout
 from .fonts import KIVY_NAME
 from .guide import Destination, GuidePresenter
-from .widgets import BAND, PAPER, SOFT, WARN, BigButton, Chip, Text, paint, picture
+from .widgets import BAND, PAPER, SOFT, WARN, BigButton, Chip, KanaPad, Text, paint, picture
 
-KANA = ("あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめも"
-        "やゆよらりるれろわをんがぎぐげござじずぜぞだぢづでどばびぶべぼぱぴぷぺぽゃゅょっー")
 CATEGORY_COLOURS = ("#1565C0", "#2E7D32", "#6A1B9A", "#AD1457", "#EF6C00")
 SIGNAGE_SECONDS = 8.0
 LEVEL_COLOURS = {"high": "#B71C1C", "medium": "#E65100"}
@@ -156,7 +154,8 @@ class GuideView(ScreenManager):
         self._build_guidance(self.get_screen("guidance"), keep_status=True)
 
     def type_kana(self, ch: str) -> None:
-        self.query += ch
+        """A tap on the kana pad; "" is its delete key."""
+        self.query = self.query + ch if ch else self.query[:-1]
         self.redraw()
 
     # ---- shared parts ----------------------------------------------------------------------
@@ -322,13 +321,7 @@ class GuideView(ScreenManager):
         clear.bind(on_release=lambda _b: self._typed("", redraw=True))
         row.add_widget(clear)
         left.add_widget(row)
-        keys = GridLayout(cols=10, spacing=4)
-        for ch in KANA:
-            b = BigButton(ch, colour="#ECEFF1", text_colour=(0, 0, 0, 1), size=28,
-                          size_hint=(1, 1))
-            b.bind(on_release=lambda _b, c=ch: self.type_kana(c))
-            keys.add_widget(b)
-        left.add_widget(keys)
+        left.add_widget(KanaPad(self.type_kana, delete_text=i18n.t("delete", lang)))
         body.add_widget(left)
         found = BoxLayout(orientation="vertical", spacing=8, size_hint_y=None)
         found.bind(minimum_height=found.setter("height"))

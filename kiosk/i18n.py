@@ -59,6 +59,7 @@ _TEXT: dict[str, tuple[str, ...]] = {
                    "Nada encontrado. Pergunte no balcão de informações."),
     "back": ("もどる", "もどる", "Back", "返回", "뒤로", "Quay lại", "Voltar"),
     "home": ("はじめに", "はじめに もどる", "Start", "首页", "처음으로", "Trang đầu", "Início"),
+    "delete": ("1字消す", "1もじ けす", "Delete", "删除", "지우기", "Xóa", "Apagar"),
     "clear": ("消す", "けす", "Clear", "清除", "지우기", "Xóa", "Apagar"),
     "where_to_go": ("行き先", "いく ところ", "Where to go", "前往窗口", "가실 곳", "Nơi cần đến",
                     "Aonde ir"),

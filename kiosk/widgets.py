@@ -8,6 +8,7 @@ from kivy.core.image import Image as CoreImage
 from kivy.graphics import Color, Rectangle, RoundedRectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.utils import get_color_from_hex
@@ -73,6 +74,32 @@ class Chip(BoxLayout):
         paint(swatch, get_color_from_hex(colour), radius=8)
         self.add_widget(swatch)
         self.add_widget(Text(caption, size=size, bold=True, fixed_height=56))
+
+
+KANA = ("あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめも"
+        "やゆよらりるれろわをんがぎぐげござじずぜぞだぢづでどばびぶべぼぱぴぷぺぽゃゅょっー")
+DIGITS = "0123456789-"
+
+
+class KanaPad(GridLayout):
+    """An on-screen hiragana keyboard (a kiosk has no IME): key(ch) for each tap, and a
+    delete key that calls key("") when `delete_text` is given."""
+
+    def __init__(self, key, extra: str = "", delete_text: str = "", cols: int = 10, **kw):
+        super().__init__(cols=cols, spacing=4, **kw)
+        for ch in KANA + extra:
+            b = BigButton(ch, colour="#ECEFF1", text_colour=(0, 0, 0, 1), size=28,
+                          size_hint=(1, 1))
+            b.bind(on_release=lambda _b, c=ch: key(c))
+            self.add_widget(b)
+        if delete_text:
+            b = BigButton(delete_text, colour="#607D8B", size=20, size_hint=(1, 1))
+            b.bind(on_release=lambda _b: key(""))
+            self.add_widget(b)
+
+
+def to_katakana(text: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
 
 
 def texture_of(img: PILImage.Image):

@@ -131,6 +131,20 @@ def test_manual_entry_checks_each_field_and_keeps_nothing_wrong(config):
     assert a.name == "伊勢崎 太郎" and p.identified_by == "manual" and p.step == "confirm"
 
 
+def test_a_new_fee_table_applies_from_the_next_citizen(config):
+    import dataclasses
+
+    p = terminal(config)
+    p.set_copies("juminhyo", 1)
+    dearer = dataclasses.replace(config, procedures={
+        **config.procedures, "juminhyo": dataclasses.replace(config.procedures["juminhyo"], fee_yen=350)})
+    p.use_config(dearer)
+    assert p.total_fee() == 300  # this citizen keeps the fee they were shown
+    p.reset()
+    p.set_copies("juminhyo", 1)
+    assert p.total_fee() == 350
+
+
 def test_reset_forgets_the_citizen(config, reader):
     p = chosen(terminal(config, reader))
     p.start_card()

@@ -211,9 +211,14 @@ class TestCertTermScreens(KioskTest):
             self.tap("つぎへ")
             assert "住所を入力してください" in texts(view)
             assert view.inputs["name"].text == "伊勢崎 太郎"  # nothing typed is lost
+            self.tap(view.inputs["name_kana"])  # the on-screen pad types into this field
+            for kana in "いせ":
+                self.tap(kana)
+            assert view.inputs["name_kana"].text == "イセ"  # the reading in katakana
             view.inputs["address"].text = "群馬県伊勢崎市今泉町"
             self.tap("つぎへ")
             assert presenter.step == "confirm"
             assert presenter.applicant.sex == "male"
+            assert presenter.applicant.name_kana == "イセ"
         finally:
             view.close()
