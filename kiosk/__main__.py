@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             from .guide import GuidePresenter
             from .guide_app import GuideView
 
-            presenter = GuidePresenter(live, here)
+            presenter = GuidePresenter(live, here, client=client)
             view = GuideView(presenter, printer=printer)
         else:
             from .certterm import CertTermPresenter

@@ -9,11 +9,14 @@ people wait, how long, and what to bring.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from dataclasses import dataclass, field
 
 from PIL import Image
 
+from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
+from protocol.messages import GetVisit, VisitStatus
 from protocol.site import Counter, LifeEvent, Procedure, SiteConfig
 
 from . import floormap, i18n
@@ -21,6 +24,7 @@ from .floormap import Position
 from .live import LiveData
 
 IDLE_SECONDS = 60.0
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,27 @@ class Questionnaire:
         return list(dict.fromkeys(ids))
 
 
+@dataclass(frozen=True)
+class Progress:
+    """A visit as its ticket holder sees it: each step and its state, and where to go next.
+    Only public data: the number, procedures and counters (as on the call board)."""
+
+    number: int
+    steps: tuple[tuple[str, str], ...]  # (procedure name, state)
+    next: Destination | None
+    people_ahead: int
+    wait_minutes: float
+    called_at: str  # the counter calling this number now, or ""
+
+
+class ProgressUnavailable(RuntimeError):
+    """A number cannot be shown; `key` is the i18n key to tell the citizen."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
 def normalise(text: str) -> str:
     """Width- and case-folded, katakana as hiragana, without spaces or dots, so that
     「ジュウミンヒョウ」, 「じゅうみん ひょう」 and 「住民票」 each find 住民票の写し."""
@@ -112,8 +137,10 @@ def normalise(text: str) -> str:
 
 
 class GuidePresenter:
-    def __init__(self, live: LiveData, here: Position, idle_seconds: float = IDLE_SECONDS):
+    def __init__(self, live: LiveData, here: Position, idle_seconds: float = IDLE_SECONDS,
+                 client: ServiceClient | None = None):
         self.live = live
+        self.client = client
         self.here = here
         self.idle_seconds = idle_seconds
         self.lang = "ja"
@@ -184,7 +211,9 @@ class GuidePresenter:
         return Wait(msg.waiting, msg.estimated_wait_min, msg.level,
                     i18n.congestion_label(msg, self.lang))
 
-    def destination(self, procedure_id: str) -> Destination:
+    def destination(self, procedure_id: str, counter_id: str | None = None) -> Destination:
+        """Where to go for a procedure: its queue's counters, or the one counter given
+        (the counter calling the citizen's number)."""
         config, lang = self.config, self.lang
         proc = config.procedures[procedure_id]
         common = {"procedure": proc, "name": i18n.name_of(proc, lang),
@@ -195,6 +224,8 @@ class GuidePresenter:
                                wait=Wait(None, None, "closed", ""), **common)
         dept = config.queue_department(procedure_id)
         counters = tuple(config.counters_of(dept))
+        if counter_id in config.counters:
+            counters = (config.counters[counter_id],)
         goal = floormap.nearest(list(counters), self.here)
         return Destination(
             in_building=True, counters=counters, counter=goal,
@@ -240,6 +271,40 @@ class GuidePresenter:
                 elsewhere.append(pid)
         ordered = [pid for ids in groups.values() for pid in ids] + elsewhere
         return [self.destination(pid) for pid in ordered]
+
+    # ---- a ticket's progress (get_visit) ---------------------------------------------------
+    def progress(self, number: int) -> Progress:
+        """Ask the service for the visit with this number today (the guide's one request)."""
+        if self.client is None:
+            raise ProgressUnavailable("service_down")
+        try:
+            response = self.client.request("get_visit", GetVisit(request_id=new_request_id(),
+                                                                 number=number), timeout=5.0)
+        except (ServiceUnavailable, RequestRefused) as exc:
+            log.warning("get_visit failed: %s", exc)
+            raise ProgressUnavailable("service_down") from None
+        if not response.ok or not response.result:
+            code = response.error.code if response.error else "unknown"
+            raise ProgressUnavailable("number_unknown" if code == "unknown_visit" else "service_down")
+        visit = VisitStatus.model_validate(response.result["visit"])
+        steps = tuple((self._step_name(s.procedure, s.name_ja, s.name_en), s.state)
+                      for s in visit.steps)
+        open_steps = [s for s in visit.steps if s.state not in ("done", "skipped", "cancelled")]
+        following, called = None, ""
+        if open_steps:
+            step = open_steps[0]
+            calling = step.counter if step.state == "called" else None
+            following = self.destination(step.procedure, calling)
+            if calling and calling in self.config.counters:
+                called = i18n.counter_position(self.config.counters[calling], self.lang)
+        return Progress(visit.number, steps, following, visit.people_ahead,
+                        visit.estimated_wait_min, called)
+
+    def _step_name(self, procedure: str, name_ja: str, name_en: str) -> str:
+        proc = self.config.procedures.get(procedure)
+        if proc is not None:
+            return i18n.name_of(proc, self.lang)
+        return name_ja if self.lang in i18n.JAPANESE else name_en
 
     # ---- signage -------------------------------------------------------------------------------
     def waits_now(self) -> list[tuple[str, Wait]]:

@@ -22,7 +22,7 @@ from kivy.utils import get_color_from_hex
 
 from . import i18n, printout
 from .fonts import KIVY_NAME
-from .guide import Destination, GuidePresenter
+from .guide import Destination, GuidePresenter, Progress, ProgressUnavailable
 from .widgets import BAND, PAPER, SOFT, WARN, BigButton, Chip, KanaPad, Text, paint, picture
 
 CATEGORY_COLOURS = ("#1565C0", "#2E7D32", "#6A1B9A", "#AD1457", "#EF6C00")
@@ -44,7 +44,10 @@ class GuideView(ScreenManager):
         self.guidance: list[Destination] = []
         self.status = ""
         self.slide = 0
-        for name in ("signage", "start", "results", "search", "questions", "guidance"):
+        self.number = ""
+        self.progress: Progress | None = None
+        for name in ("signage", "start", "results", "search", "questions", "guidance",
+                     "progress"):
             self.add_widget(Screen(name=name))
         self.p.live.on_change(lambda: Clock.schedule_once(lambda _dt: self.refresh_live()))
         self._idle_event = Clock.schedule_interval(lambda _dt: self.check_idle(), 1.0)
@@ -259,6 +262,9 @@ class GuideView(ScreenManager):
         if p.terminal_map() is not None:
             right.add_widget(picture(p.terminal_map(width_px=700)))
         right.add_widget(Text(i18n.t("convenience_store", lang), size=24))
+        mine = BigButton(i18n.t("my_progress", lang), colour="#4E342E", size=26, height=84)
+        mine.bind(on_release=lambda _b: self._open_progress())
+        right.add_widget(mine)
         body.add_widget(right)
 
     def _open_search(self) -> None:
@@ -412,6 +418,86 @@ class GuideView(ScreenManager):
         bottom.add_widget(printing)
         col.add_widget(bottom)
         body.add_widget(col)
+
+    def _open_progress(self) -> None:
+        self.number, self.progress = "", None
+        self.go("progress")
+
+    def number_key(self, key: str) -> None:
+        """The number pad: digits, "clear" and "show" (asks the service)."""
+        if key == "clear":
+            self.number, self.progress = "", None
+        elif key == "show":
+            self.show_progress()
+            return
+        elif len(self.number) < 5:
+            self.number += key
+        self.status = ""
+        self._build_progress(self.get_screen("progress"), keep_status=True)
+
+    def show_progress(self) -> None:
+        self.progress = None
+        self.status = ""
+        if self.number:
+            try:
+                self.progress = self.p.progress(int(self.number))
+            except ProgressUnavailable as exc:
+                self.status = i18n.t(exc.key, self.p.lang)
+        self._build_progress(self.get_screen("progress"), keep_status=True)
+
+    def _build_progress(self, screen: Screen, keep_status: bool = False) -> None:
+        lang = self.p.lang
+        status = self.status if keep_status else ""
+        if not keep_status:
+            self.number, self.progress = "", None
+        body = self._page(screen, i18n.t("my_progress", lang))
+        self.status = status
+        left = BoxLayout(orientation="vertical", spacing=10, size_hint_x=0.36)
+        left.add_widget(Text(i18n.t("enter_number", lang), size=26, bold=True))
+        left.add_widget(Text(self.number or "—", size=72, bold=True, halign="center", colour=BAND))
+        pad = GridLayout(cols=3, spacing=8)
+        for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "show"):
+            text = {"clear": i18n.t("clear", lang), "show": i18n.t("look_up", lang)}.get(key, key)
+            colour = {"clear": "#607D8B", "show": "#2E7D32"}.get(key, "#ECEFF1")
+            b = BigButton(text, colour=colour, size=32, size_hint=(1, 1),
+                          text_colour=PAPER if key in ("clear", "show") else (0, 0, 0, 1))
+            b.bind(on_release=lambda _b, k=key: self.number_key(k))
+            pad.add_widget(b)
+        left.add_widget(pad)
+        body.add_widget(left)
+        right = BoxLayout(orientation="vertical", spacing=6, size_hint_x=0.64)
+        if self.status:
+            right.add_widget(Text(self.status, size=30, bold=True, colour=WARN))
+        progress = self.progress
+        if progress is not None:
+            right.add_widget(Text(f"{i18n.t('your_number', lang)}: {progress.number}", size=32,
+                                  bold=True))
+            for name, state in progress.steps:
+                done = state in ("done", "skipped", "cancelled")
+                colour = get_color_from_hex("#2E7D32" if done else
+                                            "#B71C1C" if state == "called" else "#1A1A1A")
+                right.add_widget(Text(f"{'✓' if done else '・'} {name} — "
+                                      f"{i18n.t('state_' + state, lang)}", size=26,
+                                      bold=not done, colour=colour))
+            if progress.called_at:
+                right.add_widget(Text(i18n.t("come_to_counter", lang, counter=progress.called_at),
+                                      size=32, bold=True, colour=WARN))
+            if progress.next is None:
+                right.add_widget(Text(i18n.t("all_done", lang), size=32, bold=True, colour=BAND))
+            else:
+                dest = progress.next
+                right.add_widget(Chip(dest.colour, f"{i18n.t('next_step', lang)}: {dest.place}  "
+                                                   f"{dest.floor_name}  ({dest.colour_name})",
+                                      size=24))
+                if not progress.called_at:
+                    right.add_widget(Text(
+                        f"{i18n.t('people_ahead', lang, n=progress.people_ahead)}  "
+                        f"{i18n.t('wait_minutes', lang, m=round(progress.wait_minutes))}",
+                        size=26, bold=True))
+                right.add_widget(picture(self.p.map_for(dest, width_px=1000, side_by_side=True)))
+        if progress is None or progress.next is None:
+            right.add_widget(BoxLayout())
+        body.add_widget(right)
 
     def question_back_to_questions(self) -> None:
         if self.p.questionnaire.back():

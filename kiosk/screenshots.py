@@ -30,7 +30,7 @@ from PIL import Image
 from demo.broker import LocalBroker
 from demo.processes import ServiceProcess
 from protocol.client import ServiceClient, new_request_id
-from protocol.messages import IssueRequest, OpenCounter
+from protocol.messages import CallNext, IssueRequest, OpenCounter
 from protocol.site import load_config
 
 from . import floormap
@@ -79,6 +79,7 @@ def main(argv: list[str]) -> int:
             for counter in ("c01", "c02", "c05", "c07", "c09", "c11", "c12", "c13", "c21"):
                 issuer.request("open_counter", OpenCounter(request_id=new_request_id(),
                                                            counter=counter))
+            issuer.request("call_next", CallNext(request_id=new_request_id(), counter="c01"))
             issuer.stop()
             shoot_guide(out, config, broker)
             shoot_certterm(out, config, broker, service.site)
@@ -94,7 +95,7 @@ def shoot_guide(out: Path, config, broker) -> None:
     live.attach(client)
     client.start()
     wait_for(lambda: live.congestion("sogo") is not None and live.congestion("shimin") is not None)
-    presenter = GuidePresenter(live, floormap.resolve_here(config, "east"))
+    presenter = GuidePresenter(live, floormap.resolve_here(config, "east"), client=client)
     view = GuideView(presenter, printer=Dummy())
     Window.add_widget(view)
     snap(out, "guide_01_signage")
@@ -131,6 +132,15 @@ def shoot_guide(out: Path, config, broker) -> None:
     view.set_language("pt")
     view.open_category("保険・年金")
     snap(out, "guide_13_category_portuguese")
+    view.set_language("ja")
+    view._open_progress()
+    for key in ("1", "show"):
+        view.number_key(key)
+    snap(out, "guide_14_progress_called")
+    view.number_key("clear")
+    for key in ("2", "show"):
+        view.number_key(key)
+    snap(out, "guide_15_progress_waiting")
     Window.remove_widget(view)
     client.stop()
 

@@ -128,6 +128,44 @@ def service_for_screens(request, queue_service):
 
 
 @pytest.mark.usefixtures("service_for_screens")
+class TestProgressScreen(KioskTest):
+    def test_a_ticket_number_shows_its_steps(self):
+        from kiosk.guide_app import GuideView
+        from protocol.client import new_request_id
+        from protocol.messages import IssueRequest
+
+        config = load_config()
+        svc = self.service
+        client = ServiceClient(svc.site, "guide-east", svc.broker.host, svc.broker.port)
+        client.start()
+        number = client.request("issue", IssueRequest(
+            request_id=new_request_id(), issuing_point="east", procedures=["juminhyo"])
+        ).result["number"]
+        presenter = GuidePresenter(LiveData(config), floormap.resolve_here(config, "east"),
+                                   client=client)
+        view = GuideView(presenter)
+        try:
+            self.view = view
+            self.render(view)
+            view.go("start")
+            self.tap("番号札で進み具合を見る")
+            for key in str(number):
+                self.tap(key)
+            self.tap("見る")
+            shown = texts(view)
+            assert f"あなたの番号: {number}" in shown
+            assert "・ 住民票の写し — 待っています" in shown
+            self.tap("消す")
+            self.tap("9")
+            self.tap("9")
+            self.tap("見る")
+            assert "その番号は見つかりません。番号をお確かめください。" in texts(view)
+        finally:
+            view.close()
+            client.stop()
+
+
+@pytest.mark.usefixtures("service_for_screens")
 class TestCertTermScreens(KioskTest):
     def test_card_pin_warning_confirm_and_print(self):
         config = load_config()
