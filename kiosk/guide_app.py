@@ -97,6 +97,10 @@ class GuideView(ScreenManager):
 
     def set_language(self, lang: str) -> None:
         self.p.set_language(lang)
+        self.status = ""
+        if self.current == "progress" and self.progress is not None:
+            self.show_progress()  # names and states in the new language
+            return
         if self.current == "results":
             self.results = [self.p.destination(d.procedure.id) for d in self.results]
         if self.current == "guidance":
@@ -154,7 +158,7 @@ class GuideView(ScreenManager):
             self.status = i18n.t("printed", lang)
         except Exception:  # noqa: BLE001 - show the citizen, keep the list on screen
             self.status = i18n.t("print_failed", lang)
-        self._build_guidance(self.get_screen("guidance"), keep_status=True)
+        self.redraw()
 
     def type_kana(self, ch: str) -> None:
         """A tap on the kana pad; "" is its delete key."""
@@ -378,11 +382,9 @@ class GuideView(ScreenManager):
         col.add_widget(BoxLayout())
         body.add_widget(col)
 
-    def _build_guidance(self, screen: Screen, keep_status: bool = False) -> None:
+    def _build_guidance(self, screen: Screen) -> None:
         lang = self.p.lang
-        status = self.status if keep_status else ""
         body = self._page(screen, i18n.t("guidance_list", lang))
-        self.status = status
         col = BoxLayout(orientation="vertical", spacing=8)
         col.add_widget(Text(f"{i18n.name_of(self.p.questionnaire.event, lang)} — "
                             f"{i18n.t('guidance_intro', lang)}", size=30, bold=True))
@@ -433,7 +435,7 @@ class GuideView(ScreenManager):
         elif len(self.number) < 5:
             self.number += key
         self.status = ""
-        self._build_progress(self.get_screen("progress"), keep_status=True)
+        self.redraw()
 
     def show_progress(self) -> None:
         self.progress = None
@@ -443,15 +445,11 @@ class GuideView(ScreenManager):
                 self.progress = self.p.progress(int(self.number))
             except ProgressUnavailable as exc:
                 self.status = i18n.t(exc.key, self.p.lang)
-        self._build_progress(self.get_screen("progress"), keep_status=True)
+        self.redraw()
 
-    def _build_progress(self, screen: Screen, keep_status: bool = False) -> None:
+    def _build_progress(self, screen: Screen) -> None:
         lang = self.p.lang
-        status = self.status if keep_status else ""
-        if not keep_status:
-            self.number, self.progress = "", None
         body = self._page(screen, i18n.t("my_progress", lang))
-        self.status = status
         left = BoxLayout(orientation="vertical", spacing=10, size_hint_x=0.36)
         left.add_widget(Text(i18n.t("enter_number", lang), size=26, bold=True))
         left.add_widget(Text(self.number or "—", size=72, bold=True, halign="center", colour=BAND))

