@@ -8,6 +8,7 @@ screen asks the citizen to take a card left on the reader.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -38,6 +39,7 @@ from .widgets import (
 )
 
 POLL_SECONDS = 0.5
+DOUBLE_TAP_SECONDS = 0.6
 
 
 class _Option(SpinnerOption):
@@ -56,6 +58,9 @@ class CertTermView(BoxLayout):
         self.manual_fields: dict[str, str] = {"name": "", "name_kana": "", "address": "",
                                               "birth_date": "", "sex": "unknown"}
         self.manual_focus = "name"
+        self.busy = False
+        self.double_tap_s = DOUBLE_TAP_SECONDS
+        self._shown_at = 0.0
         self.banner = Text("", size=34, bold=True, colour=PAPER, halign="center", fixed_height=0)
         paint(self.banner, WARN)
         self.add_widget(self.banner)
@@ -76,13 +81,43 @@ class CertTermView(BoxLayout):
         name = self.p.step
         getattr(self, f"_build_{name}")(self.screens.get_screen(name))
         self.screens.current = name
+        self._shown_at = time.monotonic()
         self._update_banner()
 
     def on_touch_down(self, touch):
+        # While the service is asked nothing may be touched, and a touch right after the
+        # screen changed is the second half of a double tap on the previous screen.
+        if self.busy or time.monotonic() - self._shown_at < self.double_tap_s:
+            return True
         self.p.touched(self.clock())
         return super().on_touch_down(touch)
 
+    def submit(self) -> None:
+        """Ask the service on a worker thread, so the screen says 'please wait' meanwhile."""
+        self.busy = True
+        self.message = i18n.t("please_wait", self.p.lang)
+        self.show()
+        when = time.time()
+
+        def work() -> None:
+            error = None
+            try:
+                self.p.submit(when)
+            except CertTermError as exc:
+                error = exc
+            Clock.schedule_once(lambda _dt: self._submitted(error))
+
+        threading.Thread(target=work, name="certterm-submit", daemon=True).start()
+
+    def _submitted(self, error: CertTermError | None) -> None:
+        self.busy = False
+        self.p.touched(self.clock())
+        self.message = error.text(self.p.lang) if error else ""
+        self.show()
+
     def poll(self) -> None:
+        if self.busy:
+            return
         now = self.clock()
         if self.p.is_idle(now):
             self.finish()
@@ -369,7 +404,7 @@ class CertTermView(BoxLayout):
         self._message(body)
         body.add_widget(BoxLayout())
         self._bottom(body, lambda: self._goto("choose"), i18n.t("apply", lang),
-                     lambda: self.act(lambda: self.p.submit(time.time())),
+                     self.submit,
                      middle=i18n.t("total_fee", lang, fee=f"{p.total_fee():,}"))
 
     def _build_done(self, screen: Screen) -> None:

@@ -9,6 +9,7 @@ data simply redraws it.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -27,6 +28,7 @@ from .widgets import BAND, PAPER, SOFT, WARN, BigButton, Chip, KanaPad, Text, pa
 
 CATEGORY_COLOURS = ("#1565C0", "#2E7D32", "#6A1B9A", "#AD1457", "#EF6C00")
 SIGNAGE_SECONDS = 8.0
+log = logging.getLogger(__name__)
 LEVEL_COLOURS = {"high": "#B71C1C", "medium": "#E65100"}
 
 
@@ -156,7 +158,8 @@ class GuideView(ScreenManager):
                 raise RuntimeError("no printer configured")
             printout.print_images(self.printer, [image])
             self.status = i18n.t("printed", lang)
-        except Exception:  # noqa: BLE001 - show the citizen, keep the list on screen
+        except Exception:  # the printer's errors vary by connection: show the citizen
+            log.exception("printing the guidance list failed")
             self.status = i18n.t("print_failed", lang)
         self.redraw()
 

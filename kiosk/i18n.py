@@ -256,6 +256,8 @@ _TEXT: dict[str, tuple[str, ...]] = {
     "choose_one": ("証明書を1つ以上えらんでください", "しょうめいしょを えらんでください",
                    "Choose at least one certificate", "请至少选择一种证明书", "증명서를 하나 이상 선택하세요",
                    "Chọn ít nhất một giấy chứng nhận", "Escolha pelo menos uma certidão"),
+    "please_wait": ("お待ちください…", "まって ください…", "Please wait…", "请稍候…",
+                    "잠시 기다려 주세요…", "Vui lòng chờ…", "Aguarde…"),
     "finish": ("おわる", "おわる", "Finish", "完成", "끝내기", "Kết thúc", "Concluir"),
 }
 

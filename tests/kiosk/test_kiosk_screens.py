@@ -39,6 +39,13 @@ class KioskTest(GraphicUnitTest):
         register_kivy_fonts()
         self.Window.size = (1280, 800)
 
+    def wait_for(self, condition, timeout: float = 15.0) -> None:
+        end = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < end, "the screen did not get there in time"
+            self.advance_frames(1)
+            time.sleep(0.02)
+
     def tap(self, target) -> None:
         """Touch a widget, or the widget showing `target`, once the screen is laid out."""
         self.advance_frames(2)
@@ -180,6 +187,7 @@ class TestCertTermScreens(KioskTest):
         from kiosk.certterm_app import CertTermView
 
         view = CertTermView(presenter, clock=lambda: now[0])
+        view.double_tap_s = 0  # these taps are deliberate; the guard has its own test
         try:
             self.view = view
             self.render(view)
@@ -211,6 +219,7 @@ class TestCertTermScreens(KioskTest):
             assert "伊勢崎 花子" in shown and "1980-04-01" in shown and "女" in shown
 
             self.tap("申請書と番号札を印刷")
+            self.wait_for(lambda: not view.busy)
             assert presenter.step == "done", texts(view)
             number = presenter.receipt.number
             assert str(number) in texts(view)
@@ -229,6 +238,43 @@ class TestCertTermScreens(KioskTest):
             view.close()
             client.stop()
 
+    def test_a_double_tap_on_print_issues_one_ticket_and_keeps_the_done_screen(self):
+        config = load_config()
+        svc = self.service
+        client = ServiceClient(svc.site, "certterm-1", svc.broker.host, svc.broker.port)
+        client.start()
+        printer = Dummy()
+        presenter = CertTermPresenter(config, None, client, "center",
+                                      floormap.resolve_here(config, "cert_terminal"), printer=printer)
+        from kiosk.certterm_app import CertTermView
+
+        view = CertTermView(presenter, clock=time.monotonic)
+        try:
+            self.view = view
+            self.render(view)
+            presenter.set_copies("juminhyo", 1)
+            presenter.to_identify()
+            presenter.go_to("manual")
+            presenter.enter_manual("伊勢崎 太郎", "", "伊勢崎市今泉町", "1975-12-01", "male")
+            presenter.touched(time.monotonic())
+            view.show()
+            time.sleep(view.double_tap_s)
+            self.advance_frames(2)
+            button = find(view, "申請書と番号札を印刷")
+            x, y = button.to_window(*button.center)
+            for _ in range(2):  # two quick taps, as an impatient finger does
+                touch = UnitTestTouch(x, y)
+                touch.touch_down()
+                touch.touch_up()
+                self.advance_frames(1)
+            self.wait_for(lambda: not view.busy)
+            self.advance_frames(3)
+            assert presenter.step == "done"
+            assert printer.output.count(b"\x1dV") == 2  # one ticket, one application
+        finally:
+            view.close()
+            client.stop()
+
     def test_manual_entry_keeps_what_was_typed_on_an_error(self):
         config = load_config()
         presenter = CertTermPresenter(config, None, None, "center",
@@ -236,6 +282,7 @@ class TestCertTermScreens(KioskTest):
         from kiosk.certterm_app import CertTermView
 
         view = CertTermView(presenter, clock=time.monotonic)
+        view.double_tap_s = 0
         try:
             self.view = view
             self.render(view)
