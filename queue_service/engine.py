@@ -8,6 +8,7 @@ no clock: the simulation drives a whole day through these same rules in seconds.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -44,7 +45,9 @@ class QueueEngine:
         self.state = EngineState()
         self.state.counters = {c: CounterState(c) for c in config.counters}
         self.state.waiting = {d: {} for d in config.departments}
+        self.state.lines = {d: [] for d in config.departments}
         self._priority = set(config.calling.priority_needs)
+        self._typical_minutes = {d: _typical_minutes(config, d) for d in config.departments}
         self._handlers: dict[str, Callable[[object, float, Callable[[], str]], Outcome]] = {
             "issue": self._issue,
             "lease": self._lease,
@@ -110,8 +113,7 @@ class QueueEngine:
 
     def queue(self, department: str) -> list[Visit]:
         """Visits waiting in a department, in the order they will be called."""
-        visits = [self.state.visits[v] for v in self.state.waiting[department]]
-        return sorted(visits, key=self._order_key)
+        return [self.state.visits[vid] for _, vid in self.state.lines[department]]
 
     def counters_open(self, department: str) -> list[CounterState]:
         return [self.state.counters[c.id] for c in self.config.counters_of(department)
@@ -121,28 +123,14 @@ class QueueEngine:
         recent = self.state.service_minutes.get(department) or []
         if len(recent) >= 3:
             return sum(recent) / len(recent)
-        procs = [p.minutes for p in self.config.procedures.values()
-                 if p.queued and self.config.queue_department(p.id) == department]
-        return sum(procs) / len(procs) if procs else 10.0
+        return self._typical_minutes[department]
 
     def snapshot(self, department: str, ahead: int, queued_at: float, now: float,
                  exclude: str | None = None) -> estimator.QueueSnapshot:
-        busy = []
-        for c in self.counters_open(department):
-            v = self.state.visits.get(c.visit) if c.visit else None
-            step = v.current() if v else None
-            if step and step.called_at is not None:
-                busy.append(max(now - step.called_at, 0.0) / 60)
-        upstream = sum(
-            1 for v in self.state.visits.values()
-            if v.id != exclude and not v.closed and v.queued_at <= queued_at
-            and self._due_later(v, department)
-        )
-        return estimator.QueueSnapshot(
-            ahead=ahead, upstream=upstream, busy_elapsed_min=tuple(busy),
-            counters_open=len(self.counters_open(department)),
-            mean_service_min=self.mean_service_minutes(department),
-        )
+        """The queue as the wait estimator sees it, for visit `exclude` with `ahead` visits
+        before it, or for a newcomer issued at `queued_at`."""
+        return estimator.read_snapshot(self, self._order_key, department, ahead, queued_at,
+                                       now, exclude)
 
     def congestion(self, department: str, now: float) -> m.CongestionMessage:
         waiting = len(self.state.waiting[department])
@@ -173,7 +161,8 @@ class QueueEngine:
         step = visit.current()
         rank = None
         if step is not None and step.state == "waiting":
-            rank = [x.id for x in self.queue(step.department)].index(visit.id)
+            line = self.state.lines[step.department]
+            rank = bisect_left(line, (self.state.waiting[step.department][visit.id], visit.id))
         return self._status(visit, rank, now)
 
     def current_call(self, counter: str, now: float) -> m.CallMessage:
@@ -191,12 +180,6 @@ class QueueEngine:
     # ---- helpers -------------------------------------------------------------------
     def _order_key(self, v: Visit) -> tuple:
         return (0 if self._priority.intersection(v.needs) else 1, v.queued_at, v.number)
-
-    def _due_later(self, v: Visit, department: str) -> bool:
-        i = v.current_index()
-        if i is None or v.steps[i].department == department:
-            return False
-        return any(s.open and s.department == department for s in v.steps[i + 1:])
 
     def _level(self, wait: float | None) -> str:
         if wait is None:
@@ -232,11 +215,17 @@ class QueueEngine:
         )
 
     def _reindex(self, v: Visit) -> None:
-        for queue in self.state.waiting.values():
-            queue.pop(v.id, None)
+        """Keep the visit in the line of the department it waits in now, and no other."""
+        for dept, waiting in self.state.waiting.items():
+            key = waiting.pop(v.id, None)
+            if key is not None:
+                line = self.state.lines[dept]
+                del line[bisect_left(line, (key, v.id))]
         step = v.current()
         if step is not None and step.state == "waiting":
-            self.state.waiting[step.department][v.id] = None
+            key = self._order_key(v)
+            self.state.waiting[step.department][v.id] = key
+            insort(self.state.lines[step.department], (key, v.id))
 
     def _can_serve(self, counter_id: str, step: Step) -> bool:
         c = self.config.counters[counter_id]
@@ -497,8 +486,9 @@ class QueueEngine:
         s.visits.clear()
         s.by_number.clear()
         s.leases.clear()
-        for queue in s.waiting.values():
-            queue.clear()
+        for dept in s.waiting:
+            s.waiting[dept].clear()
+            s.lines[dept].clear()
         for c in s.counters.values():
             c.open, c.visit = False, None
 
@@ -638,3 +628,10 @@ class QueueEngine:
 
     def _on_counter_closed(self, e: Event) -> None:
         self.state.counters[e["counter"]].open = False
+
+
+def _typical_minutes(config: SiteConfig, department: str) -> float:
+    """Mean configured duration of the procedures queued in a department (no data yet)."""
+    minutes = [p.minutes for p in config.procedures.values()
+               if p.queued and config.queue_department(p.id) == department]
+    return sum(minutes) / len(minutes) if minutes else 10.0

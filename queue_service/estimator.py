@@ -1,27 +1,47 @@
 """Wait estimates: how long until a visit (or a new arrival) is called in a department.
 
-Pure functions over a `QueueSnapshot` that the engine builds; see docs/estimates.md for
-the method and benchmarks/simulate.py for how it is measured against real waits.
+`wait_minutes` is a pure function over a `QueueSnapshot`; `read_snapshot` builds the
+snapshot from the engine's live state (what the service knows at that moment: the
+queues, who is at which counter since when, which procedures each visit still has, the
+configured minutes of each procedure). Nothing here looks at the future.
+
+The method, measured against the real waits of a simulated peak day
+(benchmarks/simulate.py), is described in docs/estimates.md. In short: every visit that
+will be called first is a job of known expected length (all its procedures here, not
+one average service); counters free up after the expected remainder of what they are
+doing; visits still at other departments that will come here with an earlier place in
+line join as jobs when they are expected to arrive; the jobs are dealt to the counters in
+order and the wait is when a counter is first free with no earlier job left.
 """
 
 from __future__ import annotations
 
+import heapq
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .engine import QueueEngine
+    from .model import CounterState, Visit
+
+CALL_OVERHEAD_MIN = 0.5  # from a call until the citizen sits down at the counter
+WALK_MIN = 1.0  # from one department's counter to the next department's seats
+RESIDUAL_SHARE = 0.2  # a visit past its expected time at a counter still has this share to go
 
 
 @dataclass(frozen=True)
 class QueueSnapshot:
     """What a department's queue looks like to someone joining it now."""
 
-    ahead: int  # visits waiting here that will be called first
-    upstream: int  # visits elsewhere now, due here later, with an earlier place in line
-    busy_elapsed_min: tuple[float, ...]  # per busy counter: minutes since it called its visit
+    ahead_min: tuple[float, ...]  # expected counter time of each visit called first, in order
+    # Visits now elsewhere, due here later with an earlier place in line:
+    # (minutes until they can be called here, expected counter time here).
+    upstream: tuple[tuple[float, float], ...]
+    # per busy open counter: (expected minutes with its visit, minutes since the call)
+    busy: tuple[tuple[float, float], ...]
     counters_open: int
-    mean_service_min: float  # recent counter occupancy per visit (call to finish)
-
-
-# Share of upstream visits that reach this department before the new arrival is called.
-UPSTREAM_WEIGHT = 0.5
 
 
 def naive_wait_minutes(ahead: int, counters_open: int, mean_service_min: float) -> float | None:
@@ -35,11 +55,157 @@ def wait_minutes(q: QueueSnapshot) -> float | None:
     """Expected wait; None when no counter is open (the wait cannot be known)."""
     if q.counters_open <= 0:
         return None
-    mean = max(q.mean_service_min, 0.1)
-    # Counters still busy free up after the remainder of their current service.
-    remaining = sum(max(mean - e, mean * 0.2) for e in q.busy_elapsed_min)
-    idle = max(q.counters_open - len(q.busy_elapsed_min), 0)
-    work = (q.ahead + UPSTREAM_WEIGHT * q.upstream) * mean + remaining
-    if idle and q.ahead == 0 and q.upstream == 0:
-        return 0.0
-    return work / q.counters_open
+    return start_times(q.counters_open, q.busy, q.ahead_min, q.upstream)[-1]
+
+
+def start_times(counters: int, busy: tuple[tuple[float, float], ...], jobs: tuple[float, ...],
+                upstream: tuple[tuple[float, float], ...] = ()) -> list[float]:
+    """Minutes until each job, then one more visit, is called: jobs (and upstream jobs,
+    once arrived) are dealt in order to whichever counter is free first."""
+    idle = max(counters - len(busy), 0)
+    free = sorted([0.0] * idle + [remaining_minutes(*b) for b in busy])[:counters]
+    heapq.heapify(free)
+    arriving = sorted(upstream)
+    out: list[float] = []
+    next_job = next_up = 0
+    while True:
+        t = heapq.heappop(free)
+        if next_job < len(jobs):
+            job = jobs[next_job]
+            next_job += 1
+            out.append(t)
+        elif next_up < len(arriving) and arriving[next_up][0] <= t:
+            job = arriving[next_up][1]
+            next_up += 1
+        else:
+            out.append(t)
+            return out
+        heapq.heappush(free, t + job)
+
+
+def remaining_minutes(expected: float, elapsed: float) -> float:
+    """Expected minutes still to go at a counter busy for `elapsed` with a visit expected
+    to take `expected`; one that overran still needs a share of its expected time."""
+    return max(expected - elapsed, RESIDUAL_SHARE * expected)
+
+
+# ---- reading the engine's state ----------------------------------------------------
+
+def read_snapshot(engine: QueueEngine, order_key: Callable[[Visit], tuple], department: str,
+                  ahead: int, queued_at: float, now: float,
+                  exclude: str | None = None) -> QueueSnapshot:
+    """The snapshot for a visit (`exclude`, with `ahead` visits before it) or for a
+    newcomer issued at `queued_at`, from the engine's state at `now`."""
+    return _Reader(engine, order_key, now).snapshot(department, ahead, queued_at, exclude)
+
+
+class _Reader:
+    def __init__(self, engine: QueueEngine, order_key: Callable[[Visit], tuple], now: float):
+        self.engine = engine
+        self.order_key = order_key
+        self.now = now
+        self.minutes = {p: c.minutes for p, c in engine.config.procedures.items()}
+        self._queues: dict[str, dict[str, float]] = {}
+
+    def snapshot(self, department: str, ahead: int, queued_at: float,
+                 exclude: str | None) -> QueueSnapshot:
+        engine, state = self.engine, self.engine.state
+        me = state.visits.get(exclude) if exclude else None
+        my_key = self.order_key(me) if me is not None else (1, queued_at, math.inf)
+        open_here = engine.counters_open(department)
+        busy = self.busy(open_here)
+        ahead_min = tuple(self.job(v, v.current_index(), department)
+                          for v in engine.queue(department)[:ahead])
+        upstream = []
+        for v, dept in self._elsewhere(department):
+            if self.order_key(v) < my_key:
+                coming = self.upstream(v, dept, department)
+                if coming is not None:
+                    upstream.append(coming)
+        return QueueSnapshot(ahead_min=ahead_min, upstream=tuple(upstream),
+                             busy=busy, counters_open=len(open_here))
+
+    def _elsewhere(self, department: str):
+        """Visits waiting or at a counter in another department (held ones are not
+        coming soon)."""
+        state, counters = self.engine.state, self.engine.config.counters
+        for dept, waiting in state.waiting.items():
+            if dept != department:
+                for vid in waiting:
+                    yield state.visits[vid], dept
+        for c in state.counters.values():
+            dept = counters[c.id].department
+            if c.visit in state.visits and dept != department:
+                yield state.visits[c.visit], dept
+
+    def block(self, v: Visit, start: int, department: str) -> tuple[int, float]:
+        """End index and configured minutes of the run of open steps from `start` that
+        wait in `department` (a visit's procedures in one department are served in one go)."""
+        end, minutes = start, 0.0
+        while end < len(v.steps) and v.steps[end].department == department \
+                and v.steps[end].open:
+            minutes += self.minutes[v.steps[end].procedure]
+            end += 1
+        return end, minutes
+
+    def job(self, v: Visit, start: int, department: str) -> float:
+        """Expected counter time of v's procedures in department, call to last finish."""
+        return CALL_OVERHEAD_MIN + self.block(v, start, department)[1]
+
+    def busy(self, counters: list[CounterState]) -> tuple[tuple[float, float], ...]:
+        out = []
+        for c in counters:
+            v = self.engine.state.visits.get(c.visit) if c.visit else None
+            step = v.current() if v is not None else None
+            if step is not None and step.counter == c.id:
+                out.append(self.at_counter(v))
+        return tuple(out)
+
+    def at_counter(self, v: Visit) -> tuple[float, float]:
+        """(expected minutes, minutes so far) of v at its counter, for its procedures
+        there; a follow-on procedure's clock starts when the previous one finished."""
+        i = v.current_index()
+        step = v.steps[i]
+        _, minutes = self.block(v, i, step.department)
+        follow_on = step.started_at is not None and step.started_at == step.called_at
+        expected = minutes + (0.0 if follow_on else CALL_OVERHEAD_MIN)
+        elapsed = max(self.now - step.called_at, 0.0) / 60 if step.called_at else 0.0
+        return expected, elapsed
+
+    def wait_in(self, v: Visit, dept: str) -> float | None:
+        """Minutes until v, waiting in dept, is called there (None: no counter open)."""
+        if dept not in self._queues:
+            queue = self.engine.queue(dept)
+            open_there = self.engine.counters_open(dept)
+            busy = self.busy(open_there)
+            jobs = tuple(self.job(w, w.current_index(), dept) for w in queue)
+            starts = start_times(len(open_there), busy, jobs) if open_there else []
+            self._queues[dept] = {w.id: t for w, t in zip(queue, starts)}
+        return self._queues[dept].get(v.id)
+
+    def upstream(self, v: Visit, dept: str, department: str) -> tuple[float, float] | None:
+        """(minutes until v can be called in department, its counter time there), for v
+        now in dept; None if v has nothing left in department or is not moving."""
+        i = v.current_index()
+        if i is None:
+            return None
+        later = next((j for j in range(i + 1, len(v.steps))
+                      if v.steps[j].open and v.steps[j].department == department), None)
+        if later is None:
+            return None
+        step = v.steps[i]
+        if step.state == "waiting":
+            wait = self.wait_in(v, dept)
+            if wait is None:
+                return None
+            eta = wait + self.job(v, i, dept)
+        elif step.state in ("called", "serving"):
+            eta = remaining_minutes(*self.at_counter(v))
+        else:
+            return None
+        j = self.block(v, i, dept)[0]
+        while j < later:  # other departments on the way
+            other = v.steps[j].department
+            eta += WALK_MIN + self.job(v, j, other)
+            j = max(self.block(v, j, other)[0], j + 1)
+        return eta + WALK_MIN, self.job(v, later, department)

@@ -87,8 +87,10 @@ class EngineState:
     by_number: dict[int, str] = field(default_factory=dict)
     counters: dict[str, CounterState] = field(default_factory=dict)
     leases: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    # per department: visit ids whose current step waits there (insertion-ordered set)
-    waiting: dict[str, dict[str, None]] = field(default_factory=dict)
+    # per department: visit ids whose current step waits there, with their order key
+    waiting: dict[str, dict[str, tuple]] = field(default_factory=dict)
+    # per department: the same visits as (order key, visit id), kept sorted: the line
+    lines: dict[str, list[tuple]] = field(default_factory=dict)
     # per department: recent service durations in minutes (newest last)
     service_minutes: dict[str, list[float]] = field(default_factory=dict)
     call_seq: int = 0

@@ -18,6 +18,7 @@ from paho.mqtt.properties import Properties
 
 from protocol import messages as m
 from protocol import topics
+from protocol.client import disable_nagle
 from protocol.codec import ProtocolError, decode, encode, request_id_of
 
 from .service import QueueService
@@ -45,6 +46,7 @@ class MqttShell:
         self.client.max_queued_messages_set(0)
         self.client.max_inflight_messages_set(1000)
         self.client.reconnect_delay_set(1, 30)
+        disable_nagle(self.client)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
         service.publisher = self

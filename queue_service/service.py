@@ -32,6 +32,7 @@ from .store import RESPONSES_KEPT_S, Batch, Store
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
 IDLE_TICK_S = 15.0  # refresh estimates and check the daily reset even when nobody asks
+VISITS_EVERY_S = 1.0  # per-visit retained statuses are coalesced: at most once a second
 
 
 class Publisher(Protocol):
@@ -65,6 +66,8 @@ class QueueService:
         self._published: dict[str, bytes] = {}
         self._devices: dict[str, dict[str, Any]] = {}
         self._worker: threading.Thread | None = None
+        self._dirty_departments: set[str] = set()
+        self._visits_published_at = 0.0
         self._load()
 
     # ---- start-up and recovery ---------------------------------------------------------
@@ -144,7 +147,7 @@ class QueueService:
     def _work(self) -> None:
         while True:
             try:
-                first = self._inbox.get(timeout=IDLE_TICK_S)
+                first = self._inbox.get(timeout=VISITS_EVERY_S if self._dirty_departments else IDLE_TICK_S)
             except queue.Empty:
                 self._run_batch([])
                 continue
@@ -203,10 +206,8 @@ class QueueService:
         for item, answer in replies:
             item.reply(answer)
         with self.lock:
-            changes = self._state_changes(
-                now, batch.events, full=not items or rolled,
-                cleared=previous_day if rolled else {},
-            )
+            changes = self._state_changes(now, batch.events, full=rolled,
+                                          cleared=previous_day if rolled else {})
         self._publish(changes)
         if batch.events:
             for listener in self._listeners:
@@ -271,11 +272,13 @@ class QueueService:
 
     def _state_changes(self, now: float, events: list[dict], full: bool,
                        cleared: dict[int, str]) -> list[tuple[str, bytes]]:
-        """Retained messages whose content changed (call under the lock). Only departments
-        the batch touched are recomputed; `full` (idle tick, new day) recomputes all."""
+        """Retained messages whose content changed (call under the lock). Calls, counters
+        and the congestion of touched departments go at once; visit statuses of touched
+        departments at most every VISITS_EVERY_S; `full` (idle tick, new day) does all."""
         site = self.config.id
         e = self.engine
-        depts = set(self.config.departments) if full else self._touched_departments(events)
+        touched = set(self.config.departments) if full else self._touched_departments(events)
+        self._dirty_departments |= touched
         out: list[tuple[str, bytes]] = []
 
         def offer(topic: str, payload: bytes, key: bytes | None = None) -> None:
@@ -293,11 +296,14 @@ class QueueService:
             cs = e.state.counters[cid]
             offer(topics.counter_state(site, cid), encode(m.CounterStateMessage(
                 counter=cid, open=cs.open, number=call.number)))
-        for dept in sorted(depts):
+        for dept in sorted(touched):
             c = e.congestion(dept, now)
             offer(topics.congestion(site, dept), encode(c), encode(c.model_copy(update={"at": 0.0})))
-        for status in e.visit_statuses(now, departments=None if full else depts):
-            offer(topics.visit(site, status.number), encode(status))
+        if full or now - self._visits_published_at >= VISITS_EVERY_S:
+            for status in e.visit_statuses(now, departments=self._dirty_departments):
+                offer(topics.visit(site, status.number), encode(status))
+            self._dirty_departments = set()
+            self._visits_published_at = now
         return out
 
     def republish(self) -> None:

@@ -24,11 +24,14 @@ class Watcher:
     def __init__(self, broker, topic: str):
         self.seen: list[tuple[str, bytes, bool]] = []
         self.cond = threading.Condition()
+        subscribed = threading.Event()
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
         self.client.on_connect = lambda c, *a: c.subscribe(topic, qos=1)
+        self.client.on_subscribe = lambda *a: subscribed.set()
         self.client.on_message = self._on_message
         self.client.connect(broker.host, broker.port)
         self.client.loop_start()
+        assert subscribed.wait(10), "no SUBACK"
 
     def _on_message(self, client, userdata, msg):
         with self.cond:
@@ -91,6 +94,7 @@ def counter(broker, queue_service):
 def test_issue_publishes_the_visit_and_congestion(broker, queue_service, issuer):
     r = issue(issuer, "tennyu", "kokuho_kanyu")
     assert r.ok and r.result["number"] == 1 and len(r.result["token"]) >= 20
+    time.sleep(1.5)  # per-visit statuses are coalesced to once a second
     w = Watcher(broker, f"madoguchi/{SITE}/#")
     try:
         _, payload, retained = w.wait(lambda t, p, r: t == topics.visit(SITE, 1))

@@ -1,0 +1,1 @@
+"""Benchmarks: measured performance, printed as tables."""

@@ -1,0 +1,276 @@
+"""`python -m benchmarks`: the queue service measured beside the bare broker, in one run.
+
+Starts its own Mosquitto and queue service (real process, real SQLite with fsync) and
+measures: bare broker request/response round trip; issue round trip while three issuers
+sustain 200 issues/s; a call fanned out to 100 subscribed boards; sustained durable
+state changes per second; the service's memory after a full day of 1,500 visits.
+Prints a table and writes benchmarks/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import random
+import statistics
+import tempfile
+import threading
+import time
+from importlib import resources
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from demo.broker import LocalBroker
+from demo.processes import ServiceProcess
+from demo.simulators import VISIT_MIX
+from protocol import messages as m
+from protocol import topics
+from protocol.client import ServiceClient, disable_nagle, new_request_id
+from protocol.site import load_config
+
+from .service_load import counter_cycles
+
+SITE = "isesaki"
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def bench_site(tmp: Path) -> str:
+    """The example site with room for a benchmark's worth of numbers in one day."""
+    source = resources.files("protocol.sites").joinpath("isesaki.toml").read_text("utf-8")
+    path = tmp / "bench_site.toml"
+    path.write_text(source.replace("last = 2999", "last = 99999"), encoding="utf-8")
+    return str(path)
+
+
+# ---- 1. bare broker -------------------------------------------------------------------
+
+def broker_rtt(broker: LocalBroker, n: int) -> list[float]:
+    """Request/response through Mosquitto with a trivial echo client: the floor."""
+    echo = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="echo", protocol=mqtt.MQTTv5)
+
+    def on_message(client, userdata, msg):
+        props = Properties(PacketTypes.PUBLISH)
+        props.CorrelationData = msg.properties.CorrelationData
+        client.publish(msg.properties.ResponseTopic, msg.payload, qos=1, properties=props)
+
+    disable_nagle(echo)
+    echo.on_message = on_message
+    echo.on_connect = lambda c, *a: c.subscribe("bench/echo/req", qos=1)
+    echo.connect(broker.host, broker.port)
+    echo.loop_start()
+    got = threading.Event()
+    requester = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="asker", protocol=mqtt.MQTTv5)
+    disable_nagle(requester)
+    requester.on_message = lambda *a: got.set()
+    requester.on_connect = lambda c, *a: c.subscribe("bench/echo/res", qos=1)
+    requester.connect(broker.host, broker.port)
+    requester.loop_start()
+    time.sleep(0.5)
+    payload = m.IssueRequest(request_id=new_request_id(), issuing_point="east",
+                             procedures=["juminhyo"]).model_dump_json().encode()
+    out = []
+    for i in range(n):
+        props = Properties(PacketTypes.PUBLISH)
+        props.ResponseTopic = "bench/echo/res"
+        props.CorrelationData = i.to_bytes(4, "big")
+        props.MessageExpiryInterval = 10
+        got.clear()
+        t = time.perf_counter()
+        requester.publish("bench/echo/req", payload, qos=1, properties=props)
+        got.wait(5)
+        out.append((time.perf_counter() - t) * 1000)
+    for c in (echo, requester):
+        c.disconnect()
+        c.loop_stop()
+    return out
+
+
+# ---- 2. issue under load ----------------------------------------------------------------
+
+def issue_rtt_under_load(broker: LocalBroker, rate: float, seconds: float) -> list[float]:
+    points = ["east", "west", "center"]
+    clients = [ServiceClient(SITE, f"issuer-{p}", broker.host, broker.port) for p in points]
+    for c in clients:
+        c.start(wait=10)
+    rtts: list[float] = []
+    lock = threading.Lock()
+    per_issuer = rate / len(points)
+
+    def run(c: ServiceClient, point: str) -> None:
+        start = time.perf_counter()
+        i = 0
+        while time.perf_counter() - start < seconds:
+            due = start + i / per_issuer
+            if due > time.perf_counter():
+                time.sleep(due - time.perf_counter())
+            t = time.perf_counter()
+            r = c.request("issue", m.IssueRequest(request_id=new_request_id(), issuing_point=point,
+                                                  procedures=["juminhyo"]), timeout=10)
+            assert r.ok, r.error
+            with lock:
+                rtts.append((time.perf_counter() - t) * 1000)
+            i += 1
+
+    threads = [threading.Thread(target=run, args=(c, p)) for c, p in zip(clients, points)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for c in clients:
+        c.stop()
+    return rtts
+
+
+# ---- 3. fan-out to boards -----------------------------------------------------------------
+
+def fanout(broker: LocalBroker, boards: int, calls: int) -> list[float]:
+    received: list[tuple[int, float]] = []
+    lock = threading.Lock()
+    clients = []
+
+    def on_message(client, userdata, msg):
+        if msg.retain:
+            return
+        call = json.loads(msg.payload)
+        if call.get("number") is not None:
+            with lock:
+                received.append((call["number"], time.perf_counter()))
+
+    for i in range(boards):
+        c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"board-{i}", protocol=mqtt.MQTTv5)
+        disable_nagle(c)
+        c.on_message = on_message
+        c.on_connect = lambda cl, *a: cl.subscribe(topics.call(SITE, "c07"), qos=1)
+        c.connect(broker.host, broker.port)
+        c.loop_start()
+        clients.append(c)
+    issuer = ServiceClient(SITE, "issuer-east", broker.host, broker.port)
+    counter = ServiceClient(SITE, "counter-c07", broker.host, broker.port)
+    issuer.start(wait=10)
+    counter.start(wait=10)
+    counter.request("open_counter", m.OpenCounter(request_id=new_request_id(), counter="c07"))
+    time.sleep(1.0)
+    sent: dict[int, float] = {}
+    for _ in range(calls):
+        issuer.request("issue", m.IssueRequest(request_id=new_request_id(), issuing_point="east",
+                                               procedures=["shotoku"]))
+    for _ in range(calls):
+        t = time.perf_counter()
+        r = counter.request("call_next", m.CallNext(request_id=new_request_id(), counter="c07"))
+        number = r.result["visit"]["number"]
+        sent[number] = t
+        time.sleep(0.05)
+        counter.request("finish", m.FinishProcedure(request_id=new_request_id(), counter="c07"))
+    time.sleep(1.0)
+    for c in clients:
+        c.disconnect()
+        c.loop_stop()
+    issuer.stop()
+    counter.stop()
+    return [(t - sent[n]) * 1000 for n, t in received if n in sent]
+
+
+# ---- 4. durable state changes ------------------------------------------------------------------
+
+def durable_ops(broker: LocalBroker, workers: int, seconds: float) -> float:
+    """Counters working at once, each from its own process (so the load generator's GIL is
+    not what is measured), with lines as short as on a real day; every change is fsynced."""
+    counters = list(load_config().counters)[:workers]
+    start_at = time.time() + 8  # after every worker process has started and connected
+    with multiprocessing.get_context("spawn").Pool(len(counters)) as pool:
+        done = pool.starmap(counter_cycles,
+                            [(broker.host, broker.port, c, start_at, seconds) for c in counters])
+    return sum(done) / seconds
+
+
+# ---- 5. memory after a day ------------------------------------------------------------------
+
+def full_day_rss(broker: LocalBroker, service: ServiceProcess, visits: int) -> float:
+    rng = random.Random(1)
+    cfg = load_config()
+    c = ServiceClient(SITE, "bench-day", broker.host, broker.port)
+    c.start(wait=10)
+    for cid in cfg.counters:
+        c.request("open_counter", m.OpenCounter(request_id=new_request_id(), counter=cid))
+    for _ in range(visits):
+        event = rng.choices([e for e, _ in VISIT_MIX], [w for _, w in VISIT_MIX])[0]
+        procs = ["juminhyo"] if event == "shomei" else list(cfg.life_events[event].procedures)
+        c.request("issue", m.IssueRequest(request_id=new_request_id(), issuing_point="east",
+                                          procedures=procs))
+    busy = True
+    while busy:
+        busy = False
+        for cid in cfg.counters:
+            r = c.request("call_next", m.CallNext(request_id=new_request_id(), counter=cid))
+            while r.ok and r.result.get("visit") and r.result["visit"]["counter"] == cid:
+                busy = True
+                r = c.request("finish", m.FinishProcedure(request_id=new_request_id(), counter=cid))
+                if r.result["visit"]["state"] != "serving":
+                    break
+    c.stop()
+    status = Path(f"/proc/{service.proc.pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="fewer samples (a smoke run)")
+    args = p.parse_args(argv)
+    scale = 0.2 if args.quick else 1.0
+    tmp = Path(tempfile.mkdtemp(prefix="madoguchi-bench-"))
+    broker = LocalBroker(tmp / "broker").start()
+    site = bench_site(tmp)
+    try:
+        bare = broker_rtt(broker, int(2000 * scale))
+        service = ServiceProcess(broker, tmp / "service", config=site, web_port=0).start()
+        issue = issue_rtt_under_load(broker, rate=200, seconds=10 * scale)
+        fan = fanout(broker, boards=100, calls=int(50 * scale))
+        ops = durable_ops(broker, workers=12, seconds=10 * scale)
+        service.stop()
+        day = ServiceProcess(broker, tmp / "day", web_port=0).start()  # the real example site
+        rss = full_day_rss(broker, day, visits=int(1500 * scale))
+        day.stop()
+    finally:
+        broker.stop()
+    results = {
+        "broker_rtt_p50_ms": round(statistics.median(bare), 2),
+        "broker_rtt_p99_ms": round(pct(bare, 99), 2),
+        "issue_rtt_p50_ms": round(statistics.median(issue), 2),
+        "issue_rtt_p99_ms": round(pct(issue, 99), 2),
+        "issues_measured": len(issue),
+        "fanout_p50_ms": round(statistics.median(fan), 2),
+        "fanout_p99_ms": round(pct(fan, 99), 2),
+        "fanout_deliveries": len(fan),
+        "durable_ops_per_s": round(ops, 1),
+        "service_rss_mb": round(rss, 1),
+    }
+    target_issue = 1.5 * results["broker_rtt_p99_ms"] + 2
+    rows = [
+        ("bare broker round trip", f"{results['broker_rtt_p50_ms']:.2f}", f"{results['broker_rtt_p99_ms']:.2f}", "ms", "floor"),
+        ("issue round trip @200/s, 3 issuers", f"{results['issue_rtt_p50_ms']:.2f}", f"{results['issue_rtt_p99_ms']:.2f}", "ms",
+         f"p99 <= {target_issue:.2f}"),
+        ("call fan-out to 100 boards", f"{results['fanout_p50_ms']:.2f}", f"{results['fanout_p99_ms']:.2f}", "ms", "p99 <= 20"),
+        ("durable state changes", f"{results['durable_ops_per_s']:.0f}", "", "ops/s", ">= 1000"),
+        ("service RSS after 1,500 visits", f"{results['service_rss_mb']:.1f}", "", "MB", "<= 80"),
+    ]
+    print(f"{'measure':38} {'p50/value':>10} {'p99':>8}  unit   target")
+    for name, a, b, unit, target in rows:
+        print(f"{name:38} {a:>10} {b:>8}  {unit:6} {target}")
+    if not args.quick:
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"wrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
