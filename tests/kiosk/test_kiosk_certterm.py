@@ -12,6 +12,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
+from demo.processes import wait_retained
 from kiosk import floormap
 from kiosk.certterm import CARD_LEFT_SECONDS, CertTermError, CertTermPresenter
 from kiosk.mynacard import SimulatedCard, SimulatedReader
@@ -170,13 +171,6 @@ def test_without_the_service_the_citizen_is_told_and_nothing_is_lost(config, rea
         client.stop()
 
 
-def visit_day(recorder: Recorder, number: int) -> str:
-    for topic, payload, _ in recorder.messages:
-        if topic.endswith(f"/visits/{number}") and payload:
-            return json.loads(payload)["day"]
-    raise AssertionError(f"no public status of visit {number}")
-
-
 class Recorder:
     """Every message the broker routes, to check where personal data goes."""
 
@@ -224,7 +218,9 @@ def test_submit_issues_a_ticket_and_attaches_the_application(config, reader, que
     store = ApplicationStore(queue_service.data_dir / "applications.db",
                              load_or_create_key(queue_service.data_dir / "applications.key"))
     try:
-        saved = store.get(visit_day(recorder, receipt.number), receipt.number)
+        status = wait_retained(queue_service.broker, topics.visit(queue_service.site, receipt.number),
+                               lambda p: bool(p), timeout=10)
+        saved = store.get(json.loads(status)["day"], receipt.number)
     finally:
         store.close()
     assert saved["applicant"]["name"] == citizen["name"] and saved["identified_by"] == "mynumber_card"
@@ -237,6 +233,11 @@ def test_submit_issues_a_ticket_and_attaches_the_application(config, reader, que
     assert carrying == {topics.request(queue_service.site, "certterm-1", "attach_application")}
     assert not any(retain for topic, _, retain in recorder.messages if topic in carrying)
     assert all(s not in topic.encode() for topic, _, _ in recorder.messages for s in secrets)
+    retained = Recorder(queue_service.broker)  # everything the broker keeps, after the flow
+    time.sleep(1.0)
+    retained.stop()
+    assert retained.messages and all(retain for _, _, retain in retained.messages)
+    assert not any(s in payload for _, payload, _ in retained.messages for s in secrets)
     for path in queue_service.data_dir.rglob("*"):
         if path.is_file():
             content = path.read_bytes()
