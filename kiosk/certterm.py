@@ -40,6 +40,7 @@ from .mynacard import (
 log = logging.getLogger(__name__)
 CARD_LEFT_SECONDS = 15.0
 IDLE_SECONDS = 120.0
+DONE_SECONDS = 30.0
 MAX_COPIES = 10
 STEPS = ("choose", "identify", "pin", "manual", "confirm", "done")
 
@@ -89,6 +90,8 @@ class CertTermPresenter:
         self.idle_seconds = idle_seconds
         self.request_timeout = 8.0
         self._last_touch = 0.0
+        self._next_config: SiteConfig | None = None
+        self.card_read_at: float | None = None
         self.reset()
 
     # ---- life cycle ------------------------------------------------------------------------
@@ -101,7 +104,7 @@ class CertTermPresenter:
 
     def reset(self) -> None:
         """Forget everything about the last citizen."""
-        self.config = getattr(self, "_next_config", None) or self.config
+        self.config = self._next_config or self.config
         self.lang = "ja"
         self.step = "choose"
         self.choices: dict[str, Choice] = {p.id: Choice() for p in self.certificates()}
@@ -109,8 +112,8 @@ class CertTermPresenter:
         self.identified_by: str | None = None
         self.tries_left: int | None = None
         # A card still on the reader keeps its alert for the next screen; a new one starts clean.
-        previous = getattr(self, "card_read_at", None)
-        self.card_read_at: float | None = previous if self.card_present() else None
+        if not self.card_present():
+            self.card_read_at = None
         self.receipt: Receipt | None = None
         self._request_ids: tuple[str, str] | None = None
 
@@ -118,7 +121,11 @@ class CertTermPresenter:
         self._last_touch = now
 
     def is_idle(self, now: float) -> bool:
-        return self.step != "choose" and now - self._last_touch >= self.idle_seconds
+        """Time to forget the citizen: nobody touched for a while (sooner once done)."""
+        if self.step == "choose" and not self.chosen() and self.lang == "ja":
+            return False  # already at the start
+        limit = DONE_SECONDS if self.step == "done" else self.idle_seconds
+        return now - self._last_touch >= limit
 
     def set_language(self, lang: str) -> None:
         if lang not in i18n.LANGUAGES:

@@ -146,6 +146,16 @@ def test_a_new_fee_table_applies_from_the_next_citizen(config):
     assert p.total_fee() == 350
 
 
+def test_idle_forgets_choices_too_and_sooner_once_done(config):
+    p = terminal(config)
+    p.touched(0.0)
+    assert not p.is_idle(10_000.0)  # nothing to forget at the start
+    p.set_copies("juminhyo", 1)
+    assert not p.is_idle(p.idle_seconds - 1) and p.is_idle(p.idle_seconds)
+    p.step = "done"
+    assert p.is_idle(30.0)
+
+
 def test_reset_forgets_the_citizen(config, reader):
     p = chosen(terminal(config, reader))
     p.start_card()
