@@ -167,6 +167,7 @@ class CertTermPresenter:
 
     def start_card(self) -> int:
         """The card is on the reader: find how many PIN tries are left, go to the PIN pad."""
+        self._expect("identify")
         if self.reader is None:
             raise CertTermError("card_error")
         try:
@@ -188,7 +189,13 @@ class CertTermPresenter:
             return i18n.t("pin_last_try", self.lang)
         return i18n.t("pin_wrong", self.lang, n=self.tries_left)
 
+    def _expect(self, step: str) -> None:
+        """Steps only follow each other (a stale touch must not skip the choice)."""
+        if self.step != step or not self.chosen():
+            raise CertTermError("choose_one")
+
     def enter_pin(self, pin: str, now: float) -> Applicant:
+        self._expect("pin")
         if len(pin) != 4 or not pin.isdigit():
             raise CertTermError("enter_pin")
         try:
@@ -228,6 +235,7 @@ class CertTermPresenter:
                      sex: str) -> Applicant:
         """Check the typed details; a CertTermError names the first field to fix and nothing
         typed is lost (the screen keeps its fields)."""
+        self._expect("manual")
         for key, value in (("name", name), ("address", address), ("birth_date", birth_date)):
             if not value.strip():
                 raise CertTermError("field_missing", field=i18n.t(key, self.lang))
@@ -249,7 +257,8 @@ class CertTermPresenter:
     def submit(self, now: float) -> Receipt:
         """Issue the visit, attach the application, print. Safe to call again after a
         failure: the same request ids make the service answer with the same number."""
-        if self.step != "confirm" or self.applicant is None or self.identified_by is None:
+        self._expect("confirm")
+        if self.applicant is None or self.identified_by is None:
             raise CertTermError("choose_one")
         if self.client is None:
             raise CertTermError("service_down")

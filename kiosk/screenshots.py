@@ -153,6 +153,7 @@ def shoot_certterm(out: Path, config, broker, site: str) -> None:
     presenter = CertTermPresenter(config, reader, client, "center",
                                   floormap.resolve_here(config, "cert_terminal"), printer=Dummy())
     view = CertTermView(presenter, clock=lambda: clock[0])
+    presenter.touched(clock[0])
     Window.add_widget(view)
     snap(out, "cert_01_choose")
     presenter.set_copies("juminhyo", 2)
@@ -180,6 +181,7 @@ def shoot_certterm(out: Path, config, broker, site: str) -> None:
     snap(out, "cert_08_card_left_alert")
     reader.take()
     view.finish()
+    presenter.touched(clock[0])
     presenter.set_copies("koseki", 1)
     view.act(presenter.to_identify)
     view._goto("manual")
@@ -194,6 +196,7 @@ def shoot_certterm(out: Path, config, broker, site: str) -> None:
     snap(out, "cert_10_confirm_manual")
     reader.place(SimulatedCard("伊勢崎 花子", "群馬県伊勢崎市", "19800401", "2", tries=0))
     view.finish()
+    presenter.touched(clock[0])
     presenter.set_copies("juminhyo", 1)
     view.act(presenter.to_identify)
     view.poll()

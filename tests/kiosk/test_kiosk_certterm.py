@@ -252,3 +252,14 @@ def test_submit_issues_a_ticket_and_attaches_the_application(config, reader, que
         if path.is_file():
             content = path.read_bytes()
             assert not any(s in content for s in secrets), f"personal data in clear in {path.name}"
+
+
+def test_steps_cannot_be_skipped_by_a_stale_touch(config, reader):
+    p = terminal(config, reader)
+    for action in (lambda: p.start_card(), lambda: p.enter_pin("1234", now=1.0),
+                   lambda: p.enter_manual("a", "", "b", "2000-01-01", "male"),
+                   lambda: p.submit(now=1.0)):
+        with pytest.raises(CertTermError) as exc:
+            action()
+        assert exc.value.key == "choose_one"
+    assert p.step == "choose" and p.applicant is None
