@@ -22,7 +22,7 @@ from pathlib import Path
 from firmware.agent import Bundle, BundleError, DeviceAgent
 from protocol.site import ConfigError, load_config
 
-from .floormap import resolve_here
+from .floormap import here_from_settings, resolve_here
 
 log = logging.getLogger("kiosk")
 
@@ -169,14 +169,17 @@ def main(argv: list[str] | None = None) -> int:
         return view
 
     def on_settings(settings: dict) -> None:
-        """The device configuration's `place` moves "you are here" (a kiosk was moved)."""
-        place = settings.get("place")
+        """The device configuration's position moves "you are here" (a kiosk was moved)."""
         presenter = view_holder.get("presenter")
-        if place and presenter is not None:
-            try:
-                presenter.here = resolve_here(presenter.config, place)
-            except ConfigError as exc:
-                log.warning("ignored device configuration: %s", exc)
+        if presenter is None:
+            return
+        try:
+            here = here_from_settings(presenter.config, settings)
+        except ConfigError as exc:
+            log.warning("ignored device configuration: %s", exc)
+            return
+        if here is not None:
+            presenter.here = here
 
     def test_print() -> str:
         if printer is None:

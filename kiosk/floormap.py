@@ -58,6 +58,16 @@ def resolve_here(config: SiteConfig, place: str | None = None, floor: str | None
     return Position(floor, x, y)
 
 
+def here_from_settings(config: SiteConfig, settings: dict) -> Position | None:
+    """The device configuration's position: `place`, or `floor` with `x` and `y`; None when
+    it names none. Raises ConfigError for a position the site does not have."""
+    if settings.get("place"):
+        return resolve_here(config, str(settings["place"]))
+    if settings.get("floor") is not None:
+        return resolve_here(config, None, str(settings["floor"]), settings.get("x"), settings.get("y"))
+    return None
+
+
 def elevator_on(config: SiteConfig, floor: str) -> Position:
     for mark in config.landmarks.values():
         if mark.floor == floor and mark.id.startswith("elevator"):

@@ -124,6 +124,15 @@ def test_kiosk_position_errors_are_clear(config):
     assert floormap.resolve_here(config, floor="f2", x=3, y=4) == floormap.Position("f2", 3, 4)
 
 
+def test_device_configuration_moves_you_are_here(config):
+    assert floormap.here_from_settings(config, {"place": "west"}) == floormap.Position("f1", 2, 10)
+    assert floormap.here_from_settings(config, {"floor": "f2", "x": 5, "y": 6}) == \
+        floormap.Position("f2", 5, 6)
+    assert floormap.here_from_settings(config, {"volume": 3}) is None
+    with pytest.raises(ConfigError):
+        floormap.here_from_settings(config, {"place": "roof"})
+
+
 def test_moving_in_questionnaire_builds_the_ordered_guidance_list(guide):
     q = guide.start_questionnaire("tennyu")
     assert q.question("ja") == "18歳までのお子さんはいますか?"
