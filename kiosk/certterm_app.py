@@ -165,7 +165,7 @@ class CertTermView(BoxLayout):
         for code in i18n.LANGUAGES:
             chosen = code == self.p.lang
             b = BigButton(i18n.LANGUAGE_NAMES[code], colour="#FFFFFF" if chosen else "#1E5BB8",
-                          text_colour=BAND if chosen else PAPER, size=18, height=80,
+                          text_colour=BAND if chosen else PAPER, size=18, height=80, pad=2,
                           size_hint_x=0.1)
             b.bind(on_release=lambda _b, c=code: self.set_language(c))
             bar.add_widget(b)

@@ -174,12 +174,12 @@ class GuideView(ScreenManager):
         bar = BoxLayout(size_hint_y=None, height=96, padding=(16, 8), spacing=8)
         paint(bar, BAND)
         bar.add_widget(Text(title, size=30, bold=True, colour=PAPER, fixed_height=80,
-                            size_hint_x=0.3))
-        langs = BoxLayout(spacing=6, size_hint_x=0.58)
+                            size_hint_x=0.26))
+        langs = BoxLayout(spacing=4, size_hint_x=0.62)
         for code in i18n.LANGUAGES:
             chosen = code == lang
             b = BigButton(i18n.LANGUAGE_NAMES[code], colour="#FFFFFF" if chosen else "#1E5BB8",
-                          text_colour=BAND if chosen else PAPER, size=18, height=80)
+                          text_colour=BAND if chosen else PAPER, size=18, height=80, pad=2)
             b.bind(on_release=lambda _b, c=code: self.set_language(c))
             langs.add_widget(b)
         bar.add_widget(langs)

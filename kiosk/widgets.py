@@ -54,7 +54,7 @@ class Text(Label):
 
 class BigButton(Button):
     def __init__(self, text: str, colour: str = "#0D47A1", size: int = 30, height: float = 96,
-                 text_colour=PAPER, **kw):
+                 text_colour=PAPER, pad: int = 20, **kw):
         super().__init__(text=text, font_name=KIVY_NAME, font_size=size, bold=True,
                          background_normal="", background_down="",
                          background_color=get_color_from_hex(colour), color=text_colour,
@@ -62,7 +62,7 @@ class BigButton(Button):
         if "size_hint_y" not in kw and "size_hint" not in kw:
             self.size_hint_y = None
             self.height = height
-        self.bind(size=lambda *_: setattr(self, "text_size", (self.width - 20, None)))
+        self.bind(size=lambda *_: setattr(self, "text_size", (self.width - pad, None)))
 
 
 class Chip(BoxLayout):
