@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from PIL import Image
 from pydantic import ValidationError
 
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
@@ -59,7 +60,8 @@ class Receipt:
     counter: Counter | None  # the nearest counter of the queue, for its colour
     place: str  # "5・6番窓口(市民課)"
     fee_yen: int
-    images: tuple = field(default=(), repr=False)
+    ticket: Image.Image = field(repr=False)
+    sheet: Image.Image = field(repr=False)  # holds personal data: printed, never shown
 
 
 class CertTermError(RuntimeError):
@@ -281,7 +283,7 @@ class CertTermPresenter:
             [printout.SheetLine(p.name_ja, c.copies, c.purpose, p.fee_yen * c.copies)
              for p, c in self.chosen()], number, now)
         ticket = printout.render_ticket(self.config, number, place, counter, self.lang, now)
-        self.receipt = Receipt(number, counter, place, self.total_fee(), (ticket, sheet))
+        self.receipt = Receipt(number, counter, place, self.total_fee(), ticket, sheet)
         self.step = "done"
         if self.printer is not None:
             try:

@@ -58,6 +58,7 @@ class CertTermView(BoxLayout):
         self.manual_fields: dict[str, str] = {"name": "", "name_kana": "", "address": "",
                                               "birth_date": "", "sex": "unknown"}
         self.manual_focus = "name"
+        self.inputs: dict[str, TextInput] = {}
         self.busy = False
         self.double_tap_s = DOUBLE_TAP_SECONDS
         self._shown_at = 0.0
@@ -147,6 +148,10 @@ class CertTermView(BoxLayout):
         self.show()
 
     def finish(self) -> None:
+        """Forget the citizen, including what the screens built for them."""
+        for screen in self.screens.screens:
+            screen.clear_widgets()
+        self.inputs = {}
         self.p.reset()
         self.message, self.pin = "", ""
         self.manual_fields = {k: "" for k in self.manual_fields} | {"sex": "unknown"}
@@ -318,7 +323,7 @@ class CertTermView(BoxLayout):
         row = BoxLayout(spacing=16)
         fields = BoxLayout(orientation="vertical", spacing=10, size_hint_x=0.48)
         grid = GridLayout(cols=2, spacing=(8, 10), size_hint_y=None, height=4 * 66)
-        self.inputs: dict[str, TextInput] = {}
+        self.inputs = {}
         for key, hint in (("name", ""), ("name_kana", ""), ("address", ""),
                           ("birth_date", i18n.t("birth_hint", lang))):
             grid.add_widget(Text(i18n.t(key, lang), size=22, bold=True, fixed_height=56,
@@ -426,9 +431,8 @@ class CertTermView(BoxLayout):
         self._message(left)
         left.add_widget(BoxLayout())
         row.add_widget(left)
-        previews = BoxLayout(spacing=10, size_hint_x=0.5)
-        for image in receipt.images:
-            previews.add_widget(picture(image))
-        row.add_widget(previews)
+        # Only the ticket is shown: the application holds the name and address, and the
+        # next person in line can see this screen.
+        row.add_widget(picture(receipt.ticket, size_hint_x=0.5))
         body.add_widget(row)
         self._bottom(body, None, i18n.t("finish", lang), self.finish)

@@ -224,6 +224,8 @@ class TestCertTermScreens(KioskTest):
             number = presenter.receipt.number
             assert str(number) in texts(view)
             assert "5・6番窓口(市民課)でお待ちください" in texts(view)
+            self.advance_frames(2)
+            assert not any("伊勢崎 花子" in t for t in texts(view))  # not left on the screen
             assert printer.output.count(b"\x1dV") == 2  # ticket and application, each cut
 
             now[0] += 20  # the card is still on the reader
@@ -234,6 +236,8 @@ class TestCertTermScreens(KioskTest):
             assert view.banner.height == 0
             self.tap("おわる")
             assert presenter.step == "choose" and presenter.applicant is None
+            for screen in view.screens.screens:  # nothing of hers left in any screen's widgets
+                assert not any("伊勢崎" in t or "1980-04-01" in t for t in texts(screen))
         finally:
             view.close()
             client.stop()
