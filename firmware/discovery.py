@@ -41,7 +41,8 @@ class Advertisement:
             properties={"site": site, "tls": "1" if tls else "0", "v": "1"},
             server=f"{name}.local.",
         )
-        self.zc.register_service(self.info)
+        # Another host (or a second broker) may already use the name: take a free one.
+        self.zc.register_service(self.info, allow_name_change=True)
 
     def close(self) -> None:
         try:

@@ -38,6 +38,9 @@ STATE_CHANNELS: list[tuple[str, str, type[BaseModel], bool, str, str]] = [
     ("deviceStatus", "dev/{device}/status", m.DeviceStatus, True, "device",
      "Birth after connecting and death (Last Will) of a device, with its boot counter."),
     ("deviceHealth", "dev/{device}/health", m.Health, False, "device", "Heartbeat with health."),
+    ("issuerState", "dev/{device}/state", m.IssuerState, True, "device",
+     ("An issuer's lock, printer and offline state, retained and republished whenever it "
+      "changes.")),
     ("deviceConfig", "dev/{device}/config", m.DeviceConfig, True, "service",
      "Configuration of one device."),
     ("deviceCommand", "dev/{device}/cmd", m.DeviceCommand, False, "service",

@@ -19,6 +19,7 @@ Need = Literal["wheelchair", "hearing", "sight", "pregnancy", "small_children", 
 Ident = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$")
 RequestId = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
 StepState = Literal["waiting", "called", "serving", "held", "absent", "done", "skipped", "cancelled"]
+PrinterState = Literal["ok", "paper_low", "paper_out", "cover_open", "offline"]
 VisitState = Literal[
     "waiting", "called", "serving", "held", "absent", "done", "cancelled", "expired"
 ]
@@ -61,6 +62,7 @@ class OfflineVisit(BaseModel):
     issued_at: float
     issuing_point: str = Ident
     procedures: list[str] = Field(min_length=1, max_length=20)
+    life_event: str | None = None
     needs: list[Need] = Field(default_factory=list, max_length=6)
     language: str = Field(default="ja", max_length=8)
     staff: str | None = Field(default=None, max_length=32)
@@ -285,9 +287,26 @@ class Health(Message):
     version: str
     temperature_c: float | None = None
     free_disk_mb: float | None = None
-    printer: Literal["ok", "paper_low", "paper_out", "cover_open", "offline"] | None = None
+    printer: PrinterState | None = None
     audio: Literal["ok", "error"] | None = None
     alerts: list[str] = Field(default_factory=list)
+    at: float
+
+
+class IssuerState(Message):
+    """An issuer's live state, retained on `dev/<device>/state` whenever it changes.
+
+    `unprinted`: tickets issued but not yet printed (waiting for a reprint);
+    `offline_visits`: visits issued from leased numbers not yet handed over."""
+
+    device: str
+    lock: Literal["locked", "unlocked", "locked_out"]
+    mode: Literal["concierge", "self_service"] = "concierge"
+    service: Literal["online", "offline"]
+    printer: PrinterState
+    unprinted: int = 0
+    offline_visits: int = 0
+    leased_left: int = 0
     at: float
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,29 @@ class SiteConfig:
 
     def counter_by_number(self, number: int) -> Counter | None:
         return next((c for c in self.counters.values() if c.number == number), None)
+
+    def itinerary(self, procedure_ids: list[str]) -> tuple[list[tuple[str, list[str]]], list[str]]:
+        """Where a visit goes: (department, its procedures) stops in first-mention order,
+        each department once so nobody is sent back, and the kind-5 procedures that are
+        guidance only. Unknown procedure ids raise KeyError."""
+        stops: dict[str, list[str]] = {}
+        guidance: list[str] = []
+        for p in procedure_ids:
+            if not self.procedures[p].queued:
+                if p not in guidance:
+                    guidance.append(p)
+                continue
+            procs = stops.setdefault(self.queue_department(p), [])
+            if p not in procs:
+                procs.append(p)
+        return list(stops.items()), guidance
+
+    def business_day(self, now: float) -> str:
+        """The business day (ISO date) of a moment: it starts at `numbers.reset_time`."""
+        local = datetime.fromtimestamp(now, ZoneInfo(self.timezone))
+        if local.time() < self.numbers.reset_time:
+            local -= timedelta(days=1)
+        return local.date().isoformat()
 
 
 class _Reader:

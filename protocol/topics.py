@@ -4,6 +4,7 @@
     madoguchi/<site>/dev/<device>/res            service -> device, the response
     madoguchi/<site>/dev/<device>/status         retained birth/death (Last Will)
     madoguchi/<site>/dev/<device>/health         heartbeats
+    madoguchi/<site>/dev/<device>/state          retained live state of an appliance (issuer lock)
     madoguchi/<site>/dev/<device>/config         retained device configuration
     madoguchi/<site>/dev/<device>/cmd            commands to the device
     madoguchi/<site>/dev/<device>/cmd/result     the device's answer to a command
@@ -46,6 +47,15 @@ def device_status(site: str, device: str) -> str:
 
 def device_health(site: str, device: str) -> str:
     return f"{_site(site)}/dev/{device}/health"
+
+
+def device_state(site: str, device: str) -> str:
+    """Retained, written by the device itself: e.g. an issuer's lock and printer state."""
+    return f"{_site(site)}/dev/{device}/state"
+
+
+def all_device_states(site: str) -> str:
+    return f"{_site(site)}/dev/+/state"
 
 
 def device_config(site: str, device: str) -> str:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from protocol import messages as m
 from protocol.site import SiteConfig
@@ -41,7 +39,6 @@ class Outcome:
 class QueueEngine:
     def __init__(self, config: SiteConfig):
         self.config = config
-        self.tz = ZoneInfo(config.timezone)
         self.state = EngineState()
         self.state.counters = {c: CounterState(c) for c in config.counters}
         self.state.waiting = {d: {} for d in config.departments}
@@ -71,11 +68,7 @@ class QueueEngine:
 
     # ---- entry points --------------------------------------------------------------
     def business_day(self, now: float) -> str:
-        local = datetime.fromtimestamp(now, self.tz)
-        reset = self.config.numbers.reset_time
-        if local.time() < reset:
-            local -= timedelta(days=1)
-        return local.date().isoformat()
+        return self.config.business_day(now)
 
     def handle(
         self, command: str, request: m.Request, now: float,
@@ -234,26 +227,14 @@ class QueueEngine:
         )
 
     def _steps_for(self, procedures: list[str]) -> tuple[list[dict], list[str]]:
-        """Queued steps in order, grouped by department (first visit order), so nobody is
-        sent back to a counter they already left; kind-5 procedures are guidance only."""
-        seen: list[str] = []
-        guidance: list[str] = []
-        for p in procedures:
-            if p not in self.config.procedures:
-                raise EngineError("unknown_procedure", f"unknown procedure {p!r}")
-            if not self.config.procedures[p].queued:
-                guidance.append(p)
-            elif p not in seen:
-                seen.append(p)
-        if not seen:
+        """Queued steps in itinerary order (SiteConfig.itinerary) and the guidance-only ones."""
+        unknown = [p for p in procedures if p not in self.config.procedures]
+        if unknown:
+            raise EngineError("unknown_procedure", f"unknown procedure {unknown[0]!r}")
+        stops, guidance = self.config.itinerary(procedures)
+        if not stops:
             raise EngineError("nothing_to_queue", "none of these procedures is handled here")
-        depts: list[str] = []
-        for p in seen:
-            d = self.config.queue_department(p)
-            if d not in depts:
-                depts.append(d)
-        steps = [{"procedure": p, "department": self.config.queue_department(p)} for p in seen]
-        steps.sort(key=lambda s: depts.index(s["department"]))
+        steps = [{"procedure": p, "department": dept} for dept, procs in stops for p in procs]
         return steps, guidance
 
     def _counter(self, counter: str, must_be_open: bool = True) -> CounterState:
@@ -335,17 +316,29 @@ class QueueEngine:
             except EngineError as exc:
                 rejected.append({"number": ov.number, "reason": exc.reason})
                 continue
+            ghost = self._ghost_of(ov)
+            if ghost is not None:
+                # The online issue went through but its answer never reached the issuer,
+                # which printed a leased number instead: nobody holds the online number.
+                event = {"type": "visit_cancelled", "at": now, "visit": ghost.id,
+                         "counter": None, "reason": "superseded_offline"}
+                self.apply(event)
+                events.append(event)
             event = {
                 "type": "visit_issued", "at": now, "number": ov.number,
                 "issued_at": ov.issued_at, "issuing_point": ov.issuing_point, "steps": steps,
                 "needs": list(ov.needs), "language": ov.language, "staff": ov.staff,
-                "life_event": None, "token": new_token(), "request_id": ov.request_id,
+                "life_event": ov.life_event, "token": new_token(), "request_id": ov.request_id,
                 "offline": True,
             }
             self.apply(event)
             events.append(event)
             accepted.append({"number": ov.number, "token": event["token"]})
         return Outcome({"accepted": accepted, "rejected": rejected}, events)
+
+    def _ghost_of(self, ov: m.OfflineVisit) -> Visit | None:
+        return next((v for v in self.state.visits.values()
+                     if v.request_id == ov.request_id and not v.offline and not v.closed), None)
 
     def _offline_problem(self, ov: m.OfflineVisit, existing: Visit | None) -> str | None:
         if existing is not None:
@@ -620,7 +613,9 @@ class QueueEngine:
             if s.open:
                 s.state, s.finished_at = "cancelled", e["at"]
         v.cancelled = True
-        self._release(v, e["counter"])
+        for c in self.state.counters.values():
+            if c.visit == v.id:
+                c.visit = None
         self._reindex(v)
 
     def _on_counter_opened(self, e: Event) -> None:

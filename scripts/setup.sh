@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(mosquitto mosquitto-clients fonts-noto-cjk open-jtalk open-jtalk-mecab-naist-jdic
-              chromium xvfb sox libgl1-mesa-dri libegl1 libgles2 libmtdev1)
+              chromium xvfb sox libgl1-mesa-dri libegl1 libgles2 libmtdev1 zbar-tools systemd
+              libusb-1.0-0 espeak-ng alsa-utils cmake g++ fonts-dejavu-core)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

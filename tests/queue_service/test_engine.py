@@ -289,3 +289,18 @@ def test_replaying_the_events_rebuilds_the_same_state(desk):
     assert copy.state.next_number == desk.engine.state.next_number
     assert copy.congestion("shimin", desk.now) == desk.engine.congestion("shimin", desk.now)
     assert a
+
+
+def test_an_online_number_whose_answer_was_lost_is_replaced_by_the_printed_offline_one(desk):
+    lease = desk.run("lease", issuing_point="east")
+    ghost = desk.run("issue", issuing_point="east", procedures=["juminhyo"])  # answer lost
+    rid = desk.events[-1]["request_id"]
+    printed = {"request_id": rid, "number": lease["first"], "issued_at": desk.now,
+               "issuing_point": "east", "procedures": ["juminhyo"]}
+    result = desk.run("handover", visits=[printed])
+    assert [a["number"] for a in result["accepted"]] == [lease["first"]]
+    assert desk.status(ghost["number"]).state == "cancelled"
+    desk.open("c05")
+    assert desk.call("c05") == lease["first"]
+    desk.finish("c05")
+    assert desk.call("c05") is None  # the ghost is never called

@@ -1,0 +1,1 @@
+"""Mosquitto configuration for a Madoguchi site: ACL by role, password file, listeners, bridge."""

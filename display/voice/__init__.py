@@ -1,0 +1,1 @@
+"""Spoken calls, offline: clips rendered once at provisioning, assembled at call time."""

@@ -1,0 +1,105 @@
+"""Words the web pages show, in Japanese and English, and the choice of language.
+
+Public pages are read by citizens: Japanese first, English for foreign residents. The
+language comes from `?lang=`, then the `lang` cookie, then the phone's Accept-Language.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+LANGS = ("ja", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    "congestion_title": ("窓口の混雑状況", "Counter waiting times"),
+    "department": ("窓口", "Counter"),
+    "waiting": ("お待ちの人数", "People waiting"),
+    "waiting_short": ("待ち", "waiting"),
+    "people": ("人", "people"),
+    "est_wait": ("待ち時間の目安", "Estimated wait"),
+    "minutes": ("分", "min"),
+    "about": ("約", "about "),
+    "counters_open": ("開いている窓口", "Counters open"),
+    "updated": ("更新", "Updated"),
+    "live_note": ("このページは自動で更新されます。", "This page updates by itself."),
+    "open_data": ("オープンデータ (JSON)", "Open data (JSON)"),
+    "your_number": ("あなたの番号", "Your number"),
+    "go_now": ("いま行く窓口", "Where to go now"),
+    "people_ahead": ("あなたより前の人数", "People ahead of you"),
+    "progress": ("手続きの進み具合", "Progress of your procedures"),
+    "called_now": ("お呼びしています。窓口へお越しください", "You are being called. Please come to"),
+    "serving_now": ("窓口で手続き中です", "Your procedure is in progress at"),
+    "waiting_now": ("順番をお待ちください", "Please wait for your turn at"),
+    "held_now": ("窓口からのご案内をお待ちください", "Please wait: the counter staff will call you"),
+    "absent_now": ("呼び出しにお答えがありませんでした。総合案内へお声がけください",
+                   "You missed your call. Please ask at the information desk"),
+    "done_now": ("すべての手続きが終わりました。ご来庁ありがとうございました",
+                 "All your procedures are finished. Thank you for coming"),
+    "cancelled_now": ("この番号の受付は取り消されました", "This number was cancelled"),
+    "expired_now": ("この番号は有効期限が切れました", "This number has expired"),
+    "counter_no": ("{n}番窓口", "Counter {n}"),
+    "counters_of": ("{ns}番窓口", "Counters {ns}"),
+    "not_found_title": ("ページが見つかりません", "Page not found"),
+    "not_found_body": (
+        ("番号札のQRコードのリンクが正しくないか、有効期限(受付当日)が切れています。"
+         "ご不明な点は総合案内へお声がけください。"),
+        ("The link from your ticket's QR code is not valid, or it has expired (it works on "
+         "the day of issue only). Please ask at the information desk."),
+    ),
+    "error_title": ("ただいま表示できません", "This page cannot be shown right now"),
+    "error_body": ("しばらくしてからもう一度お試しください。", "Please try again in a moment."),
+    "to_congestion": ("混雑状況を見る", "See waiting times"),
+    "closed": ("受付時間外", "Closed"),
+    "floor": ("階", "Floor"),
+}
+
+# The guidance list's three marks (001:L474), plus the two ways a procedure drops out.
+MARKS: dict[str, tuple[str, str]] = {
+    "todo": ("未", "To do"),
+    "accepted": ("受付済", "Accepted"),
+    "done": ("済", "Done"),
+    "skipped": ("不要", "Not needed"),
+    "cancelled": ("取消", "Cancelled"),
+}
+
+
+def mark(state: str, kind: int) -> str:
+    """The guidance-list mark of a procedure: 未 / 受付済 / 済 (or 不要 / 取消).
+
+    Kind 2 procedures are accepted at the one-stop counter on behalf of their department,
+    so once finished they read 受付済: the department completes them later."""
+    if state in ("called", "serving"):
+        return "accepted"
+    if state == "done":
+        return "accepted" if kind == 2 else "done"
+    if state in ("skipped", "cancelled"):
+        return state
+    return "todo"
+
+
+def choose(request: Request) -> str:
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked
+    cookie = request.cookies.get("lang")
+    if cookie in LANGS:
+        return cookie
+    accept = request.headers.get("accept-language", "").lower()
+    first = accept.split(",")[0].strip()
+    return "ja" if not first or first.startswith("ja") else "en"
+
+
+def translator(lang: str):
+    i = LANGS.index(lang)
+
+    def t(key: str, **kw: object) -> str:
+        text = TEXT[key][i]
+        return text.format(**kw) if kw else text
+
+    return t
+
+NEEDS_JA = {"wheelchair": "車いす", "hearing": "聴覚", "sight": "視覚", "pregnancy": "妊娠中",
+            "small_children": "乳幼児連れ", "language": "外国語"}
+STATES_JA = {"waiting": "待ち", "called": "呼出中", "serving": "受付中", "held": "保留",
+             "absent": "不在", "done": "完了", "skipped": "不要", "cancelled": "取消",
+             "expired": "期限切れ"}

@@ -1,0 +1,31 @@
+"""Rendering: the Jinja templates with the language, the site and the signed-in staff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+
+from . import i18n
+from .views import clock
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.filters["minutes"] = lambda v: "—" if v is None else f"{v:.0f}"
+templates.env.filters["clock"] = pass_context(lambda ctx, ts: clock(ctx["site"], ts))
+templates.env.globals.update(needs_ja=i18n.NEEDS_JA, states_ja=i18n.STATES_JA)
+
+
+def render(request: Request, name: str, context: dict | None = None, *,
+           status_code: int = 200, headers: dict | None = None, staff=None):
+    lang = i18n.choose(request)
+    svc = request.app.state.svc
+    ctx = {"lang": lang, "t": i18n.translator(lang), "site": svc.config, "staff": staff,
+           "fragment": False, "path": request.url.path, **(context or {})}
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code,
+                                          headers=headers)
+    if request.query_params.get("lang") in i18n.LANGS:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
+    return response

@@ -1,0 +1,381 @@
+"""Staff pages: sign-in, the counter console, the supervisor dashboard, reports, audit.
+
+Every action goes to the queue service as the same request a counter device would send
+(`svc.submit`), with the staff member's id, and is written to the audit table with the
+staff member and the counter, whether the service accepted it or not.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import date, timedelta
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from protocol import messages as m
+from protocol.client import new_request_id
+
+from .. import reports
+from ..accounts import ROLE_NAMES, ROLES, AccountError
+from . import auth
+from .pages import render
+from .views import console_view, counters_view, dashboard_view
+
+router = APIRouter(prefix="/staff")
+# Password guessing: after this many failures in the window, the user id is refused.
+LOCKOUT_FAILURES = 5
+LOCKOUT_WINDOW_S = 15 * 60
+
+# Console actions: the form field each one reads besides the counter.
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "call_next": (), "recall": ("number",), "absent": (), "start": (),
+    "finish": ("handover",), "hold": (), "requeue": ("number",), "skip": (),
+    "add_procedure": ("procedure", "position"), "cancel_procedure": ("procedure",),
+    "transfer": ("department",), "cancel_visit": (), "open_counter": (), "close_counter": (),
+}
+ERRORS_JA = {
+    "counter_closed": "この窓口は閉じています。先に「窓口を開ける」を押してください。",
+    "counter_busy": "対応中の番号があります。完了・保留・不在のいずれかを先に押してください。",
+    "no_visit": "この窓口で呼出中・対応中の番号がありません。",
+    "unknown_visit": "その番号は本日の受付にありません。",
+    "not_here": "その番号はこの窓口の待ちではありません。",
+    "not_held": "その番号は保留・不在ではありません。",
+    "already_listed": "その手続きはすでに案内リストにあります。",
+    "not_queued": "その手続きは庁舎内では扱いません(案内のみ)。",
+    "unknown_procedure": "その手続きはこの番号の案内リストにありません。",
+    "unknown_department": "その課には窓口がありません。",
+    "invalid": "入力が正しくありません。",
+}
+
+
+ACTIONS_JA = {
+    "login": "サインイン", "logout": "サインアウト", "select_counter": "窓口の選択",
+    "call_next": "次を呼ぶ", "recall": "再呼出", "absent": "不在", "start": "受付開始",
+    "finish": "手続き完了", "hold": "保留", "requeue": "列に戻す", "skip": "不要にする",
+    "add_procedure": "手続きの追加", "cancel_procedure": "手続きの取消", "transfer": "他課へ回す",
+    "cancel_visit": "受付取消", "open_counter": "窓口を開ける", "close_counter": "窓口を閉じる",
+    "account": "アカウント変更",
+}
+
+
+def _home(staff: auth.Staff) -> str:
+    return "/staff/counters" if staff.role == "counter" else "/staff/dashboard"
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _is_fetch(request: Request) -> bool:
+    return request.headers.get("x-requested-with") == "fetch"
+
+
+# ---- sign-in -------------------------------------------------------------------------
+
+@router.get("", response_class=HTMLResponse)
+def staff_home(request: Request):
+    return _redirect(_home(auth.current_staff(request)))
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "", error: str = ""):
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", {"next": next, "error": error, "csrf": token})
+    response.set_cookie(auth.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        path="/staff/login", secure=request.app.state.secure_cookies)
+    return response
+
+
+@router.post("/login")
+async def login(request: Request):
+    form = await request.form()
+    user = str(form.get("user", "")).strip()
+    password = str(form.get("password", ""))
+    nxt = str(form.get("next", ""))
+    sent, expected = str(form.get("csrf_token", "")), request.cookies.get(auth.LOGIN_CSRF_COOKIE, "")
+    store = request.app.state.accounts
+    if not expected or not secrets.compare_digest(sent, expected):
+        return _redirect("/staff/login?error=expired")
+    if store.failed_logins(user[:32], time.time() - LOCKOUT_WINDOW_S) >= LOCKOUT_FAILURES:
+        store.audit(user[:32] or None, None, "login", ok=False, locked=True)
+        return _redirect(f"/staff/login?error=locked&next={quote(nxt)}")
+    account = await run_in_threadpool(store.authenticate, user, password)
+    if account is None:
+        store.audit(user[:32] or None, None, "login", ok=False)
+        return _redirect(f"/staff/login?error=bad&next={quote(nxt)}")
+    token = store.open_session(account)
+    store.audit(account.user, None, "login")
+    staff = auth.Staff(store.session(token), token)
+    target = nxt if nxt.startswith("/staff/") and not nxt.startswith("//") else _home(staff)
+    response = _redirect(target)
+    auth.set_session_cookie(response, token, store.max_age, request.app.state.secure_cookies)
+    response.delete_cookie(auth.LOGIN_CSRF_COOKIE, path="/staff/login")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request):
+    staff = auth.current_staff(request)
+    await auth.check_csrf(request, staff)
+    request.app.state.accounts.audit(staff.user, staff.counter, "logout")
+    request.app.state.accounts.close_session(staff.token)
+    response = _redirect("/staff/login")
+    response.delete_cookie(auth.COOKIE, path="/")
+    return response
+
+
+# ---- counter console -----------------------------------------------------------------
+
+@router.get("/counters", response_class=HTMLResponse)
+def choose_counter(request: Request):
+    staff = auth.require(request, "console")
+    groups = request.app.state.svc.read(lambda e, now: counters_view(e))
+    return render(request, "counters.html", {"groups": groups}, staff=staff)
+
+
+@router.post("/counters")
+async def select_counter(request: Request):
+    staff = auth.require(request, "console")
+    await auth.check_csrf(request, staff)
+    counter = str((await request.form()).get("counter", ""))
+    if counter not in request.app.state.svc.config.counters:
+        return _redirect("/staff/counters")
+    request.app.state.accounts.set_counter(staff.token, counter)
+    request.app.state.accounts.audit(staff.user, counter, "select_counter")
+    return _redirect("/staff/console")
+
+
+def _console_context(request: Request, staff: auth.Staff) -> dict:
+    svc = request.app.state.svc
+    view = svc.read(lambda e, now: console_view(e, now, staff.counter))
+    application = None
+    if view["current"] is not None:
+        application = svc.application(view["current"]["number"])
+    config = svc.config
+    procedures = sorted((p for p in config.procedures.values() if p.queued),
+                        key=lambda p: (p.category, p.kana))
+    departments = [d for d in config.departments.values()
+                   if config.counters_of(d.id) and d.id != view["department"]]
+    return {"c": view, "application": application, "procedures": procedures,
+            "departments": departments, "message": request.query_params.get("msg", "")}
+
+
+@router.get("/console", response_class=HTMLResponse)
+def console(request: Request, fragment: bool = False):
+    staff = auth.require(request, "console")
+    if staff.counter is None:
+        return _redirect("/staff/counters")
+    ctx = _console_context(request, staff)
+    return render(request, "console.html", {**ctx, "fragment": fragment}, staff=staff)
+
+
+def _message(command: str, response: m.Response, config) -> str:
+    if not response.ok:
+        err = response.error
+        return ERRORS_JA.get(err.code, err.reason) if err else "処理できませんでした。"
+    result = response.result or {}
+    visit = result.get("visit")
+    if command in ("open_counter", "close_counter"):
+        return "窓口を開けました。" if result.get("open") else "窓口を閉じました。"
+    if visit is None:
+        return "お待ちの方はいません。" if command == "call_next" else "処理しました。"
+    number = visit["number"]
+    if command in ("call_next", "recall"):
+        return f"{number}番のかたをお呼びしました。"
+    if command in ("finish", "skip", "transfer", "cancel_procedure"):
+        if visit["state"] == "done":
+            return f"{number}番: すべての手続きが終わりました。"
+        dept = config.departments.get(visit.get("department") or "")
+        where = dept.name_ja if dept else ""
+        if visit["state"] == "serving":
+            return f"{number}番: 続けてこの窓口で次の手続きをどうぞ。"
+        return f"{number}番: 次は{where}へご案内ください。"
+    return {"absent": f"{number}番を不在にしました。", "start": f"{number}番の受付を開始しました。",
+            "hold": f"{number}番を保留にしました。", "requeue": f"{number}番を待ち列に戻しました。",
+            "add_procedure": f"{number}番に手続きを追加しました。",
+            "cancel_visit": f"{number}番の受付を取り消しました。"}.get(command, "処理しました。")
+
+
+async def _submit(request: Request, staff: auth.Staff, command: str, counter: str,
+                  fields: dict) -> tuple[m.Response, str]:
+    svc = request.app.state.svc
+    try:
+        req = m.COMMANDS[command](request_id=new_request_id(), counter=counter,
+                                  staff=staff.user, **fields)
+    except ValidationError:
+        response = m.Response(ok=False, error=m.ErrorInfo(code="invalid", reason="invalid input"))
+    else:
+        response = await run_in_threadpool(svc.submit, command, req, "web")
+    result = response.result or {}
+    number = (result.get("visit") or {}).get("number", fields.get("number"))
+    request.app.state.accounts.audit(
+        staff.user, counter, command, ok=response.ok, number=number,
+        error=response.error.code if response.error else None,
+        **{k: v for k, v in fields.items() if k != "number"})
+    return response, _message(command, response, svc.config)
+
+
+def _reply(request: Request, response: m.Response, message: str, back: str):
+    if _is_fetch(request):
+        return JSONResponse({"ok": response.ok, "message": message,
+                             "error": response.error.code if response.error else None},
+                            status_code=200 if response.ok else 409)
+    sep = "&" if "?" in back else "?"
+    return _redirect(f"{back}{sep}msg={quote(message)}")
+
+
+@router.post("/console/{action}")
+async def console_action(request: Request, action: str):
+    staff = auth.require(request, "console")
+    await auth.check_csrf(request, staff)
+    if action not in ACTIONS or staff.counter is None:
+        return JSONResponse({"ok": False, "message": "不明な操作です。"}, status_code=404)
+    form = await request.form()
+    fields: dict = {}
+    for name in ACTIONS[action]:
+        value = str(form.get(name, "")).strip()
+        if value:
+            fields[name] = value
+    response, message = await _submit(request, staff, action, staff.counter, fields)
+    return _reply(request, response, message, "/staff/console")
+
+
+# ---- supervisor dashboard ------------------------------------------------------------
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, fragment: bool = False):
+    staff = auth.require(request, "dashboard")
+    svc = request.app.state.svc
+    view = svc.read(dashboard_view)
+    devices = sorted(svc.devices(), key=lambda d: (d.get("state") == "online", d.get("device")))
+    return render(request, "dashboard.html",
+                  {"d": view, "devices": devices, "fragment": fragment,
+                   "message": request.query_params.get("msg", "")}, staff=staff)
+
+
+@router.post("/dashboard/counter")
+async def dashboard_counter(request: Request):
+    staff = auth.require(request, "manage_counters")
+    await auth.check_csrf(request, staff)
+    form = await request.form()
+    counter = str(form.get("counter", ""))
+    command = "open_counter" if form.get("open") == "1" else "close_counter"
+    response, message = await _submit(request, staff, command, counter, {})
+    return _reply(request, response, f"{counter}: {message}", "/staff/dashboard")
+
+
+# ---- reports -------------------------------------------------------------------------
+
+def _day(request: Request, day: str | None) -> str:
+    if day:
+        try:
+            return date.fromisoformat(day).isoformat()
+        except ValueError:
+            pass
+    return request.app.state.svc.read(lambda e, now: e.business_day(now))
+
+
+def _report(request: Request, day: str, days: int = 1) -> reports.Report:
+    svc = request.app.state.svc
+    first = date.fromisoformat(day) - timedelta(days=days - 1)
+    since, until = reports.day_bounds(svc.config, first.isoformat(), days)
+    return reports.build_report(svc.store.events(since, until), svc.config)
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(request: Request, day: str | None = None):
+    staff = auth.require(request, "reports")
+    day = _day(request, day)
+    report = _report(request, day)
+    daily = next((r for r in report.daily() if r["day"] == day), None)
+    heat_depts = [d for d in request.app.state.svc.config.departments.values()
+                  if request.app.state.svc.config.counters_of(d.id)]
+    return render(request, "reports.html", {
+        "day": day, "daily": daily, "hourly": report.hourly(day),
+        "procedures": report.procedures(day), "departments": report.departments(day),
+        "heat_depts": heat_depts, "tables": REPORT_TABLES,
+        "prev": (date.fromisoformat(day) - timedelta(days=1)).isoformat(),
+        "next": (date.fromisoformat(day) + timedelta(days=1)).isoformat(),
+    }, staff=staff)
+
+
+REPORT_TABLES = ("daily", "hourly", "procedures", "departments")
+
+
+@router.get("/reports/{day}/{table}.csv")
+def report_csv(request: Request, day: str, table: str, days: int = 1):
+    auth.require(request, "reports")
+    if table not in REPORT_TABLES:
+        return JSONResponse({"error": "unknown table"}, status_code=404)
+    day = _day(request, day)
+    days = min(max(days, 1), 366)
+    report = _report(request, day, days)
+    rows = report.daily() if table == "daily" else getattr(report, table)(day)
+    body = "\ufeff" + reports.to_csv(rows)  # BOM: Excel opens the kanji correctly
+    name = f"{day}-{table}.csv" if days == 1 else f"{day}-{days}d-{table}.csv"
+    return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/reports/{day}/arrivals.png")
+def report_arrivals_png(request: Request, day: str):
+    auth.require(request, "reports")
+    day = _day(request, day)
+    png = reports.arrivals_chart(_report(request, day), day)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/reports/{day}/heatmap-{department}.png")
+def report_heatmap_png(request: Request, day: str, department: str, weeks: int = 4):
+    auth.require(request, "reports")
+    if department not in request.app.state.svc.config.departments:
+        return JSONResponse({"error": "unknown department"}, status_code=404)
+    day = _day(request, day)
+    weeks = min(max(weeks, 1), 26)
+    png = reports.heatmap_chart(_report(request, day, weeks * 7), department)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+# ---- audit and accounts --------------------------------------------------------------
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request):
+    staff = auth.require(request, "audit")
+    rows = request.app.state.accounts.audit_log(limit=300)
+    return render(request, "audit.html", {"rows": rows, "actions_ja": ACTIONS_JA}, staff=staff)
+
+
+@router.get("/accounts", response_class=HTMLResponse)
+def accounts_page(request: Request):
+    staff = auth.require(request, "accounts")
+    return render(request, "accounts.html", {
+        "accounts": request.app.state.accounts.accounts(), "roles": ROLES,
+        "role_names": ROLE_NAMES, "message": request.query_params.get("msg", ""),
+    }, staff=staff)
+
+
+@router.post("/accounts")
+async def accounts_add(request: Request):
+    staff = auth.require(request, "accounts")
+    await auth.check_csrf(request, staff)
+    form = await request.form()
+    store = request.app.state.accounts
+    user = str(form.get("user", "")).strip()
+    try:
+        if form.get("disable"):
+            store.set_active(user, False)
+            message = f"{user} を無効にしました。"
+        else:
+            store.add(user, str(form.get("name", "")), str(form.get("role", "")),
+                      str(form.get("password", "")))
+            message = f"{user} を作成しました。"
+        store.audit(staff.user, staff.counter, "account", account=user,
+                    disable=bool(form.get("disable")))
+    except AccountError as exc:
+        message = f"エラー: {exc}"
+    return _redirect(f"/staff/accounts?msg={quote(message)}")

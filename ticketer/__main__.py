@@ -1,0 +1,129 @@
+"""Run the issuer: `python -m ticketer --broker-host H --broker-port P --device issuer-east
+--issuing-point east` for development (anonymous broker, simulated printer unless the
+settings file names one), or `--bundle bundle.json --settings device.toml` on a device,
+where the firmware's device agent connects with the enrolled credentials and reports
+health (printer state) and runs commands (test_print).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from protocol.client import ServiceClient
+from protocol.site import ConfigError, load_config
+
+from .printer import TicketPrinter, open_printer
+from .settings import DeviceSettings, SettingsError, load_settings
+
+VERSION = "0.1.0"
+log = logging.getLogger("ticketer")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m ticketer", description=__doc__.split("\n")[0])
+    p.add_argument("--settings", help="device configuration TOML (see ticketer/example_device.toml)")
+    p.add_argument("--bundle", help="enrolment bundle: run under the firmware device agent")
+    p.add_argument("--site-config", help="site TOML used until the service publishes its own")
+    p.add_argument("--broker-host", default="127.0.0.1")
+    p.add_argument("--broker-port", type=int, default=1883)
+    p.add_argument("--device", help="device id (overrides the settings file)")
+    p.add_argument("--issuing-point", help="issuing point id (overrides the settings file)")
+    p.add_argument("--data", help="directory for the issuer's SQLite file")
+    p.add_argument("--size", default="1280x800", help="window size for development")
+    p.add_argument("--log-level", default="INFO")
+    return p.parse_args(argv)
+
+
+EXAMPLE = Path(__file__).with_name("example_device.toml")
+
+
+def build_settings(args: argparse.Namespace) -> DeviceSettings:
+    if not args.settings:
+        log.warning("no --settings: using %s, whose staff PINs are examples (development only)",
+                    EXAMPLE)
+    settings = load_settings(args.settings or EXAMPLE)
+    changes = {}
+    if args.device:
+        changes["device"] = args.device
+    if args.issuing_point:
+        changes["issuing_point"] = args.issuing_point
+    if args.data:
+        changes["data_dir"] = Path(args.data)
+    elif not args.settings:
+        changes["data_dir"] = Path("var") / (args.device or settings.device)
+    return replace(settings, **changes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        settings = build_settings(args)
+        site = load_config(args.site_config)
+    except (SettingsError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if settings.issuing_point not in site.issuing_points:
+        known = ", ".join(site.issuing_points)
+        print(f"error: issuing point {settings.issuing_point!r} is not in the site configuration "
+              f"(known: {known})", file=sys.stderr)
+        return 2
+    if not settings.staff:
+        log.warning("no staff provisioned: only the key switch can unlock this issuer")
+
+    agent = None
+    if args.bundle:
+        from firmware.agent import Bundle, DeviceAgent
+        agent = DeviceAgent(Bundle.load(args.bundle), VERSION, settings.data_dir / "agent")
+        client = agent.client
+    else:
+        client = ServiceClient(site.id, settings.device, args.broker_host, args.broker_port)
+    client.request_expiry_s = 4  # a request the issuer gave up on must not be run later
+
+    # Kivy is imported only now: its import reads the command line and opens the window.
+    import os
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    from kivy.config import Config
+    width, height = args.size.split("x")
+    Config.set("graphics", "width", width)
+    Config.set("graphics", "height", height)
+
+    from .app import IssuerApp, post_to_ui, register_fonts
+    from .device import IssuerDevice
+
+    register_fonts()
+    panel = card_reader = None
+    if any(v is not None for v in vars(settings.gpio).values()):
+        from .gpio import Panel
+        panel = Panel(settings.gpio)
+    if settings.nfc_path:
+        from .cards import NfcpyReader
+        card_reader = NfcpyReader(settings.nfc_path)
+    printer = TicketPrinter(lambda: open_printer(settings.printer), settings.printer.width_px,
+                            settings.printer.status_queries)
+    device = IssuerDevice(settings, site, client, printer, panel=panel, card_reader=card_reader,
+                          post=post_to_ui)
+    if agent is not None:
+        device.attach_agent(agent)
+        agent.start(wait=None)
+    else:
+        client.start(wait=None)
+    device.start()
+
+    def shutdown() -> None:
+        device.stop()
+        if agent is not None:
+            agent.stop()
+        else:
+            client.stop()
+
+    IssuerApp(device.presenter, on_stop=shutdown).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Every text of the issuer's screens, in Japanese (default) and English."""
+
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    "title": ("総合案内 発券", "Concierge issuer"),
+    "locked": ("ロック中", "Locked"),
+    "locked_help": ("職員番号と暗証番号を入力するか、職員カードをかざしてください。",
+                    "Enter your staff number and PIN, or hold your staff card to the reader."),
+    "locked_sub": ("発券は職員のみが行えます", "Only staff can issue tickets"),
+    "staff_no": ("職員番号", "Staff no."),
+    "pin": ("暗証番号", "PIN"),
+    "unlock": ("ロック解除", "Unlock"),
+    "clear": ("消去", "Clear"),
+    "wrong_pin": ("職員番号または暗証番号が違います(あと{n}回)",
+                  "Wrong staff number or PIN ({n} tries left)"),
+    "locked_out": ("誤入力が続いたため {t} まで解除できません。管理者の鍵で解除できます。",
+                   "Too many wrong PINs: locked until {t}. A supervisor's key can unlock."),
+    "unknown_card": ("登録されていないカードです", "This card is not registered"),
+    "lock_now": ("ロック", "Lock"),
+    "staff_on": ("担当 {s}", "Staff {s}"),
+    "life_events": ("ご用件(ライフイベント)", "Purpose of visit"),
+    "procedures": ("手続き", "Procedures"),
+    "search": ("手続きを検索(名前・よみ)", "Find a procedure (name or reading)"),
+    "no_procedures": ("ご用件を選ぶか、手続きを追加してください", "Pick a purpose or add procedures"),
+    "needs": ("配慮", "Needs"),
+    "need_wheelchair": ("車いす", "Wheelchair"),
+    "need_hearing": ("聴覚", "Hearing"),
+    "need_sight": ("視覚", "Sight"),
+    "need_pregnancy": ("妊娠中", "Pregnancy"),
+    "need_small_children": ("乳幼児連れ", "Small children"),
+    "need_language": ("通訳", "Language"),
+    "route": ("ご案内の順番", "Route"),
+    "route_empty": ("手続きを選ぶと順番が表示されます", "Pick procedures to see the route"),
+    "floor_counter": ("{floor}  {counters}番窓口  {colour}", "{floor}, counter {counters}, {colour}"),
+    "waiting": ("待ち {n}人・目安 約{m}分", "{n} waiting, about {m} min"),
+    "waiting_closed": ("待ち {n}人・窓口受付前", "{n} waiting, counters not open"),
+    "waiting_unknown": ("混雑状況 不明", "Congestion unknown"),
+    "guidance": ("館外の手続き", "Handled elsewhere"),
+    "issue": ("発券する", "Issue ticket"),
+    "issuing": ("発券中…", "Issuing…"),
+    "issued": ("{n}番を発券しました", "Ticket {n} issued"),
+    "issued_offline": ("{n}番を発券しました(オフライン)", "Ticket {n} issued (offline)"),
+    "next": ("次の方", "Next citizen"),
+    "online": ("オンライン", "Online"),
+    "offline": ("オフライン", "Offline"),
+    "offline_banner": (
+        ("窓口サービスに接続できません。事前に割り当てられた番号で発券を続けます(残り{n}枚)。"
+         "番号は他の発券機と重なりません。接続が戻ると自動で引き渡します。"),
+        ("The queue service cannot be reached. Tickets are issued from numbers reserved "
+         "for this issuer ({n} left); they never clash with other issuers and are "
+         "handed over automatically when the connection is back.")),
+    "offline_pending": ("未送信 {n}件", "{n} not yet handed over"),
+    "no_leased_numbers": ("オフライン用の番号が残っていません。別の発券機をご利用ください。",
+                          "No reserved numbers left offline: use another issuer."),
+    "printer_ok": ("プリンター正常", "Printer OK"),
+    "printer_paper_low": ("用紙残りわずか", "Paper low"),
+    "printer_paper_out": ("用紙切れ", "Paper out"),
+    "printer_cover_open": ("カバーが開いています", "Cover open"),
+    "printer_offline": ("プリンター未接続", "Printer offline"),
+    "unprinted": ("印刷できなかった券 {n}枚: {numbers}番", "{n} not printed: {numbers}"),
+    "printer_fix": ("プリンターを確認して「再印刷」を押してください(同じ番号で印刷します)",
+                    "Check the printer, then press Reprint (same number)"),
+    "reprint": ("再印刷", "Reprint"),
+    "not_printed": ("{n}番は印刷できませんでした", "Ticket {n} was not printed"),
+    "language": ("English", "日本語"),
+    "self_title": ("証明書の発券", "Certificates"),
+    "self_help": ("必要な証明書を選んで「発券する」を押してください", "Choose certificates, then press Issue"),
+    "self_staff": ("職員用", "Staff"),
+    "back": ("戻る", "Back"),
+    "rejected": ("窓口サービスが受け付けなかった番号: {items}。お客様に新しい番号を発券してください。",
+                 "The service did not accept: {items}. Issue those citizens a new ticket."),
+    "ok": ("確認", "OK"),
+    "error": ("発券できません: {reason}", "Cannot issue: {reason}"),
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    ja, en = TEXT[key]
+    text = en if lang == "en" else ja
+    return text.format(**values) if values else text
