@@ -33,8 +33,7 @@ class Wait:
 
     waiting: int | None
     minutes: float | None
-    level: str  # low / medium / high / closed / unknown
-    label: str
+    level: str  # low / medium / high / closed / unknown (shown as the text's colour)
 
     def text(self, lang: str) -> str:
         if self.level == "unknown":
@@ -207,9 +206,8 @@ class GuidePresenter:
     def wait_of(self, department: str) -> Wait:
         msg = self.live.congestion(department)
         if msg is None:
-            return Wait(None, None, "unknown", "")
-        return Wait(msg.waiting, msg.estimated_wait_min, msg.level,
-                    i18n.congestion_label(msg, self.lang))
+            return Wait(None, None, "unknown")
+        return Wait(msg.waiting, msg.estimated_wait_min, msg.level)
 
     def destination(self, procedure_id: str, counter_id: str | None = None) -> Destination:
         """Where to go for a procedure: its queue's counters, or the one counter given
@@ -221,7 +219,7 @@ class GuidePresenter:
         if not proc.queued:
             return Destination(in_building=False, counters=(), counter=None, place="",
                                colour="#757575", colour_name="", floor_name="",
-                               wait=Wait(None, None, "closed", ""), **common)
+                               wait=Wait(None, None, "closed"), **common)
         dept = config.queue_department(procedure_id)
         counters = tuple(config.counters_of(dept))
         if counter_id in config.counters:

@@ -340,10 +340,6 @@ def note_of(proc: Procedure, lang: str) -> str:
     return proc.note_ja if lang in JAPANESE else proc.note_en
 
 
-def congestion_label(message: object, lang: str) -> str:
-    return getattr(message, "label_ja" if lang in JAPANESE else "label_en", "")
-
-
 def check_complete() -> list[str]:
     """Keys whose translations are missing or empty (the tests require none)."""
     bad = [k for k, v in _TEXT.items() if len(v) != len(LANGUAGES) or not all(v)]
