@@ -43,7 +43,6 @@ CARD_LEFT_SECONDS = 15.0
 IDLE_SECONDS = 120.0
 DONE_SECONDS = 30.0
 MAX_COPIES = 10
-STEPS = ("choose", "identify", "pin", "manual", "confirm", "done")
 
 
 @dataclass
