@@ -37,7 +37,12 @@ class KioskTest(GraphicUnitTest):
     def setUp(self):
         super().setUp()
         register_kivy_fonts()
+        self._size_before = self.Window.size
         self.Window.size = (1280, 800)
+
+    def tearDown(self, *args, **kwargs):
+        self.Window.size = self._size_before  # the next suite's tests get the window they had
+        super().tearDown(*args, **kwargs)
 
     def wait_for(self, condition, timeout: float = 15.0) -> None:
         end = time.monotonic() + timeout
