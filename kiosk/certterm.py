@@ -281,7 +281,8 @@ class CertTermPresenter:
             self.config, self.applicant, self.identified_by,
             [printout.SheetLine(p.name_ja, c.copies, c.purpose, p.fee_yen * c.copies)
              for p, c in self.chosen()], number, now)
-        ticket = printout.render_ticket(self.config, number, place, counter, self.lang, now)
+        ticket = printout.render_ticket(self.config, number, place, counter, self.lang, now,
+                                        token=str(issued.get("token") or ""))
         self.receipt = Receipt(number, counter, place, self.total_fee(), ticket, sheet)
         self.step = "done"
         if self.printer is not None:

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import qrcode
 from PIL import Image, ImageDraw
 
 from protocol.messages import Applicant
@@ -171,9 +172,11 @@ def render_application(config: SiteConfig, applicant: Applicant, identified_by: 
 
 
 def render_ticket(config: SiteConfig, number: int, place: str, counter: Counter | None, lang: str,
-                  issued_at: float | None = None, width: int = RECEIPT_WIDTH) -> Image.Image:
+                  issued_at: float | None = None, token: str = "",
+                  width: int = RECEIPT_WIDTH) -> Image.Image:
     """The queue ticket for the certificate counter (kept minimal: the ticketer's renderer
-    may replace it). Called by number, never by name."""
+    may replace it). Called by number, never by name. With the visit's token, a QR code
+    opens the visit's live status page on the citizen's phone (Tsukuba's idea)."""
     when = _local(config, issued_at)
     c = _Canvas(width)
     c.text(config.name_ja, 22, align="center")
@@ -186,6 +189,13 @@ def render_ticket(config: SiteConfig, number: int, place: str, counter: Counter 
     if counter is not None:
         c.text(f"({i18n.counter_colour(counter, lang)})", 22, align="center")
     c.text(f"{when:%Y-%m-%d %H:%M}", 20, align="center")
+    if token:
+        code = qrcode.QRCode(box_size=6, border=2)
+        code.add_data(f"{config.public_url}/v/{token}")
+        picture = code.make_image(fill_color="black", back_color="white").get_image().convert("L")
+        c.img.paste(picture, ((width - picture.width) // 2, c.y))
+        c.space(picture.height + 4)
+        c.text(i18n.t("qr_caption", lang), 20, align="center")
     return c.done()
 
 

@@ -88,6 +88,17 @@ def test_printing_sends_raster_images_and_no_text(config):
             assert text.encode(encoding) not in data
 
 
+def test_ticket_carries_a_qr_code_to_the_live_status_page(config):
+    plain = printout.render_ticket(config, 42, "7・8番窓口(証明窓口)", config.counters["c07"], "ja",
+                                   ISSUED_AT)
+    with_code = printout.render_ticket(config, 42, "7・8番窓口(証明窓口)", config.counters["c07"],
+                                       "ja", ISSUED_AT, token="abcDEF123_-xyz")
+    assert with_code.width == plain.width == printout.RECEIPT_WIDTH
+    assert with_code.height > plain.height + 150  # the code and its caption
+    assert with_code.crop((0, 0, plain.width, plain.height - 20)).tobytes() == \
+        plain.crop((0, 0, plain.width, plain.height - 20)).tobytes()  # same ticket above it
+
+
 def test_guidance_list_prints_every_step(config, live, east):
     guide = GuidePresenter(live, east)
     short = printout.render_guidance(config, "出生", guide.guidance_list(["shussei"]), "ja")
