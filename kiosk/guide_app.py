@@ -91,11 +91,21 @@ class GuideView(ScreenManager):
 
     def refresh_live(self) -> None:
         if self.current in ("signage", "results", "guidance"):
-            if self.current == "results":
-                self.results = [self.p.destination(d.procedure.id) for d in self.results]
-            if self.current == "guidance":
-                self.guidance = self.p.guidance_list([d.procedure.id for d in self.guidance])
+            self._refetch()
             self.redraw()
+
+    def _refetch(self) -> None:
+        """Rebuild what is listed from the current configuration and waits; a procedure the
+        new site configuration no longer has simply drops out."""
+        known = self.p.config.procedures
+        if self.current == "results":
+            self.results = [self.p.destination(d.procedure.id) for d in self.results
+                            if d.procedure.id in known]
+            if self.selected not in known:
+                self.selected = self.results[0].procedure.id if self.results else None
+        if self.current == "guidance":
+            self.guidance = self.p.guidance_list([d.procedure.id for d in self.guidance
+                                                  if d.procedure.id in known])
 
     def set_language(self, lang: str) -> None:
         self.p.set_language(lang)
@@ -103,10 +113,7 @@ class GuideView(ScreenManager):
         if self.current == "progress" and self.progress is not None:
             self.show_progress()  # names and states in the new language
             return
-        if self.current == "results":
-            self.results = [self.p.destination(d.procedure.id) for d in self.results]
-        if self.current == "guidance":
-            self.guidance = self.p.guidance_list([d.procedure.id for d in self.guidance])
+        self._refetch()
         self.redraw()
 
     def open_category(self, category: str) -> None:

@@ -112,6 +112,33 @@ class TestGuideScreens(KioskTest):
         finally:
             view.close()
 
+    def test_a_new_site_configuration_redraws_without_the_removed_procedure(self):
+        import copy
+        import json
+
+        config = load_config()
+        live = LiveData(config)
+        presenter = GuidePresenter(live, floormap.resolve_here(config, "east"))
+        from kiosk.guide_app import GuideView
+
+        view = GuideView(presenter)
+        try:
+            self.view = view
+            self.render(view)
+            view.open_category("証明書")
+            view.select("kotei_shisan")  # far down the list, below the visible part
+            self.advance_frames(2)
+            assert "固定資産評価証明書" in texts(view)
+            document = copy.deepcopy(config.document)
+            document["procedures"] = [p for p in document["procedures"] if p["id"] != "kotei_shisan"]
+            live.handle_site("madoguchi/isesaki/site", json.dumps(document).encode(), True)
+            self.advance_frames(3)
+            assert view.current == "results"
+            assert "固定資産評価証明書" not in texts(view)
+            assert view.selected in presenter.config.procedures
+        finally:
+            view.close()
+
     def test_search_with_the_kana_keyboard(self):
         config = load_config()
         presenter = GuidePresenter(LiveData(config), floormap.resolve_here(config, "east"))
