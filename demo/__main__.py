@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from protocol.site import load_config
+from queue_service.accounts import ensure_demo_accounts
 
 from .broker import LocalBroker
 from .processes import ServiceProcess
@@ -25,13 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default="var/demo", help="where the broker and service keep data")
     p.add_argument("--web-port", type=int, default=8080, help="0: no web pages")
     p.add_argument("--speed", type=float, default=30.0, help="simulated minutes per real minute")
-    p.add_argument("--per-hour", type=float, default=60.0, help="arrivals per hour per entrance")
+    p.add_argument("--per-hour", type=float, default=25.0, help="arrivals per hour per entrance")
     p.add_argument("--duration", type=float, default=0, help="stop after this many seconds")
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
 
     data = Path(args.data)
     config = load_config()
+    (data / "service").mkdir(parents=True, exist_ok=True)
+    ensure_demo_accounts(data / "service" / "madoguchi.db")
     broker = LocalBroker(data / "broker").start()
     service = ServiceProcess(broker, data / "service", web_port=args.web_port).start()
     stop = threading.Event()

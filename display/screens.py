@@ -194,11 +194,12 @@ class BoardScreen(FloatLayout):
         self.ticker.y = self.ticker_clip.y
 
     def _fit(self, widget: Label, px: float, width: float) -> None:
-        """Largest font up to `px` (reference pixels) that fits `width` on one line."""
+        """Largest font up to `px` (reference pixels) at which each line fits `width`."""
         plain = re.sub(r"\[/?[a-z]+[^\]]*\]", "", widget.text)
         # Vietnamese spans use the wider Latin font: measure everything in it to be safe.
         font = fonts.LATIN_BOLD if fonts.LATIN_BOLD in widget.text else widget.font_name
-        extent = CoreLabel(font_name=font, font_size=px).get_extents(plain)[0]
+        measure = CoreLabel(font_name=font, font_size=px)
+        extent = max(measure.get_extents(line)[0] for line in plain.split("\n"))
         self._font(widget, px * min(1.0, (width - 12) / max(extent, 1)))
 
     # ---- content ---------------------------------------------------------------------------
@@ -325,6 +326,8 @@ class BoardScreen(FloatLayout):
             box.opacity = 1 if item else 0
         if item:
             box.text = fonts.span(*reversed(pick(item, lang)))
+            if box is self.signage_text:  # never break a line of the sign in odd places
+                self._fit(box, 48, box.width / self._s() - 2 * 28)
 
     def _show_ticker(self, view: BoardView, lang: str, now: float) -> None:
         text = fonts.span(*reversed(pick(view.notice, lang))) if view.notice else ""

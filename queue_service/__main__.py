@@ -68,7 +68,9 @@ def serve_web(service: QueueService, host: str, port: int) -> None:
 
     from .web import create_app
 
-    uvicorn.run(create_app(service), host=host, port=port, log_level="warning")
+    # Live-update streams stay open: do not let them hold up a shutdown.
+    uvicorn.run(create_app(service), host=host, port=port, log_level="warning",
+                timeout_graceful_shutdown=2)
 
 
 def wait_for_signal() -> None:
