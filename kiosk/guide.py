@@ -1,0 +1,313 @@
+"""The digital floor guide's presenter: purpose-first menus, word search, destinations
+with live waits, the life-event questionnaire and its guidance list, and idle reset.
+
+No Kivy here: the screens (kiosk/guide_app.py) are a thin view over this object, and the
+tests drive it directly. Ofunato's and Kitami's guides start from the purpose, never from
+a department name (domain.md); every answer says where to go, in which colour, how many
+people wait, how long, and what to bring.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
+from protocol.messages import GetVisit, VisitStatus
+from protocol.site import Counter, LifeEvent, Procedure, SiteConfig
+
+from . import floormap, i18n
+from .floormap import Position
+from .live import LiveData
+
+IDLE_SECONDS = 60.0
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A department's queue right now (None fields: no live data yet)."""
+
+    waiting: int | None
+    minutes: float | None
+    level: str  # low / medium / high / closed / unknown (shown as the text's colour)
+
+    def text(self, lang: str) -> str:
+        if self.level == "unknown":
+            return i18n.t("no_live_data", lang)
+        if self.level == "closed" or self.minutes is None:
+            return i18n.t("counter_closed", lang)
+        if self.waiting == 0:
+            return i18n.t("no_wait", lang)
+        return "  ".join([i18n.t("waiting", lang, n=self.waiting),
+                          i18n.t("wait_minutes", lang, m=round(self.minutes))])
+
+
+@dataclass(frozen=True)
+class Destination:
+    """One procedure as the citizen needs to see it."""
+
+    procedure: Procedure
+    name: str
+    in_building: bool
+    counters: tuple[Counter, ...]
+    counter: Counter | None  # the one to walk to
+    place: str  # "7番窓口(証明窓口)"
+    colour: str  # "#EF6C00"
+    colour_name: str  # "オレンジ"
+    floor_name: str
+    wait: Wait
+    bring: tuple[str, ...]
+    note: str
+
+    def wait_text(self, lang: str) -> str:
+        return i18n.t("not_in_building", lang) if not self.in_building else self.wait.text(lang)
+
+
+@dataclass
+class Questionnaire:
+    """A life event's yes/no questions, one at a time; each yes adds procedures."""
+
+    event: LifeEvent
+    answers: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def current(self) -> int:
+        return len(self.answers)
+
+    @property
+    def done(self) -> bool:
+        return self.current >= len(self.event.questions)
+
+    def question(self, lang: str) -> str:
+        return i18n.question_text(self.event.questions[self.current], lang)
+
+    def answer(self, yes: bool) -> None:
+        if self.done:
+            raise ValueError("every question is already answered")
+        self.answers[self.event.questions[self.current].id] = yes
+
+    def back(self) -> bool:
+        """Undo the last answer; False when already at the first question."""
+        if not self.answers:
+            return False
+        self.answers.pop(next(reversed(self.answers)))
+        return True
+
+    def procedures(self) -> list[str]:
+        """The event's procedures and those added by yes answers, each once."""
+        ids = list(self.event.procedures)
+        for q in self.event.questions:
+            if self.answers.get(q.id):
+                ids += q.add
+        return list(dict.fromkeys(ids))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A visit as its ticket holder sees it: each step and its state, and where to go next.
+    Only public data: the number, procedures and counters (as on the call board)."""
+
+    number: int
+    steps: tuple[tuple[str, str], ...]  # (procedure name, state)
+    next: Destination | None
+    people_ahead: int
+    wait_minutes: float
+    called_at: str  # the counter calling this number now, or ""
+
+
+class ProgressUnavailable(RuntimeError):
+    """A number cannot be shown; `key` is the i18n key to tell the citizen."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def normalise(text: str) -> str:
+    """Width- and case-folded, katakana as hiragana, without spaces or dots, so that
+    「ジュウミンヒョウ」, 「じゅうみん ひょう」 and 「住民票」 each find 住民票の写し."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+    return "".join(c for c in text if not c.isspace() and c not in "・･.、,()()")
+
+
+class GuidePresenter:
+    def __init__(self, live: LiveData, here: Position, idle_seconds: float = IDLE_SECONDS,
+                 client: ServiceClient | None = None):
+        self.live = live
+        self.client = client
+        self.here = here
+        self.idle_seconds = idle_seconds
+        self.lang = "ja"
+        self.questionnaire: Questionnaire | None = None
+        self._last_touch = 0.0
+
+    @property
+    def config(self) -> SiteConfig:
+        return self.live.config
+
+    # ---- idle ------------------------------------------------------------------------
+    def touched(self, now: float) -> None:
+        self._last_touch = now
+
+    def is_idle(self, now: float) -> bool:
+        return now - self._last_touch >= self.idle_seconds
+
+    def reset(self) -> None:
+        """Back to the start for the next citizen: Japanese, no questionnaire."""
+        self.lang = "ja"
+        self.questionnaire = None
+
+    def set_language(self, lang: str) -> None:
+        if lang not in i18n.LANGUAGES:
+            raise ValueError(f"unknown language {lang!r}")
+        self.lang = lang
+
+    # ---- menus -------------------------------------------------------------------------
+    def categories(self) -> list[tuple[str, str]]:
+        """(category, name in the current language) of the five categories."""
+        return [(c, i18n.category_name(c, self.lang)) for c in i18n.CATEGORIES]
+
+    def life_events(self) -> list[tuple[str, str]]:
+        return [(e.id, i18n.name_of(e, self.lang)) for e in self.config.life_events.values()
+                if e.questions or len(e.procedures) > 1]
+
+    def in_category(self, category: str) -> list[Destination]:
+        if category not in i18n.CATEGORIES:
+            raise ValueError(f"unknown category {category!r}")
+        return [self.destination(p.id) for p in self.config.procedures.values()
+                if p.category == category]
+
+    def search(self, text: str) -> list[Destination]:
+        """Procedures whose name, reading, English name, category or department matches;
+        name and reading matches first."""
+        query = normalise(text)
+        if not query:
+            return []
+        config = self.config
+        scored: list[tuple[int, int, str]] = []
+        for order, p in enumerate(config.procedures.values()):
+            primary = [normalise(p.name_ja), normalise(p.kana), normalise(p.name_en)]
+            secondary = [normalise(p.category), normalise(config.departments[p.department].name_ja),
+                         normalise(i18n.category_name(p.category, "easy"))]
+            if any(s.startswith(query) for s in primary):
+                scored.append((0, order, p.id))
+            elif any(query in s for s in primary):
+                scored.append((1, order, p.id))
+            elif any(query in s for s in secondary):
+                scored.append((2, order, p.id))
+        return [self.destination(pid) for _, _, pid in sorted(scored)]
+
+    # ---- destinations ---------------------------------------------------------------------
+    def wait_of(self, department: str) -> Wait:
+        msg = self.live.congestion(department)
+        if msg is None:
+            return Wait(None, None, "unknown")
+        return Wait(msg.waiting, msg.estimated_wait_min, msg.level)
+
+    def destination(self, procedure_id: str, counter_id: str | None = None) -> Destination:
+        """Where to go for a procedure: its queue's counters, or the one counter given
+        (the counter calling the citizen's number)."""
+        config, lang = self.config, self.lang
+        proc = config.procedures[procedure_id]
+        common = {"procedure": proc, "name": i18n.name_of(proc, lang),
+                      "bring": i18n.bring_list(proc, lang), "note": i18n.note_of(proc, lang)}
+        if not proc.queued:
+            return Destination(in_building=False, counters=(), counter=None, place="",
+                               colour="#757575", colour_name="", floor_name="",
+                               wait=Wait(None, None, "closed"), **common)
+        dept = config.queue_department(procedure_id)
+        counters = tuple(config.counters_of(dept))
+        if counter_id in config.counters:
+            counters = (config.counters[counter_id],)
+        goal = floormap.nearest(list(counters), self.here)
+        return Destination(
+            in_building=True, counters=counters, counter=goal,
+            place=i18n.counters_position(counters, goal, lang), colour=goal.colour,
+            colour_name=i18n.counter_colour(goal, lang),
+            floor_name=i18n.name_of(config.floors[goal.floor], lang),
+            wait=self.wait_of(dept), **common,
+        )
+
+    def map_for(self, destination: Destination, width_px: int = 900,
+                side_by_side: bool = False) -> Image.Image:
+        if destination.counter is None:
+            return floormap.render_floor(self.config, self.here.floor, self.lang, here=self.here,
+                                         width_px=width_px)
+        return floormap.render_route(self.config, self.here, list(destination.counters),
+                                     self.lang, width_px=width_px, side_by_side=side_by_side)
+
+    def terminal_map(self, width_px: int = 900) -> Image.Image | None:
+        if "cert_terminal" not in self.config.landmarks:
+            return None
+        return floormap.render_place(self.config, self.here, "cert_terminal", self.lang, width_px)
+
+    def terminal_name(self) -> str:
+        mark = self.config.landmarks.get("cert_terminal")
+        return i18n.name_of(mark, self.lang) if mark else ""
+
+    # ---- life events ------------------------------------------------------------------------
+    def start_questionnaire(self, event_id: str) -> Questionnaire:
+        self.questionnaire = Questionnaire(self.config.life_events[event_id])
+        return self.questionnaire
+
+    def guidance_list(self, procedure_ids: list[str]) -> list[Destination]:
+        """The procedures in the order to do them: the one-stop counter first (it completes
+        or accepts most of a life event at once), then each department in the order the
+        event needs it, and last what is not handled in this building."""
+        config = self.config
+        groups: dict[str, list[str]] = {config.one_stop_department: []}
+        elsewhere: list[str] = []
+        for pid in dict.fromkeys(procedure_ids):
+            if config.procedures[pid].queued:
+                groups.setdefault(config.queue_department(pid), []).append(pid)
+            else:
+                elsewhere.append(pid)
+        ordered = [pid for ids in groups.values() for pid in ids] + elsewhere
+        return [self.destination(pid) for pid in ordered]
+
+    # ---- a ticket's progress (get_visit) ---------------------------------------------------
+    def progress(self, number: int) -> Progress:
+        """Ask the service for the visit with this number today (the guide's one request)."""
+        if self.client is None:
+            raise ProgressUnavailable("service_down")
+        try:
+            response = self.client.request("get_visit", GetVisit(request_id=new_request_id(),
+                                                                 number=number), timeout=5.0)
+        except (ServiceUnavailable, RequestRefused) as exc:
+            log.warning("get_visit failed: %s", exc)
+            raise ProgressUnavailable("service_down") from None
+        if not response.ok or not response.result:
+            code = response.error.code if response.error else "unknown"
+            raise ProgressUnavailable("number_unknown" if code == "unknown_visit" else "service_down")
+        visit = VisitStatus.model_validate(response.result["visit"])
+        steps = tuple((self._step_name(s.procedure, s.name_ja, s.name_en), s.state)
+                      for s in visit.steps)
+        open_steps = [s for s in visit.steps if s.state not in ("done", "skipped", "cancelled")]
+        following, called = None, ""
+        if open_steps:
+            step = open_steps[0]
+            calling = step.counter if step.state == "called" else None
+            following = self.destination(step.procedure, calling)
+            if calling and calling in self.config.counters:
+                called = i18n.counter_position(self.config.counters[calling], self.lang)
+        return Progress(visit.number, steps, following, visit.people_ahead,
+                        visit.estimated_wait_min, called)
+
+    def _step_name(self, procedure: str, name_ja: str, name_en: str) -> str:
+        proc = self.config.procedures.get(procedure)
+        if proc is not None:
+            return i18n.name_of(proc, self.lang)
+        return name_ja if self.lang in i18n.JAPANESE else name_en
+
+    # ---- signage -------------------------------------------------------------------------------
+    def waits_now(self) -> list[tuple[str, Wait]]:
+        """(department name, wait) of every department with counters, for the idle screen."""
+        config = self.config
+        return [(i18n.name_of(d, self.lang), self.wait_of(d.id)) for d in config.departments.values()
+                if config.counters_of(d.id)]
+

@@ -1,0 +1,104 @@
+"""Live data from the real queue service: the retained site configuration and each
+department's congestion reach the guide through a real Mosquitto."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kiosk.guide import GuidePresenter
+from kiosk.live import LiveData
+from protocol.client import ServiceClient, new_request_id
+from protocol.messages import IssueRequest
+from protocol.site import load_config
+
+
+def wait_until(predicate, timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < end, "live data did not arrive in time"
+        time.sleep(0.05)
+
+
+def test_guide_shows_the_waits_the_service_publishes(queue_service, east):
+    broker = queue_service.broker
+    config = load_config()
+    live = LiveData(config)
+    changes: list[int] = []
+    live.on_change(lambda: changes.append(1))
+    guide_client = ServiceClient(queue_service.site, "guide-east", broker.host, broker.port)
+    live.attach(guide_client)
+    issuer = ServiceClient(queue_service.site, "issuer-east", broker.host, broker.port)
+    guide_client.start()
+    issuer.start()
+    try:
+        guide = GuidePresenter(live, east)
+        wait_until(lambda: live.congestion("shimin") is not None)
+        before = guide.destination("juminhyo").wait.waiting
+        for _ in range(3):
+            response = issuer.request("issue", IssueRequest(
+                request_id=new_request_id(), issuing_point="east", procedures=["juminhyo"]))
+            assert response.ok
+        wait_until(lambda: guide.destination("juminhyo").wait.waiting == before + 3)
+        dest = guide.destination("juminhyo")
+        assert dest.wait.level in ("low", "medium", "high", "closed")
+        assert "人待ち" in dest.wait_text("ja") or "受付していません" in dest.wait_text("ja")
+        assert changes
+        # The service's retained site document replaced the local file, parsed the same way.
+        assert live.config.source.endswith("/site")
+        assert live.config.procedures["juminhyo"].fee_yen == 300
+    finally:
+        guide_client.stop()
+        issuer.stop()
+
+
+def test_a_bad_site_document_keeps_the_last_good_configuration(config):
+    live = LiveData(config)
+    live.handle_site("madoguchi/isesaki/site", b'{"site": {"id": "BAD ID"}}', True)
+    live.handle_site("madoguchi/isesaki/site", b"\xff\xfe", True)
+    assert live.config is config
+
+
+def test_a_ticket_holder_sees_the_progress_of_their_visit(queue_service, east):
+    from kiosk.guide import ProgressUnavailable
+    from protocol.messages import CallNext, OpenCounter
+
+    broker = queue_service.broker
+    guide_client = ServiceClient(queue_service.site, "guide-east", broker.host, broker.port)
+    staff = ServiceClient(queue_service.site, "counter-c01", broker.host, broker.port)
+    guide_client.start()
+    staff.start()
+    try:
+        guide = GuidePresenter(LiveData(load_config()), east, client=guide_client)
+        number = staff.request("issue", IssueRequest(
+            request_id=new_request_id(), issuing_point="east",
+            procedures=["tennyu", "jido_teate", "kokuho_kanyu"])).result["number"]
+        waiting = guide.progress(number)
+        assert [name for name, _ in waiting.steps] == [
+            "転入届", "児童手当 認定請求", "国民健康保険 加入"]
+        assert {state for _, state in waiting.steps} == {"waiting"}
+        assert waiting.next.place == "1・2・3番窓口(総合窓口)" and waiting.called_at == ""
+
+        assert staff.request("open_counter", OpenCounter(request_id=new_request_id(),
+                                                         counter="c01")).ok
+        assert staff.request("call_next", CallNext(request_id=new_request_id(), counter="c01")).ok
+        called = guide.progress(number)
+        assert called.steps[0][1] == "called"
+        assert called.called_at == "1番窓口(総合窓口)"
+        assert [c.id for c in called.next.counters] == ["c01"]  # the map leads to that counter
+
+        with pytest.raises(ProgressUnavailable) as unknown:
+            guide.progress(2999)
+        assert unknown.value.key == "number_unknown"
+    finally:
+        guide_client.stop()
+        staff.stop()
+
+
+def test_without_a_connection_the_progress_says_the_service_is_down(config, east):
+    from kiosk.guide import ProgressUnavailable
+
+    with pytest.raises(ProgressUnavailable) as exc:
+        GuidePresenter(LiveData(config), east).progress(1)
+    assert exc.value.key == "service_down"
