@@ -11,10 +11,9 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
-from demo.broker import mosquitto_binary, wait_for_port
+from demo.broker import MosquittoProcess, mosquitto_binary, wait_for_port
 
 
 def main_config(broker_dir: Path, run_dir: Path, *, as_root: bool) -> str:
@@ -31,7 +30,7 @@ def main_config(broker_dir: Path, run_dir: Path, *, as_root: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-class SiteBrokerProcess:
+class SiteBrokerProcess(MosquittoProcess):
     """Mosquitto started from `<broker_dir>/conf.d`; `ports` are waited for at start."""
 
     def __init__(self, broker_dir: Path, run_dir: Path, ports: list[int], host: str = "127.0.0.1"):
@@ -60,21 +59,6 @@ class SiteBrokerProcess:
         """What `systemctl reload mosquitto` does: SIGHUP re-reads passwords and the ACL."""
         assert self.proc is not None
         self.proc.send_signal(signal.SIGHUP)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
-
-    def restart(self, down_for: float = 0.0) -> None:
-        self.stop()
-        time.sleep(down_for)
-        self.start()
 
     def log_text(self) -> str:
         parts = [p.read_text(errors="replace") for p in (self.log, self.run_dir / "stderr.log")

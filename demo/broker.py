@@ -35,7 +35,37 @@ def wait_for_port(host: str, port: int, timeout: float = 10.0) -> None:
     raise RuntimeError(f"nothing listens on {host}:{port} after {timeout:.0f} s")
 
 
-class LocalBroker:
+def terminate(proc: subprocess.Popen | None, timeout: float = 5.0) -> None:
+    """Stop a child process politely (SIGTERM), then firmly if it does not go in time."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class MosquittoProcess:
+    """A Mosquitto child process: subclasses write its configuration and start it."""
+
+    proc: subprocess.Popen | None = None
+
+    def start(self) -> MosquittoProcess:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        terminate(self.proc)
+        self.proc = None
+
+    def restart(self, down_for: float = 0.0) -> None:
+        self.stop()
+        time.sleep(down_for)
+        self.start()
+
+
+class LocalBroker(MosquittoProcess):
     """An anonymous Mosquitto on loopback for development; `extra` adds config lines.
 
     Persistence is on, so a restart keeps retained messages and queued QoS 1 messages,
@@ -76,17 +106,3 @@ class LocalBroker:
         wait_for_port(self.host, self.port)
         return self
 
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
-
-    def restart(self, down_for: float = 0.0) -> None:
-        self.stop()
-        time.sleep(down_for)
-        self.start()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from protocol import topics
 
-from .broker import LocalBroker, free_port, wait_for_port
+from .broker import LocalBroker, free_port, terminate, wait_for_port
 
 
 def wait_retained(broker: LocalBroker, topic: str, predicate, timeout: float = 15.0) -> bytes:
@@ -85,13 +84,7 @@ class ServiceProcess:
             raise RuntimeError(f"queue service did not start; log:\n{self.log.read_text()}") from None
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc, timeout=10)
         self.proc = None
 
     def kill(self) -> None:

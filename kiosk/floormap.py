@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
+from firmware.printing import pil_font
 from protocol.site import ConfigError, Counter, SiteConfig
 
 from . import i18n
-from .fonts import pil_font
 
 BACKGROUND = "#FFFFFF"
 FLOOR_FILL = "#F2F0EA"

@@ -21,7 +21,8 @@ from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex as hexc
 
-from . import fonts
+from firmware.printing import require_fonts
+
 from .presenter import ConciergePresenter
 
 NAVY, INK, MUTED = hexc("#1F3A5F"), hexc("#1B1F24"), hexc("#5A6470")
@@ -33,7 +34,7 @@ WHITE = (1, 1, 1, 1)
 
 def register_fonts() -> None:
     """Every widget's default font becomes Noto Sans CJK JP (the default shows boxes)."""
-    regular, bold = fonts.require()
+    regular, bold = require_fonts()
     LabelBase.register("Roboto", str(regular), fn_bold=str(bold))
 
 

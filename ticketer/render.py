@@ -12,10 +12,10 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import qrcode
 from PIL import Image, ImageDraw
 
-from .fonts import font
+from firmware.printing import pil_font as font
+from firmware.printing import qr_image, wrap
 
 _WEEKDAYS = "月火水木金土日"
 MARGIN = 8
@@ -32,8 +32,7 @@ class _Canvas:
 
     def text(self, text: str, size: int, *, bold: bool = False, center: bool = False,
              indent: int = 0, invert: bool = False, gap: int = 4) -> None:
-        f = font(size, bold)
-        for line in wrap(text, f, self.width - 2 * MARGIN - indent):
+        for line in wrap(text, size, self.width - 2 * MARGIN - indent, bold):
             ink = _line_mask(line, size, bold)
             x = (self.width - ink.width) // 2 if center else MARGIN + indent
             h = int(size * 1.25)  # line pitch; descenders may reach into the next line's gap
@@ -61,7 +60,7 @@ class _Canvas:
         f = font(size - 6, True)
         self.draw.text((MARGIN + d / 2, self.y + d / 2), str(index), font=f, fill=255, anchor="mm")
         f2 = font(size, True)
-        lines = wrap(title, f2, self.width - 2 * MARGIN - d - 10)
+        lines = wrap(title, size, self.width - 2 * MARGIN - d - 10, bold=True)
         for i, line in enumerate(lines):
             self.draw.text((MARGIN + d + 10, self.y + d / 2 + i * (size + 8)), line, font=f2,
                            fill=0, anchor="lm")
@@ -95,38 +94,6 @@ def _line_mask(line: str, size: int, bold: bool) -> Image.Image:
     ImageDraw.Draw(mask).text((-left, 3 + (pitch - size) // 2), line, font=f, fill=255,
                               anchor="la")
     return mask
-
-
-def wrap(text: str, f, width: int) -> list[str]:
-    """Break Japanese anywhere and other text at spaces, to fit `width` pixels."""
-    lines: list[str] = []
-    for para in text.split("\n"):
-        line, used = "", 0.0
-        for token in _tokens(para):
-            w = _width(f, token)
-            if line and used + w > width:
-                lines.append(line.rstrip())
-                line, used = token.lstrip(), _width(f, token.lstrip())
-            else:
-                line, used = line + token, used + w
-        lines.append(line)
-    return lines
-
-
-@lru_cache(maxsize=4096)
-def _width(f, token: str) -> float:
-    # Widths add up: the BASIC layout does no kerning, so a line is the sum of its tokens.
-    return f.getlength(token)
-
-
-def _tokens(text: str) -> list[str]:
-    out: list[str] = []
-    for ch in text:
-        if out and ch.isascii() and ch != " " and out[-1][-1:].isascii() and out[-1][-1:] != " ":
-            out[-1] += ch
-        else:
-            out.append(ch)
-    return out
 
 
 def _issued(ticket: dict) -> str:
@@ -196,12 +163,6 @@ def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
     bottom.text("この番号はすべての窓口で使います。", 20, center=True, gap=0)
     bottom.text("Keep this ticket: every counter uses this number.", 16, center=True)
     return top.image(), bottom.image()
-
-
-def qr_image(url: str, box: int = 6) -> Image.Image:
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box, border=2)
-    qr.add_data(url)
-    return qr.make_image(fill_color="black", back_color="white").get_image().convert("1")
 
 
 def ticket_image(ticket: dict, width: int) -> Image.Image:

@@ -1,0 +1,82 @@
+"""Receipt printing shared by the appliances: Japanese drawn as pixels.
+
+python-escpos's text mode encodes kanji as GB18030, so every appliance renders its text
+with Pillow and Noto Sans CJK (OS package `fonts-noto-cjk`, which also covers Chinese,
+Korean and Vietnamese) and prints images. This module holds the parts every printout
+needs: the fonts, line wrapping that suits Japanese, and QR codes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import qrcode
+from PIL import Image, ImageFont
+
+REGULAR = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+BOLD = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+
+
+class FontMissing(RuntimeError):
+    """The Japanese font is not installed; without it every character would be a box."""
+
+
+def require_fonts() -> tuple[Path, Path]:
+    for path in (REGULAR, BOLD):
+        if not path.exists():
+            raise FontMissing(f"{path} is missing: install the Debian package fonts-noto-cjk")
+    return REGULAR, BOLD
+
+
+@lru_cache(maxsize=64)
+def pil_font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """Noto Sans CJK JP (face 0 of the collection) at `size` pixels."""
+    regular, heavy = require_fonts()
+    # BASIC layout: Japanese needs no complex shaping, and raqm is ten times slower here.
+    return ImageFont.truetype(str(heavy if bold else regular), size, index=0,
+                              layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=8192)
+def advance(token: str, size: int, bold: bool = False) -> float:
+    # Widths add up: the BASIC layout does no kerning, so a line is the sum of its tokens,
+    # and measuring a whole line per added character would cost milliseconds each time.
+    return pil_font(size, bold).getlength(token)
+
+
+def _tokens(text: str) -> list[str]:
+    """Japanese characters one by one (a line may break anywhere between them); runs of
+    Latin letters and digits stay whole words."""
+    out: list[str] = []
+    for ch in text:
+        if out and ch.isascii() and ch != " " and out[-1][-1:].isascii() and out[-1][-1:] != " ":
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def wrap(text: str, size: int, width: float, bold: bool = False) -> list[str]:
+    """Lines of `text` that fit `width` pixels: Japanese breaks anywhere, other text at
+    spaces; explicit newlines are kept."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line, used = "", 0.0
+        for token in _tokens(para):
+            w = advance(token, size, bold)
+            if line and used + w > width:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+                used = advance(line, size, bold)
+            else:
+                line, used = line + token, used + w
+        lines.append(line)
+    return lines
+
+
+def qr_image(url: str, box: int = 6) -> Image.Image:
+    """A QR code (error correction M, quiet zone 2) as a 1-bit image."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box, border=2)
+    qr.add_data(url)
+    return qr.make_image(fill_color="black", back_color="white").get_image().convert("1")
