@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
 from protocol import messages as m
-from protocol.client import ServiceClient, new_request_id
+from protocol import topics
+from protocol.client import ServiceClient, disable_nagle, new_request_id
 from protocol.site import load_config
 
 SITE = "isesaki"
@@ -34,3 +40,40 @@ def counter_cycles(host: str, port: int, counter_id: str, start_at: float, secon
             ops += 1
     c.stop()
     return ops
+
+
+def board_farm(host: str, port: int, counter: str, boards: int, ready_file: str,
+               seconds: float) -> list[tuple[int, float, float]]:
+    """`boards` call boards in this process, subscribed to one counter's calls; returns
+    (number, the service's publish time, receive time) of every live call received."""
+    got: list[tuple[int, float, float]] = []
+    lock = threading.Lock()
+    subscribed = threading.Semaphore(0)
+
+    def on_message(client, userdata, msg):
+        now = time.time()
+        call = json.loads(msg.payload)
+        if not msg.retain and call.get("number") is not None:
+            with lock:
+                got.append((call["number"], call["at"], now))
+
+    clients = []
+    for i in range(boards):
+        c = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5,
+                        client_id=f"board-{ready_file[-8:]}-{i}")
+        disable_nagle(c)
+        c.on_message = on_message
+        c.on_connect = lambda cl, *a: cl.subscribe(topics.call(SITE, counter), qos=1)
+        c.on_subscribe = lambda *a: subscribed.release()
+        c.connect(host, port)
+        c.loop_start()
+        clients.append(c)
+    for _ in range(boards):
+        subscribed.acquire(timeout=30)
+    with open(ready_file, "w") as f:
+        f.write("ready")
+    time.sleep(seconds)
+    for c in clients:
+        c.disconnect()
+        c.loop_stop()
+    return got

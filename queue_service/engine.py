@@ -119,16 +119,18 @@ class QueueEngine:
         return self._typical_minutes[department]
 
     def snapshot(self, department: str, ahead: int, queued_at: float, now: float,
-                 exclude: str | None = None) -> estimator.QueueSnapshot:
+                 exclude: str | None = None,
+                 reader: estimator.Reader | None = None) -> estimator.QueueSnapshot:
         """The queue as the wait estimator sees it, for visit `exclude` with `ahead` visits
         before it, or for a newcomer issued at `queued_at`."""
         return estimator.read_snapshot(self, self._order_key, department, ahead, queued_at,
-                                       now, exclude)
+                                       now, exclude, reader)
 
-    def congestion(self, department: str, now: float) -> m.CongestionMessage:
+    def congestion(self, department: str, now: float,
+                   reader: estimator.Reader | None = None) -> m.CongestionMessage:
         waiting = len(self.state.waiting[department])
         open_counters = self.counters_open(department)
-        wait = estimator.wait_minutes(self.snapshot(department, waiting, now, now))
+        wait = estimator.wait_minutes(self.snapshot(department, waiting, now, now, None, reader))
         level = self._level(wait)
         labels = {"low": ("空いています", "Not busy"), "medium": ("やや混雑", "Busy"),
                   "high": ("混雑", "Very busy"), "closed": ("受付時間外", "Closed")}
@@ -140,23 +142,30 @@ class QueueEngine:
             label_ja=labels[level][0], label_en=labels[level][1], at=now,
         )
 
-    def visit_statuses(self, now: float, departments: set[str] | None = None) -> list[m.VisitStatus]:
+    def visit_statuses(self, now: float, departments: set[str] | None = None,
+                       reader: estimator.Reader | None = None) -> list[m.VisitStatus]:
         """Public status of the day's visits (or of those with a step in `departments`),
         with people ahead and estimated wait."""
         ranks: dict[str, int] = {}
         for dept in departments if departments is not None else self.config.departments:
             for i, v in enumerate(self.queue(dept)):
                 ranks[v.id] = i
-        return [self._status(v, ranks.get(v.id), now) for v in self.state.visits.values()
+        reader = reader or self.reader(now)
+        return [self._status(v, ranks.get(v.id), now, reader) for v in self.state.visits.values()
                 if departments is None or any(s.department in departments for s in v.steps)]
 
-    def visit_status(self, visit: Visit, now: float) -> m.VisitStatus:
+    def reader(self, now: float) -> estimator.Reader:
+        """One reading of the state for many estimates of the same moment."""
+        return estimator.Reader(self, self._order_key, now)
+
+    def visit_status(self, visit: Visit, now: float,
+                     reader: estimator.Reader | None = None) -> m.VisitStatus:
         step = visit.current()
         rank = None
         if step is not None and step.state == "waiting":
             line = self.state.lines[step.department]
             rank = bisect_left(line, (self.state.waiting[step.department][visit.id], visit.id))
-        return self._status(visit, rank, now)
+        return self._status(visit, rank, now, reader)
 
     def current_call(self, counter: str, now: float) -> m.CallMessage:
         c = self.config.counters[counter]
@@ -183,11 +192,12 @@ class QueueEngine:
             return "medium"
         return "low"
 
-    def _status(self, v: Visit, rank: int | None, now: float) -> m.VisitStatus:
+    def _status(self, v: Visit, rank: int | None, now: float,
+                reader: estimator.Reader | None = None) -> m.VisitStatus:
         step = v.current()
         wait = 0.0
         if step is not None and step.state == "waiting" and rank is not None:
-            snap = self.snapshot(step.department, rank, v.queued_at, now, exclude=v.id)
+            snap = self.snapshot(step.department, rank, v.queued_at, now, v.id, reader)
             wait = estimator.wait_minutes(snap) or 0.0
         counter = self.config.counters.get(step.counter) if step and step.counter else None
         steps = []
@@ -282,10 +292,10 @@ class QueueEngine:
         }
         self.apply(event)
         v = self.visit_by_number(number)
-        dept = steps[0]["department"]
-        result = self._visit_result(v, now)
+        reader = self.reader(now)
+        result = {"visit": self.visit_status(v, now, reader).model_dump()}
         result.update(number=number, token=v.token, guidance=guidance,
-                      congestion=self.congestion(dept, now).model_dump())
+                      congestion=self.congestion(steps[0]["department"], now, reader).model_dump())
         return Outcome(result, [event])
 
     def _lease(self, r: m.LeaseRequest, now: float, _t) -> Outcome:

@@ -92,38 +92,46 @@ def remaining_minutes(expected: float, elapsed: float) -> float:
 # ---- reading the engine's state ----------------------------------------------------
 
 def read_snapshot(engine: QueueEngine, order_key: Callable[[Visit], tuple], department: str,
-                  ahead: int, queued_at: float, now: float,
-                  exclude: str | None = None) -> QueueSnapshot:
+                  ahead: int, queued_at: float, now: float, exclude: str | None = None,
+                  reader: Reader | None = None) -> QueueSnapshot:
     """The snapshot for a visit (`exclude`, with `ahead` visits before it) or for a
-    newcomer issued at `queued_at`, from the engine's state at `now`."""
-    return _Reader(engine, order_key, now).snapshot(department, ahead, queued_at, exclude)
+    newcomer issued at `queued_at`, from the engine's state at `now`. Pass one `reader`
+    for many snapshots of the same moment: it reads each department once."""
+    reader = reader or Reader(engine, order_key, now)
+    return reader.snapshot(department, ahead, queued_at, exclude)
 
 
-class _Reader:
+class Reader:
+    """Reads the engine's state at one moment, caching what every snapshot of that
+    moment shares (each department's jobs, busy counters, visits on their way)."""
+
     def __init__(self, engine: QueueEngine, order_key: Callable[[Visit], tuple], now: float):
         self.engine = engine
         self.order_key = order_key
         self.now = now
         self.minutes = {p: c.minutes for p, c in engine.config.procedures.items()}
         self._queues: dict[str, dict[str, float]] = {}
+        self._jobs: dict[str, list[float]] = {}
+        self._busy: dict[str, tuple[tuple[float, float], ...]] = {}
+        self._coming: dict[str, list[tuple[tuple, tuple[float, float]]]] = {}
 
     def snapshot(self, department: str, ahead: int, queued_at: float,
                  exclude: str | None) -> QueueSnapshot:
-        engine, state = self.engine, self.engine.state
+        state = self.engine.state
         me = state.visits.get(exclude) if exclude else None
         my_key = self.order_key(me) if me is not None else (1, queued_at, math.inf)
-        open_here = engine.counters_open(department)
-        busy = self.busy(open_here)
-        ahead_min = tuple(self.job(v, v.current_index(), department)
-                          for v in engine.queue(department)[:ahead])
-        upstream = []
-        for v, dept in self._elsewhere(department):
-            if self.order_key(v) < my_key:
-                coming = self.upstream(v, dept, department)
-                if coming is not None:
-                    upstream.append(coming)
-        return QueueSnapshot(ahead_min=ahead_min, upstream=tuple(upstream),
-                             busy=busy, counters_open=len(open_here))
+        if department not in self._jobs:
+            self._jobs[department] = [self.job(v, v.current_index(), department)
+                                      for v in self.engine.queue(department)]
+            self._busy[department] = self.busy(self.engine.counters_open(department))
+            self._coming[department] = [
+                (self.order_key(v), coming) for v, dept in self._elsewhere(department)
+                if (coming := self.upstream(v, dept, department)) is not None
+            ]
+        upstream = tuple(c for key, c in self._coming[department] if key < my_key)
+        return QueueSnapshot(ahead_min=tuple(self._jobs[department][:ahead]), upstream=upstream,
+                             busy=self._busy[department],
+                             counters_open=len(self.engine.counters_open(department)))
 
     def _elsewhere(self, department: str):
         """Visits waiting or at a counter in another department (held ones are not

@@ -32,7 +32,8 @@ from .store import RESPONSES_KEPT_S, Batch, Store
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
 IDLE_TICK_S = 15.0  # refresh estimates and check the daily reset even when nobody asks
-VISITS_EVERY_S = 1.0  # per-visit retained statuses are coalesced: at most once a second
+VISITS_EVERY_S = 1.0  # congestion and visit statuses are coalesced: at most once a second,
+VISITS_SHARE = 0.1  # and never taking more than this share of the worker's time
 
 
 class Publisher(Protocol):
@@ -68,6 +69,7 @@ class QueueService:
         self._worker: threading.Thread | None = None
         self._dirty_departments: set[str] = set()
         self._visits_published_at = 0.0
+        self._visits_interval = VISITS_EVERY_S
         self._load()
 
     # ---- start-up and recovery ---------------------------------------------------------
@@ -147,7 +149,8 @@ class QueueService:
     def _work(self) -> None:
         while True:
             try:
-                first = self._inbox.get(timeout=VISITS_EVERY_S if self._dirty_departments else IDLE_TICK_S)
+                first = self._inbox.get(
+                    timeout=self._visits_interval if self._dirty_departments else IDLE_TICK_S)
             except queue.Empty:
                 self._run_batch([])
                 continue
@@ -206,7 +209,8 @@ class QueueService:
         for item, answer in replies:
             item.reply(answer)
         with self.lock:
-            changes = self._state_changes(now, batch.events, full=rolled,
+            # An empty batch is a timer: estimates change as time passes, so refresh all.
+            changes = self._state_changes(now, batch.events, full=rolled or not items,
                                           cleared=previous_day if rolled else {})
         self._publish(changes)
         if batch.events:
@@ -272,9 +276,9 @@ class QueueService:
 
     def _state_changes(self, now: float, events: list[dict], full: bool,
                        cleared: dict[int, str]) -> list[tuple[str, bytes]]:
-        """Retained messages whose content changed (call under the lock). Calls, counters
-        and the congestion of touched departments go at once; visit statuses of touched
-        departments at most every VISITS_EVERY_S; `full` (idle tick, new day) does all."""
+        """Retained messages whose content changed (call under the lock). Calls and
+        counters go at once; the congestion and visit statuses of touched departments at
+        most every VISITS_EVERY_S (longer on a long backlog); `full` (new day) does all."""
         site = self.config.id
         e = self.engine
         touched = set(self.config.departments) if full else self._touched_departments(events)
@@ -296,12 +300,18 @@ class QueueService:
             cs = e.state.counters[cid]
             offer(topics.counter_state(site, cid), encode(m.CounterStateMessage(
                 counter=cid, open=cs.open, number=call.number)))
-        for dept in sorted(touched):
-            c = e.congestion(dept, now)
-            offer(topics.congestion(site, dept), encode(c), encode(c.model_copy(update={"at": 0.0})))
-        if full or now - self._visits_published_at >= VISITS_EVERY_S:
-            for status in e.visit_statuses(now, departments=self._dirty_departments):
+        if full or now - self._visits_published_at >= self._visits_interval:
+            started = time.perf_counter()
+            reader = e.reader(now)
+            for dept in sorted(self._dirty_departments):
+                c = e.congestion(dept, now, reader)
+                offer(topics.congestion(site, dept), encode(c),
+                      encode(c.model_copy(update={"at": 0.0})))
+            for status in e.visit_statuses(now, self._dirty_departments, reader):
                 offer(topics.visit(site, status.number), encode(status))
+            took = time.perf_counter() - started
+            # A long backlog makes a pass slow: answer requests first, statuses later.
+            self._visits_interval = max(VISITS_EVERY_S, took / VISITS_SHARE)
             self._dirty_departments = set()
             self._visits_published_at = now
         return out
