@@ -565,6 +565,8 @@ class QueueEngine:
             self.state.counters[counter].visit = v.id
         elif nxt:
             v.arrived_at = e["at"]
+            if nxt.department != step.department:
+                v.absent_count = 0  # the limit is on not answering one department's calls
         self._reindex(v)
 
     def _on_finished(self, e: Event) -> None:

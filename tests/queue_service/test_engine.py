@@ -304,3 +304,16 @@ def test_an_online_number_whose_answer_was_lost_is_replaced_by_the_printed_offli
     assert desk.call("c05") == lease["first"]
     desk.finish("c05")
     assert desk.call("c05") is None  # the ghost is never called
+
+
+def test_the_absent_limit_counts_per_department(desk):
+    desk.open("c01", "c09")
+    n = desk.issue("tennyu", "kokuho_kanyu")
+    for _ in range(2):  # missed two calls at the one-stop counter (the limit), then came
+        desk.call("c01")
+        desk.later(1).run("absent", counter="c01")
+    desk.call("c01")
+    desk.later(10).finish("c01")
+    desk.call("c09")
+    desk.later(1).run("absent", counter="c09")  # one miss here: still in the queue
+    assert desk.status(n).state == "waiting"
