@@ -41,20 +41,6 @@ def verify_password(password: str, hashed: str) -> bool:
     return hmac.compare_digest(base64.b64encode(expected).decode(), digest)
 
 
-def read_password_file(path: Path) -> dict[str, str]:
-    """user -> hash; an absent file is an empty one."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    entries = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            user, _, hashed = line.partition(":")
-            entries[user] = hashed
-    return entries
-
-
 def write_password_file(path: Path, entries: dict[str, str]) -> None:
     """Replace the file atomically (Mosquitto may be reading it on SIGHUP), mode 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -70,7 +70,6 @@ class BoardView:
     notice: dict[str, str] | None
     signage: dict[str, str] | None
     site_name_ja: str
-    site_name_en: str
 
 
 class BoardPresenter:
@@ -175,7 +174,6 @@ class BoardPresenter:
                 online=self._link and self._service_online, language=language,
                 notice=notice, signage=signage,
                 site_name_ja=self.site.name_ja if self.site else "",
-                site_name_en=self.site.name_en if self.site else "",
             )
 
     def _department_rows(self) -> tuple[DepartmentRow, ...]:

@@ -34,6 +34,9 @@ MAX_BATCH = 256
 IDLE_TICK_S = 15.0  # refresh estimates and check the daily reset even when nobody asks
 VISITS_EVERY_S = 1.0  # congestion and visit statuses are coalesced: at most once a second,
 VISITS_SHARE = 0.1  # and never taking more than this share of the worker's time
+# A repeated request id gets its first answer for this long: far beyond a request's Message
+# Expiry (10 s) and a device's retries, and it bounds the memory the answers take.
+DEDUP_WINDOW_S = 3600.0
 
 
 class Publisher(Protocol):
@@ -78,8 +81,9 @@ class QueueService:
         self.engine = QueueEngine(self.config)
         for event in self.store.current_day_events():
             self.engine.apply(event)
-        self._answers = self.store.responses_since(self.clock() - RESPONSES_KEPT_S)
-        self.store.prune_responses(self.clock() - RESPONSES_KEPT_S)
+        self._answers: dict[str, tuple[float, bytes]] = {
+            rid: (at, body) for rid, at, body in self.store.responses_since(self.clock() - DEDUP_WINDOW_S)
+        }
 
     def start(self) -> None:
         self._run_batch([])  # a new day may have begun while the service was down
@@ -179,11 +183,14 @@ class QueueService:
         replies: list[tuple[_Work, bytes]] = []
         fresh: dict[str, bytes] = {}
         with self.lock:
-            previous_day = dict(self.engine.state.by_number)
+            rolling = self.engine.business_day(now) != self.engine.state.day
+            previous_day = list(self.engine.state.by_number) if rolling else []
             batch.events += self.engine.rollover(now)
+            self._forget_answers(now - DEDUP_WINDOW_S)
             for item in items:
                 rid = item.request.request_id
-                answer = self._answers.get(rid) or fresh.get(rid)
+                known = self._answers.get(rid)
+                answer = known[1] if known else fresh.get(rid)
                 if answer is None:
                     answer, events = self._execute(item, now)
                     if events is not None:
@@ -202,16 +209,16 @@ class QueueService:
                     replies = [(i, _error(i.request, "store_failed", "could not save; try again"))
                                for i in items]
                     fresh = {}
-            self._answers.update(fresh)
-            rolled = any(e["type"] == "day_started" for e in batch.events)
-            if rolled:
+            self._answers.update((rid, (now, body)) for rid, body in fresh.items())
+            if rolling:
                 self.applications.purge_before(self.engine.state.day)
+                self.store.prune_responses(now - RESPONSES_KEPT_S)
         for item, answer in replies:
             item.reply(answer)
         with self.lock:
             # An empty batch is a timer: estimates change as time passes, so refresh all.
-            changes = self._state_changes(now, batch.events, full=rolled or not items,
-                                          cleared=previous_day if rolled else {})
+            changes = self._state_changes(now, batch.events, full=rolling or not items,
+                                          cleared=previous_day)
         self._publish(changes)
         if batch.events:
             for listener in self._listeners:
@@ -219,6 +226,14 @@ class QueueService:
                     listener()
                 except Exception:
                     log.exception("change listener failed")
+
+    def _forget_answers(self, before: float) -> None:
+        """Drop the answers older than the de-duplication window (oldest come first)."""
+        while self._answers:
+            rid = next(iter(self._answers))
+            if self._answers[rid][0] >= before:
+                return
+            del self._answers[rid]
 
     def _execute(self, item: _Work, now: float) -> tuple[bytes, list[dict] | None]:
         """Run one command; events None means refused (nothing stored)."""
@@ -275,7 +290,7 @@ class QueueService:
         return depts
 
     def _state_changes(self, now: float, events: list[dict], full: bool,
-                       cleared: dict[int, str]) -> list[tuple[str, bytes]]:
+                       cleared: list[int]) -> list[tuple[str, bytes]]:
         """Retained messages whose content changed (call under the lock). Calls and
         counters go at once; the congestion and visit statuses of touched departments at
         most every VISITS_EVERY_S (longer on a long backlog); `full` (new day) does all."""
@@ -321,7 +336,7 @@ class QueueService:
         site = self.config.id
         with self.lock:
             self._published.clear()
-            changes = self._state_changes(self.clock(), [], full=True, cleared={})
+            changes = self._state_changes(self.clock(), [], full=True, cleared=[])
         base = [
             (topics.service_status(site),
              encode(m.ServiceStatus(state="online", day=self.engine.state.day, boot=self.boot))),

@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 """
 
-RESPONSES_KEPT_S = 7 * 24 * 3600
+RESPONSES_KEPT_S = 7 * 24 * 3600  # on disk, for looking back; memory keeps far less
 
 
 @dataclass
@@ -121,12 +121,13 @@ class Store:
         for (body,) in rows:
             yield json.loads(body)
 
-    def responses_since(self, since: float) -> dict[str, bytes]:
+    def responses_since(self, since: float) -> list[tuple[str, float, bytes]]:
+        """(request id, time, answer) of the answers given since `since`, oldest first."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT request_id, body FROM responses WHERE at >= ?", (since,)
+                "SELECT request_id, at, body FROM responses WHERE at >= ? ORDER BY at", (since,)
             ).fetchall()
-        return {r[0]: bytes(r[1]) for r in rows}
+        return [(r[0], r[1], bytes(r[2])) for r in rows]
 
     def prune_responses(self, before: float) -> None:
         with self._lock:
@@ -139,9 +140,3 @@ class Store:
             boot = int(row[0]) + 1 if row else 1
             self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('boot', ?)", (str(boot),))
         return boot
-
-    def count(self, table: str) -> int:
-        if table not in ("events", "responses", "visits"):
-            raise ValueError(table)
-        with self._lock:
-            return self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
