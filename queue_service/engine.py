@@ -19,6 +19,8 @@ from . import estimator
 from .model import CounterState, EngineState, Step, Visit
 
 Event = dict
+LEVEL_LABELS = {"low": ("空いています", "Not busy"), "medium": ("やや混雑", "Busy"),
+                "high": ("混雑", "Very busy"), "closed": ("受付時間外", "Closed")}
 
 
 class EngineError(Exception):
@@ -132,26 +134,20 @@ class QueueEngine:
         open_counters = self.counters_open(department)
         wait = estimator.wait_minutes(self.snapshot(department, waiting, now, now, None, reader))
         level = self._level(wait)
-        labels = {"low": ("空いています", "Not busy"), "medium": ("やや混雑", "Busy"),
-                  "high": ("混雑", "Very busy"), "closed": ("受付時間外", "Closed")}
         return m.CongestionMessage(
             department=department, waiting=waiting,
             serving=sum(1 for c in open_counters if c.visit),
             counters_open=len(open_counters),
             estimated_wait_min=None if wait is None else round(wait, 1), level=level,
-            label_ja=labels[level][0], label_en=labels[level][1], at=now,
+            label_ja=LEVEL_LABELS[level][0], label_en=LEVEL_LABELS[level][1], at=now,
         )
 
     def visit_statuses(self, now: float, departments: set[str] | None = None,
                        reader: estimator.Reader | None = None) -> list[m.VisitStatus]:
         """Public status of the day's visits (or of those with a step in `departments`),
         with people ahead and estimated wait."""
-        ranks: dict[str, int] = {}
-        for dept in departments if departments is not None else self.config.departments:
-            for i, v in enumerate(self.queue(dept)):
-                ranks[v.id] = i
         reader = reader or self.reader(now)
-        return [self._status(v, ranks.get(v.id), now, reader) for v in self.state.visits.values()
+        return [self.visit_status(v, now, reader) for v in self.state.visits.values()
                 if departments is None or any(s.department in departments for s in v.steps)]
 
     def reader(self, now: float) -> estimator.Reader:

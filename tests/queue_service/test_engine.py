@@ -317,3 +317,14 @@ def test_the_absent_limit_counts_per_department(desk):
     desk.call("c09")
     desk.later(1).run("absent", counter="c09")  # one miss here: still in the queue
     assert desk.status(n).state == "waiting"
+
+
+def test_statuses_of_touched_departments_agree_with_each_visit_status(desk):
+    desk.open("c01", "c09")
+    for _ in range(3):
+        desk.issue("kokuho_kanyu")
+    mover = desk.issue("kokuho_kanyu", "tennyu")  # waits at 国保, 総合窓口 comes later
+    desk.issue("tennyu")
+    by_number = {s.number: s for s in desk.engine.visit_statuses(desk.now, {"sogo"})}
+    assert by_number[mover] == desk.status(mover)
+    assert by_number[mover].people_ahead == 3
