@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -12,6 +13,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from protocol import topics
+from protocol.messages import ServiceStatus
 
 from .broker import LocalBroker, free_port, terminate, wait_for_port
 
@@ -57,8 +59,9 @@ class ServiceProcess:
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
 
-    def start(self, wait: bool = True) -> ServiceProcess:
+    def start(self) -> ServiceProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._boot = self._last_boot() + 1
         cmd = [sys.executable, "-m", "queue_service", "--data", str(self.data_dir),
                "--broker-host", self.broker.host, "--broker-port", str(self.broker.port),
                "--web-port", str(self.web_port)]
@@ -68,16 +71,30 @@ class ServiceProcess:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env,
                                          cwd=Path(__file__).resolve().parent.parent)
-        if wait:
-            self.wait_ready()
+        self.wait_ready()
         return self
 
-    def wait_ready(self, timeout: float = 20.0) -> None:
-        """Ready = the service announced itself online with this boot on the broker."""
-        boot_marker = b'"state":"online"'
+    def _last_boot(self) -> int:
+        """The boot counter the service keeps in its database (0 before the first start)."""
         try:
-            wait_retained(self.broker, topics.service_status(self.site),
-                          lambda p: boot_marker in p and self.proc.poll() is None, timeout)
+            with sqlite3.connect(f"file:{self.data_dir / 'madoguchi.db'}?mode=ro", uri=True) as db:
+                row = db.execute("SELECT value FROM meta WHERE key = 'boot'").fetchone()
+        except sqlite3.Error:
+            return 0
+        return int(row[0]) if row else 0
+
+    def wait_ready(self, timeout: float = 20.0) -> None:
+        """Ready = the service announced itself online with this start's boot number (an
+        earlier start's retained "online" may still be there after a kill -9)."""
+
+        def this_boot(payload: bytes) -> bool:
+            if not payload:
+                return False
+            status = ServiceStatus.model_validate_json(payload)
+            return status.state == "online" and status.boot == self._boot
+
+        try:
+            wait_retained(self.broker, topics.service_status(self.site), this_boot, timeout)
             if self.web_port:
                 wait_for_port("127.0.0.1", self.web_port, timeout)
         except TimeoutError:
