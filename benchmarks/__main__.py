@@ -28,7 +28,7 @@ from paho.mqtt.properties import Properties
 
 from demo.broker import LocalBroker
 from demo.processes import ServiceProcess
-from demo.simulators import VISIT_MIX
+from demo.simulators import draw_visit
 from protocol import messages as m
 from protocol.client import ServiceClient, disable_nagle, new_request_id
 from protocol.site import load_config
@@ -50,12 +50,6 @@ def bench_site(tmp: Path) -> str:
     path = tmp / "bench_site.toml"
     path.write_text(source.replace("last = 2999", "last = 99999"), encoding="utf-8")
     return str(path)
-
-
-def visit_mix(cfg, rng: random.Random) -> list[str]:
-    """The procedures of one visit, drawn from the demo's mix of purposes."""
-    event = rng.choices([e for e, _ in VISIT_MIX], [w for _, w in VISIT_MIX])[0]
-    return ["juminhyo"] if event == "shomei" else list(cfg.life_events[event].procedures)
 
 
 # ---- 1. bare broker -------------------------------------------------------------------
@@ -123,7 +117,7 @@ def issue_rtt_under_load(broker: LocalBroker, rate: float, seconds: float) -> li
                 time.sleep(due - time.perf_counter())
             t = time.perf_counter()
             r = c.request("issue", m.IssueRequest(request_id=new_request_id(), issuing_point=point,
-                                                  procedures=visit_mix(cfg, rng)), timeout=10)
+                                                  procedures=draw_visit(cfg, rng)[1]), timeout=10)
             assert r.ok, r.error
             with lock:
                 rtts.append((time.perf_counter() - t) * 1000)
@@ -214,7 +208,7 @@ def full_day_rss(broker: LocalBroker, service: ServiceProcess, visits: int) -> f
 
     for issued in range(visits):  # arrivals spread over the day, served as they come
         c.request("issue", m.IssueRequest(request_id=new_request_id(), issuing_point="east",
-                                          procedures=visit_mix(cfg, rng)))
+                                          procedures=draw_visit(cfg, rng)[1]))
         if issued % 15 == 14:
             serve_round()
     while serve_round():

@@ -22,6 +22,20 @@ VISIT_MIX = [("shomei", 0.55), ("tennyu", 0.15), ("tenshutsu", 0.1), ("tenkyo", 
 CERTIFICATES = ["juminhyo", "koseki", "inkan_shomei", "shotoku", "nozei", "kisai_jiko"]
 
 
+def draw_visit(config: SiteConfig, rng: random.Random) -> tuple[str | None, list[str], list[str]]:
+    """One citizen's purpose: (life event or None, procedures, needs), from VISIT_MIX."""
+    event = rng.choices([e for e, _ in VISIT_MIX], [w for _, w in VISIT_MIX])[0]
+    if event == "shomei":
+        return None, rng.sample(CERTIFICATES, rng.choice([1, 1, 1, 2])), []
+    life = config.life_events[event]
+    procedures = list(life.procedures)
+    for q in life.questions:
+        if rng.random() < 0.35:
+            procedures += [p for p in q.add if p not in procedures]
+    needs = ["wheelchair"] if rng.random() < 0.05 else []
+    return event, procedures, needs
+
+
 class Simulator(threading.Thread):
     """Base: a daemon thread with its own MQTT client, stopped by an Event."""
 
@@ -56,23 +70,11 @@ class IssuerSim(Simulator):
         self.point = point
         self.per_hour = per_hour
 
-    def visit(self) -> tuple[str | None, list[str], list[str]]:
-        event = self.rng.choices([e for e, _ in VISIT_MIX], [w for _, w in VISIT_MIX])[0]
-        if event == "shomei":
-            return None, self.rng.sample(CERTIFICATES, self.rng.choice([1, 1, 1, 2])), []
-        life = self.config.life_events[event]
-        procedures = list(life.procedures)
-        for q in life.questions:
-            if self.rng.random() < 0.35:
-                procedures += [p for p in q.add if p not in procedures]
-        needs = ["wheelchair"] if self.rng.random() < 0.05 else []
-        return event, procedures, needs
-
     def run(self) -> None:
         self.client.start(wait=10)
         while not self.stop_event.is_set():
             self.sleep_minutes(self.rng.expovariate(self.per_hour / 60))
-            event, procedures, needs = self.visit()
+            event, procedures, needs = draw_visit(self.config, self.rng)
             self.ask("issue", m.IssueRequest, issuing_point=self.point, procedures=procedures,
                      life_event=event, needs=needs, staff=f"concierge-{self.point}")
         self.client.stop()
