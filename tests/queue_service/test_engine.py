@@ -323,7 +323,7 @@ def test_statuses_of_touched_departments_agree_with_each_visit_status(desk):
     desk.open("c01", "c09")
     for _ in range(3):
         desk.issue("kokuho_kanyu")
-    mover = desk.issue("kokuho_kanyu", "tennyu")  # waits at 国保, 総合窓口 comes later
+    mover = desk.issue("kokuho_kanyu", "tenkyo")  # waits at 国保, 総合窓口 comes later
     desk.issue("tennyu")
     by_number = {s.number: s for s in desk.engine.visit_statuses(desk.now, {"sogo"})}
     assert by_number[mover] == desk.status(mover)
