@@ -133,7 +133,7 @@ class Citizen:
     life_event: str | None
     arrival: float  # epoch seconds: issued at the entrance
     issuing_point: str
-    procedures: tuple[str, ...]  # queued procedures, grouped by department in visit order
+    procedures: tuple[str, ...]  # queued procedures, in itinerary order
     service_s: tuple[float, ...]  # counter time of each procedure
     misses: tuple[bool, ...]  # misses the first call of the stop starting with this procedure
     needs: tuple[str, ...]
@@ -164,13 +164,10 @@ def last_issue_time() -> float:
     return clock(LAST_ISSUE_AT[0] + LAST_ISSUE_AT[1] / 60)
 
 
-def _group_by_department(config: SiteConfig, procs: list[str]) -> list[str]:
-    depts: list[str] = []
-    for p in procs:
-        d = config.queue_department(p)
-        if d not in depts:
-            depts.append(d)
-    return sorted(procs, key=lambda p: depts.index(config.queue_department(p)))
+def _in_itinerary_order(config: SiteConfig, procs: list[str]) -> list[str]:
+    """The procedures in the order the site's itinerary gives (grouped by department,
+    keeping the order constraints): the order the old way walks them."""
+    return [p for _, ps in config.itinerary(procs)[0] for p in ps]
 
 
 def _service_seconds(rng: random.Random, minutes: float) -> float:
@@ -194,7 +191,7 @@ def make_citizens(config: SiteConfig, plan: DayPlan) -> list[Citizen]:
     citizens = []
     for i, t in enumerate(times):
         kind = KINDS[rng.choices(kinds, weights=weights)[0]]
-        procs = _group_by_department(config, kind.draw(rng))
+        procs = _in_itinerary_order(config, kind.draw(rng))
         needs = tuple(n for n, share in PRIORITY_NEEDS if rng.random() < share)
         citizens.append(Citizen(
             index=i, kind=kind.id, life_event=kind.life_event, arrival=t,

@@ -152,6 +152,8 @@ class Routing:
     walk_speed_m_s: float = 1.0
     lift_s: float = 60.0
     place_lead_minutes: float = 5.0
+    flexible: bool = True  # send a moving visit where it will be called soonest
+    arrival_aware: bool = True  # call a moving visit only once it can be there
 
     def predecessors(self, procedure: str) -> frozenset[str]:
         return self.before.get(procedure, frozenset())
@@ -521,6 +523,8 @@ def _routing(r: _Reader, procedures: dict[str, Procedure]) -> Routing:
         walk_speed_m_s=r.number("walk_speed_m_s", 1.0, minimum=0.1),
         lift_s=r.number("lift_s", 60, minimum=0),
         place_lead_minutes=r.number("place_lead_minutes", 5, minimum=0),
+        flexible=r.get("flexible", bool, True),
+        arrival_aware=r.get("arrival_aware", bool, True),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from protocol import messages as m
+from protocol.floorplan import FloorPlan
 from protocol.site import SiteConfig
 
 from . import estimator
@@ -47,6 +48,7 @@ class QueueEngine:
         self.state.lines = {d: [] for d in config.departments}
         self._priority = set(config.calling.priority_needs)
         self._typical_minutes = {d: _typical_minutes(config, d) for d in config.departments}
+        self._floor = FloorPlan(config)
         self._handlers: dict[str, Callable[[object, float, Callable[[], str]], Outcome]] = {
             "issue": self._issue,
             "lease": self._lease,
@@ -272,6 +274,52 @@ class QueueEngine:
     def _visit_result(self, v: Visit, now: float) -> dict:
         return {"visit": self.visit_status(v, now).model_dump()}
 
+    # ---- moving between departments ---------------------------------------------------
+    def _follows_on(self, counter: str | None, step: Step, nxt: Step) -> bool:
+        """The next procedure in the same department stays at this counter: no new queue."""
+        return bool(counter) and step.counter == counter and self._can_serve(counter, nxt) \
+            and self.state.counters[counter].open
+
+    def _route(self, v: Visit, step: Step, counter: str | None, now: float) -> dict | None:
+        """Where v goes once `step` (at `counter`) closes, when it leaves the counter: the
+        department it may visit now (order constraints) that will call it soonest
+        (flexible routing), when it can be there (arrival-aware calling) and its place
+        there (its issue time, but no earlier than the place lead before it arrives)."""
+        rest = [s for s in v.steps if s.open and s is not step]
+        if not rest or self._follows_on(counter, step, rest[0]):
+            return None
+        routing = self.config.routing
+        pairs = [(s.procedure, s.department) for s in rest]
+        allowed = self.config.allowed_next(pairs) if routing.flexible else [rest[0].department]
+        arrival = {d: now + self._walk_s(counter, d) for d in allowed}
+        place = {d: max(v.issued_at, arrival[d] - 60 * routing.place_lead_minutes)
+                 for d in allowed}
+        if len(allowed) > 1:
+            reader = self.reader(now)
+            soonest = {d: max((arrival[d] - now) / 60,
+                              self.expected_wait(v, d, place[d], now, reader)) for d in allowed}
+            dept = min(allowed, key=lambda d: (soonest[d], allowed.index(d)))
+        else:
+            dept = allowed[0]
+        order = [p for _, procs in self.config.route(pairs, first=dept) for p in procs]
+        callable_at = arrival[dept] if routing.arrival_aware else now
+        return {"department": dept, "order": order, "callable_at": callable_at,
+                "queued_at": place[dept]}
+
+    def _walk_s(self, counter: str | None, department: str) -> float:
+        if counter is None or department not in self._floor.waiting:
+            return 0.0
+        return self._floor.counter_to_department(counter, department)
+
+    def expected_wait(self, v: Visit, department: str, queued_at: float, now: float,
+                      reader: estimator.Reader | None = None) -> float:
+        """The estimator's minutes until `v`, joining `department` now with place
+        `queued_at`, would be called there (infinite while no counter is open)."""
+        key = (0 if self._priority.intersection(v.needs) else 1, queued_at, v.number)
+        ahead = bisect_left(self.state.lines[department], (key, v.id))
+        wait = estimator.wait_minutes(self.snapshot(department, ahead, queued_at, now, v.id, reader))
+        return float("inf") if wait is None else wait
+
     # ---- issuing -------------------------------------------------------------------
     def _issue(self, r: m.IssueRequest, now: float, new_token: Callable[[], str]) -> Outcome:
         if r.issuing_point not in self.config.issuing_points:
@@ -365,7 +413,8 @@ class QueueEngine:
         self._ensure_free(c)
         dept = self.config.counters[r.counter].department
         for v in self.queue(dept):
-            if self._can_serve(r.counter, v.current()):
+            step = v.current()
+            if self._can_serve(r.counter, step) and (step.callable_at or now) <= now:
                 return self._done([self._call_event(v, r.counter, now, "call")], v, now)
         return Outcome({"visit": None})
 
@@ -402,7 +451,8 @@ class QueueEngine:
         v, step = self._at_counter(r.counter, ("called", "serving"))
         handover = r.handover or self.config.procedures[step.procedure].handover
         return self._done([{"type": "finished", "at": now, "visit": v.id, "counter": r.counter,
-                            "handover": handover}], v, now)
+                            "handover": handover, "route": self._route(v, step, r.counter, now)}],
+                          v, now)
 
     def _hold(self, r: m.Hold, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -430,8 +480,9 @@ class QueueEngine:
         return self._done([event], v, now)
 
     def _skip(self, r: m.SkipProcedure, now: float, _t) -> Outcome:
-        v, _ = self._at_counter(r.counter, ("called", "serving"))
-        return self._done([{"type": "skipped", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+        v, step = self._at_counter(r.counter, ("called", "serving"))
+        return self._done([{"type": "skipped", "at": now, "visit": v.id, "counter": r.counter,
+                            "route": self._route(v, step, r.counter, now)}], v, now)
 
     def _cancel_procedure(self, r: m.CancelProcedure, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -439,8 +490,10 @@ class QueueEngine:
                       if s.procedure == r.procedure and s.open), None)
         if index is None:
             raise EngineError("unknown_procedure", f"{r.procedure!r} is not open on this visit")
+        step = v.steps[index]
+        route = self._route(v, step, r.counter, now) if step is v.current() else None
         return self._done([{"type": "procedure_cancelled", "at": now, "visit": v.id,
-                            "index": index, "counter": r.counter}], v, now)
+                            "index": index, "counter": r.counter, "route": route}], v, now)
 
     def _transfer(self, r: m.Transfer, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -552,15 +605,19 @@ class QueueEngine:
         counter = e.get("counter")
         if counter:
             self._release(v, counter)
+        route = e.get("route")
+        if route:
+            _reorder_open_steps(v, route["order"])
         nxt = v.current()
-        # The next procedure in the same department stays at this counter: no new queue.
-        if nxt and counter and step.counter == counter and self._can_serve(counter, nxt) \
-                and self.state.counters[counter].open:
+        if nxt and self._follows_on(counter, step, nxt):
             nxt.state, nxt.counter = "serving", counter
             nxt.called_at = nxt.started_at = e["at"]
             self.state.counters[counter].visit = v.id
         elif nxt:
             v.arrived_at = e["at"]
+            if route:
+                nxt.callable_at = v.arrived_at = route["callable_at"]
+                v.queued_at = route["queued_at"]
             if nxt.department != step.department:
                 v.absent_count = 0  # the limit is on not answering one department's calls
         self._reindex(v)
@@ -631,6 +688,15 @@ class QueueEngine:
 
     def _on_counter_closed(self, e: Event) -> None:
         self.state.counters[e["counter"]].open = False
+
+
+def _reorder_open_steps(v: Visit, order: list[str]) -> None:
+    """Put v's open steps in the order of their procedures in `order`; closed steps keep
+    their places in the guidance list."""
+    places = [i for i, s in enumerate(v.steps) if s.open]
+    steps = sorted((v.steps[i] for i in places), key=lambda s: order.index(s.procedure))
+    for i, step in zip(places, steps):
+        v.steps[i] = step
 
 
 def _typical_minutes(config: SiteConfig, department: str) -> float:

@@ -21,6 +21,7 @@ class Step:
     started_at: float | None = None
     finished_at: float | None = None
     handover: str | None = None
+    callable_at: float | None = None  # a moving visit is not called here before it can arrive
 
     @property
     def open(self) -> bool:

@@ -77,13 +77,15 @@ def test_itinerary_groups_departments_so_nobody_goes_back(desk):
 def test_visit_moves_on_by_itself_and_keeps_its_place_in_line(desk):
     desk.open("c01", "c09")
     mover = desk.issue("tennyu", "kokuho_kanyu")
-    desk.later(5)
-    walk_in = desk.issue("kokuho_kanyu")  # came straight to health insurance, later
     assert desk.call("c01") == mover
-    desk.later(15)
+    desk.later(12)
+    walk_in = desk.issue("kokuho_kanyu")  # came straight to health insurance, later
+    desk.later(3)
     after = desk.finish("c01")
     assert after["department"] == "kokuho" and after["state"] == "waiting"
-    # issued earlier, so called before the walk-in although it arrived in the queue later
+    desk.later(1)  # walked over
+    # issued earlier (within the place lead), so called before the walk-in although it
+    # arrived in the queue later
     assert desk.call("c09") == mover
     desk.later(10)
     assert desk.finish("c09")["state"] == "done"
@@ -112,6 +114,7 @@ def test_staff_add_skip_cancel_and_transfer(desk):
         desk.run("add_procedure", counter="c01", procedure="nenkin")
     desk.run("cancel_procedure", counter="c01", procedure="nenkin")
     desk.finish("c01")
+    desk.later(1)  # walked over
     assert desk.call("c12") == n
     desk.run("transfer", counter="c12", department="nenkin")  # actually a pension question
     assert desk.status(n).department == "nenkin"
@@ -314,7 +317,7 @@ def test_the_absent_limit_counts_per_department(desk):
         desk.later(1).run("absent", counter="c01")
     desk.call("c01")
     desk.later(10).finish("c01")
-    desk.call("c09")
+    desk.later(1).call("c09")
     desk.later(1).run("absent", counter="c09")  # one miss here: still in the queue
     assert desk.status(n).state == "waiting"
 
