@@ -1,0 +1,188 @@
+"""Each lever of one shared number on and off, over several seeds:
+`python -m benchmarks.sim_levers` (about two minutes).
+
+The levers (docs/estimates.md, "One number for every citizen"): arrival-aware calling,
+the bounded place at the next department, flexible routing, staffing advice for a pool
+of multi-department staff, and shorter later procedures where the application data is
+shared (書かない, reported apart from the targets). Every run is the same citizens,
+service times and staff as the separate-ticket run it is compared with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+from dataclasses import dataclass, replace
+
+from protocol.site import SiteConfig, load_config
+
+from .sim_report import is_multi, single_waits
+from .sim_run import DayResult, simulate
+from .sim_scenario import (
+    KINDS,
+    VISIT_KINDS,
+    Citizen,
+    DayPlan,
+    make_citizens,
+    plan_staffing,
+    staffed_config,
+)
+
+SEEDS = (2027, 1, 2, 3, 4, 5)
+PEAK_VISITS, AVERAGE_VISITS = 1600, 460
+
+
+def with_routing(config: SiteConfig, **changes) -> SiteConfig:
+    """The site with some `[routing]` settings changed (a lever on or off)."""
+    return replace(config, routing=replace(config.routing, **changes))
+
+
+def no_levers(config: SiteConfig) -> SiteConfig:
+    """One shared number as first built: listed order, callable at once, place kept."""
+    return with_routing(config, flexible=False, arrival_aware=False, place_lead_minutes=math.inf)
+
+
+def visit_wait_min(r: DayResult) -> dict[int, float]:
+    """Each visit's waits at all its departments together, minutes, by citizen index."""
+    return {v.citizen.index: sum(s.wait_s for s in v.stops) / 60 for v in r.visits}
+
+
+def kind_waits(r: DayResult) -> dict[str, float]:
+    """Mean of the visits' total wait per kind of visit."""
+    waits = visit_wait_min(r)
+    out = {}
+    for k in VISIT_KINDS:
+        mine = [waits[v.citizen.index] for v in r.visits if v.citizen.kind == k.id]
+        if mine:
+            out[k.id] = statistics.fmean(mine)
+    return out
+
+
+@dataclass(frozen=True)
+class Versus:
+    """One way of running the day against the separate tickets of the same day."""
+
+    stay_multi_min: float
+    stay_multi_separate_min: float
+    wait_single_min: float
+    wait_single_separate_min: float
+    worst_kind: str
+    worst_kind_wait_ratio: float
+    total_wait_ratio: float
+    kind_ratios: dict[str, float]
+
+    @property
+    def stay_multi_ratio(self) -> float:
+        return self.stay_multi_min / self.stay_multi_separate_min
+
+    def met(self) -> dict[str, bool]:
+        return {"stay": self.stay_multi_ratio <= 0.75, "kinds": self.worst_kind_wait_ratio <= 1.05,
+                "total": self.total_wait_ratio <= 0.85}
+
+
+def versus(run: DayResult, separate: DayResult) -> Versus:
+    a, b = kind_waits(run), kind_waits(separate)
+    ratios = {k: a[k] / b[k] for k in a if b.get(k)}
+    worst = max(ratios, key=ratios.get)
+    total = sum(visit_wait_min(run).values()) / sum(visit_wait_min(separate).values())
+
+    def multi(r: DayResult) -> float:
+        return statistics.fmean(v.stay_s / 60 for v in r.visits if is_multi(v))
+
+    return Versus(multi(run), multi(separate), single_waits(run).mean, single_waits(separate).mean,
+                  worst, ratios[worst], total, ratios)
+
+
+@dataclass
+class Day:
+    """The citizens and staffing of one simulated day, ready to run any way."""
+
+    base: SiteConfig
+    config: SiteConfig
+    citizens: list[Citizen]
+    staffing: dict[str, int]
+
+    @classmethod
+    def make(cls, base: SiteConfig, plan: DayPlan) -> Day:
+        citizens = make_citizens(base, plan)
+        staffing = plan_staffing(base, citizens)
+        return cls(base, staffed_config(base, staffing), citizens, staffing)
+
+    def run(self, mode: str = "shared", config: SiteConfig | None = None) -> DayResult:
+        return simulate(config or self.config, self.citizens, self.staffing, mode)
+
+
+def lever_configs(config: SiteConfig) -> list[tuple[str, SiteConfig]]:
+    """One shared number with the levers switched on one after the other."""
+    off = no_levers(config)
+    lead = config.routing.place_lead_minutes
+    return [
+        ("no lever (as first built)", off),
+        ("+ arrival-aware calls", with_routing(off, arrival_aware=True)),
+        (f"+ bounded place ({lead:g} min)", with_routing(off, arrival_aware=True,
+                                                          place_lead_minutes=lead)),
+        ("+ flexible routing (shipped)", config),
+    ]
+
+
+def _fmt(values: list[float], digits: int = 2) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    return f"{min(values):.{digits}f}–{max(values):.{digits}f}"
+
+
+def lever_table(days: list[Day]) -> str:
+    """Markdown: each lever configuration against separate tickets, over the days."""
+    rows = [("| one shared number | multi stay / separate | single wait / separate "
+            "| worst kind's wait / separate | total waits / separate |"),
+            "|---|---|---|---|---|"]
+    separate = [d.run("separate") for d in days]
+    results: dict[str, list[Versus]] = {}
+    for i, d in enumerate(days):
+        for name, config in lever_configs(d.config):
+            results.setdefault(name, []).append(versus(d.run("shared", config), separate[i]))
+    for name, vs in results.items():
+        worst = statistics.mode(v.worst_kind for v in vs)
+        rows.append(f"| {name} | {_fmt([v.stay_multi_ratio for v in vs])} "
+                    f"| {_fmt([v.wait_single_min / v.wait_single_separate_min for v in vs])} "
+                    f"| {_fmt([v.worst_kind_wait_ratio for v in vs])} ({KINDS[worst].name_ja}) "
+                    f"| {_fmt([v.total_wait_ratio for v in vs])} |")
+    return "\n".join(rows)
+
+
+def lead_table(days: list[Day], leads: tuple[float, ...] = (0, 2, 5, 10, 20, math.inf)) -> str:
+    """Markdown: the place lead N against separate tickets (all other levers shipped)."""
+    rows = [("| place lead N | multi stay / separate | worst kind's wait / separate "
+            "| total waits / separate |"), "|---|---|---|---|"]
+    separate = [d.run("separate") for d in days]
+    for lead in leads:
+        vs = [versus(d.run("shared", with_routing(d.config, place_lead_minutes=lead)), s)
+              for d, s in zip(days, separate)]
+        rows.append(f"| {'∞' if math.isinf(lead) else f'{lead:g} min'} "
+                    f"| {_fmt([v.stay_multi_ratio for v in vs])} "
+                    f"| {_fmt([v.worst_kind_wait_ratio for v in vs])} "
+                    f"| {_fmt([v.total_wait_ratio for v in vs])} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.sim_levers",
+                                 description=__doc__.split("\n")[0])
+    ap.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
+    ap.add_argument("--what", choices=("levers", "lead"), nargs="+", default=["levers", "lead"])
+    args = ap.parse_args(argv)
+    base = load_config()
+    for name, visits in (("peak", PEAK_VISITS), ("average", AVERAGE_VISITS)):
+        days = [Day.make(base, DayPlan(name, visits, s)) for s in args.seeds]
+        print(f"### {name} day, seeds {', '.join(map(str, args.seeds))}\n")
+        if "levers" in args.what:
+            print(lever_table(days), end="\n\n")
+        if "lead" in args.what and name == "peak":
+            print(lead_table(days), end="\n\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
