@@ -33,6 +33,10 @@ STATE_CHANNELS: list[tuple[str, str, type[BaseModel], bool, str, str]] = [
      "Public status of a visit by ticket number (no personal data), cleared at the daily reset."),
     ("counters", "counters/{counter}", m.CounterStateMessage, True, "service",
      "Whether a counter is open and whom it serves."),
+    ("staffing", "staffing", m.StaffingAdvice, True, "service",
+     ("Staffing advice from the next hour's forecast load per department (visits in the "
+      "building with their remaining itineraries, the day's arrivals): which department "
+      "should open counters and when, which free counter may close.")),
     ("serviceStatus", "service/status", m.ServiceStatus, True, "service",
      "Birth and death (Last Will) of the queue service."),
     ("deviceStatus", "dev/{device}/status", m.DeviceStatus, True, "device",

@@ -25,6 +25,7 @@ from protocol import topics
 from protocol.codec import encode
 from protocol.site import SiteConfig
 
+from . import staffing
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .store import RESPONSES_KEPT_S, Batch, Store
@@ -37,6 +38,7 @@ VISITS_SHARE = 0.1  # and never taking more than this share of the worker's time
 # A repeated request id gets its first answer for this long: far beyond a request's Message
 # Expiry (10 s) and a device's retries, and it bounds the memory the answers take.
 DEDUP_WINDOW_S = 3600.0
+STAFFING_EVERY_S = 60.0  # the staffing advice looks an hour ahead: once a minute is plenty
 
 
 class Publisher(Protocol):
@@ -73,6 +75,7 @@ class QueueService:
         self._dirty_departments: set[str] = set()
         self._visits_published_at = 0.0
         self._visits_interval = VISITS_EVERY_S
+        self._staffing_at = -STAFFING_EVERY_S
         self._load()
 
     # ---- start-up and recovery ---------------------------------------------------------
@@ -324,6 +327,11 @@ class QueueService:
                       encode(c.model_copy(update={"at": 0.0})))
             for status in e.visit_statuses(now, self._dirty_departments, reader):
                 offer(topics.visit(site, status.number), encode(status))
+            if full or now - self._staffing_at >= STAFFING_EVERY_S:
+                advice = staffing.advise(e, now)
+                self._staffing_at = now
+                offer(topics.staffing(site), encode(advice),
+                      encode(advice.model_copy(update={"at": 0.0})))
             took = time.perf_counter() - started
             # A long backlog makes a pass slow: answer requests first, statuses later.
             self._visits_interval = max(VISITS_EVERY_S, took / VISITS_SHARE)
