@@ -27,6 +27,7 @@ from protocol.site import SiteConfig
 
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
+from .events import Event, VisitEvent
 from .store import RESPONSES_KEPT_S, Batch, Store
 
 log = logging.getLogger(__name__)
@@ -235,7 +236,7 @@ class QueueService:
                 return
             del self._answers[rid]
 
-    def _execute(self, item: _Work, now: float) -> tuple[bytes, list[dict] | None]:
+    def _execute(self, item: _Work, now: float) -> tuple[bytes, list[Event] | None]:
         """Run one command; events None means refused (nothing stored)."""
         try:
             if item.command == "attach_application":
@@ -262,11 +263,9 @@ class QueueService:
         self.applications.attach(self.engine.state.day, r.number, r.model_dump(exclude={"v", "request_id"}))
         return {"number": r.number, "attached": True, "fee_yen": expected}
 
-    def _visit_rows(self, events: list[dict]) -> list[tuple[str, str, int, str, str]]:
+    def _visit_rows(self, events: list[Event]) -> list[tuple[str, str, int, str, str]]:
         """Current state of the visits these events touched (the `visits` table)."""
-        day = self.engine.state.day
-        ids = {e.get("visit") or f"{day}-{e['number']:05d}" for e in events
-               if "visit" in e or e["type"] == "visit_issued"}
+        ids = {e.visit for e in events if isinstance(e, VisitEvent)}
         rows = []
         for vid in ids:
             v = self.engine.state.visits.get(vid)
@@ -278,18 +277,18 @@ class QueueService:
         return rows
 
     # ---- retained state ---------------------------------------------------------------
-    def _touched_departments(self, events: list[dict]) -> set[str]:
+    def _touched_departments(self, events: list[Event]) -> set[str]:
         depts: set[str] = set()
         for e in events:
-            if "visit" in e or e["type"] == "visit_issued":
-                vid = e.get("visit") or f"{self.engine.state.day}-{e['number']:05d}"
-                v = self.engine.state.visits.get(vid)
+            if isinstance(e, VisitEvent):
+                v = self.engine.state.visits.get(e.visit)
                 depts |= {s.department for s in v.steps} if v else set()
-            if "counter" in e:
-                depts.add(self.config.counters[e["counter"]].department)
+            counter = getattr(e, "counter", None)
+            if counter:
+                depts.add(self.config.counters[counter].department)
         return depts
 
-    def _state_changes(self, now: float, events: list[dict], full: bool,
+    def _state_changes(self, now: float, events: list[Event], full: bool,
                        cleared: list[int]) -> list[tuple[str, bytes]]:
         """Retained messages whose content changed (call under the lock). Calls and
         counters go at once; the congestion and visit statuses of touched departments at

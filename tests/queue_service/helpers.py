@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from protocol import messages as m
 from protocol.site import load_config
 from queue_service.engine import QueueEngine
+from queue_service.events import Event
 
 # 2027-03-29 09:00 in Isesaki: a late-March Monday morning
 T0 = datetime(2027, 3, 29, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()
@@ -21,7 +22,7 @@ class Desk:
     def __init__(self, engine: QueueEngine | None = None, now: float = T0):
         self.engine = engine or QueueEngine(load_config())
         self.now = now
-        self.events: list[dict] = []
+        self.events: list[Event] = []
         self._tokens = itertools.count(1)
 
     def run(self, command: str, **fields):
