@@ -107,7 +107,8 @@ class QueueService:
 
     def submit(self, command: str, request: m.Request, device: str = "web",
                timeout: float = 10.0) -> m.Response:
-        """Run one command and wait for its answer (the web pages use this)."""
+        """Run one command and wait for its answer, with the command's typed result (the
+        web pages use this)."""
         done = threading.Event()
         box: list[bytes] = []
 
@@ -118,7 +119,7 @@ class QueueService:
         self.enqueue(command, request, device, reply)
         if not done.wait(timeout):
             raise TimeoutError(f"{command} was not answered within {timeout:.0f} s")
-        return m.Response.model_validate_json(box[0])
+        return m.Response[m.RESULTS[command]].model_validate_json(box[0])
 
     def read(self, fn: Callable[[QueueEngine, float], Any]) -> Any:
         with self.lock:
@@ -240,9 +241,14 @@ class QueueService:
         """Run one command; events None means refused (nothing stored)."""
         try:
             if item.command == "attach_application":
-                return encode(m.Response.success(item.request.request_id, self._attach(item.request))), []
-            outcome = self.engine.handle(item.command, item.request, now, _new_token)
-            return encode(m.Response.success(item.request.request_id, outcome.result)), outcome.events
+                result, events = self._attach(item.request), []
+            else:
+                outcome = self.engine.handle(item.command, item.request, now, _new_token)
+                result, events = outcome.result, outcome.events
+            # The answer goes out as the command's documented result model (a misspelt or
+            # missing field fails here, not in a device).
+            typed = m.RESULTS[item.command].model_validate(result)
+            return encode(m.Response.success(item.request.request_id, typed)), events
         except EngineError as exc:
             return _error(item.request, exc.code, exc.reason), None
 
