@@ -16,7 +16,7 @@ SITE = "isesaki"
 def ask(c: ServiceClient, command: str, **fields) -> dict:
     r = c.request(command, m.COMMANDS[command](request_id=new_request_id(), **fields))
     assert r.ok, r.error
-    return r.result
+    return r.result.model_dump()
 
 
 def test_a_mover_is_sent_to_the_quicker_of_two_free_departments(broker, service, client):
