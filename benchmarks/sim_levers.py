@@ -29,6 +29,7 @@ from .sim_scenario import (
     plan_staffing,
     staffed_config,
 )
+from .sim_staffing import POOL, PooledDay
 
 SEEDS = (2027, 1, 2, 3, 4, 5)
 PEAK_VISITS, AVERAGE_VISITS = 1600, 460
@@ -95,9 +96,20 @@ def versus(run: DayResult, separate: DayResult) -> Versus:
                   worst, ratios[worst], total, ratios)
 
 
+KAKANAI_SHARE = 0.17  # Ibusuki: handling 443 -> 369 s once the data is shared (書かない)
+
+
+def kakanai(citizens: list[Citizen], share: float = KAKANAI_SHARE) -> list[Citizen]:
+    """The same citizens with every procedure after a visit's first shorter by `share`:
+    the application data read at the first counter is shared, nobody writes it again."""
+    return [replace(c, service_s=c.service_s[:1] + tuple(s * (1 - share) for s in c.service_s[1:]))
+            for c in citizens]
+
+
 @dataclass
 class Day:
-    """The citizens and staffing of one simulated day, ready to run any way."""
+    """The citizens and staffing of one simulated day, ready to run any way. The site has
+    counter positions for the planned staff plus the whole pool in every department."""
 
     base: SiteConfig
     config: SiteConfig
@@ -105,44 +117,74 @@ class Day:
     staffing: dict[str, int]
 
     @classmethod
-    def make(cls, base: SiteConfig, plan: DayPlan) -> Day:
+    def make(cls, base: SiteConfig, plan: DayPlan, pool: int = POOL) -> Day:
         citizens = make_citizens(base, plan)
         staffing = plan_staffing(base, citizens)
-        return cls(base, staffed_config(base, staffing), citizens, staffing)
+        positions = {d: n + pool for d, n in staffing.items()}
+        return cls(base, staffed_config(base, positions), citizens, staffing)
 
-    def run(self, mode: str = "shared", config: SiteConfig | None = None) -> DayResult:
-        return simulate(config or self.config, self.citizens, self.staffing, mode)
+    def run(self, mode: str = "shared", config: SiteConfig | None = None,
+            rule: str | None = None, citizens: list[Citizen] | None = None) -> DayResult:
+        """The day one way; `rule`: a pool of movable staff following it."""
+        config, citizens = config or self.config, citizens or self.citizens
+        if rule is None:
+            return simulate(config, citizens, self.staffing, mode)
+        return PooledDay(config, citizens, self.staffing, mode, rule).run()
 
 
-def lever_configs(config: SiteConfig) -> list[tuple[str, SiteConfig]]:
+@dataclass(frozen=True)
+class Lever:
+    """One way to run the shared-number day, and the separate-ticket day it is held against."""
+
+    name: str
+    config: SiteConfig
+    rule: str | None = None  # the pool follows this rule; the separate day gets "reactive"
+    kakanai: bool = False  # later procedures shorter (reported apart from the targets)
+
+
+def levers(config: SiteConfig) -> list[Lever]:
     """One shared number with the levers switched on one after the other."""
     off = no_levers(config)
     lead = config.routing.place_lead_minutes
     return [
-        ("no lever (as first built)", off),
-        ("+ arrival-aware calls", with_routing(off, arrival_aware=True)),
-        (f"+ bounded place ({lead:g} min)", with_routing(off, arrival_aware=True,
-                                                          place_lead_minutes=lead)),
-        ("+ flexible routing (shipped)", config),
+        Lever("no lever (as first built)", off),
+        Lever("+ arrival-aware calls", with_routing(off, arrival_aware=True)),
+        Lever(f"+ bounded place ({lead:g} min)",
+              with_routing(off, arrival_aware=True, place_lead_minutes=lead)),
+        Lever("+ flexible routing (shipped engine)", config),
+        Lever(f"+ pool of {POOL} following the reactive rule", config, "reactive"),
+        Lever(f"+ pool of {POOL} following the staffing advice (all levers)", config, "advice"),
+        Lever("all levers + 書かない (later procedures −17%)", config, "advice", kakanai=True),
     ]
 
 
+def run_lever(day: Day, lever: Lever, separate: dict[str | None, DayResult]) -> Versus:
+    """The lever's day against separate tickets with the same staff (and pool, if any)."""
+    rule = None if lever.rule is None else "reactive"
+    if rule not in separate:
+        separate[rule] = day.run("separate", rule=rule)
+    citizens = kakanai(day.citizens) if lever.kakanai else None
+    return versus(day.run("shared", lever.config, lever.rule, citizens), separate[rule])
+
+
 def _fmt(values: list[float], digits: int = 2) -> str:
+    """One value, or mean (min–max) over several days."""
     if len(values) == 1:
         return f"{values[0]:.{digits}f}"
-    return f"{min(values):.{digits}f}–{max(values):.{digits}f}"
+    return (f"{statistics.fmean(values):.{digits}f} "
+            f"({min(values):.{digits}f}–{max(values):.{digits}f})")
 
 
 def lever_table(days: list[Day]) -> str:
     """Markdown: each lever configuration against separate tickets, over the days."""
     rows = [("| one shared number | multi stay / separate | single wait / separate "
-            "| worst kind's wait / separate | total waits / separate |"),
+             "| worst kind's wait / separate | total waits / separate |"),
             "|---|---|---|---|---|"]
-    separate = [d.run("separate") for d in days]
     results: dict[str, list[Versus]] = {}
-    for i, d in enumerate(days):
-        for name, config in lever_configs(d.config):
-            results.setdefault(name, []).append(versus(d.run("shared", config), separate[i]))
+    for d in days:
+        separate: dict[str | None, DayResult] = {}
+        for lever in levers(d.config):
+            results.setdefault(lever.name, []).append(run_lever(d, lever, separate))
     for name, vs in results.items():
         worst = statistics.mode(v.worst_kind for v in vs)
         rows.append(f"| {name} | {_fmt([v.stay_multi_ratio for v in vs])} "

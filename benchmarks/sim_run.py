@@ -173,9 +173,7 @@ class DaySimulation:
             self._at(c.arrival, "arrive", c)
         next_sample = t0
         t = t0
-        handlers = {"open": self._open, "arrive": self._arrive, "ticket": self._ticket,
-                    "start": self._start, "finish": self._finish, "absent": self._absent,
-                    "wake": self._wake}
+        handlers = self.handlers()
         while self._heap:
             t, _, what, payload = heapq.heappop(self._heap)
             while next_sample <= t:
@@ -189,6 +187,12 @@ class DaySimulation:
         return DayResult(self.mode, self.records, self.counters, self.queue_lengths,
                          self.calls, end, time.perf_counter() - started, self._requests,
                          self.requeues, self.engine)
+
+    def handlers(self) -> dict:
+        """What each kind of simulated event does (a variant of the day adds its own)."""
+        return {"open": self._open, "arrive": self._arrive, "ticket": self._ticket,
+                "start": self._start, "finish": self._finish, "absent": self._absent,
+                "wake": self._wake}
 
     def _open(self, t: float, counter: str) -> None:
         self._handle("open_counter", m.OpenCounter, t, counter=counter, staff="sim")
@@ -261,11 +265,16 @@ class DaySimulation:
         walk = self.floor.answer_call(stop.department, counter, c.speed)
         self._at(max(t, run.ready_at) + walk, "start", counter)
 
-    def _free(self, t: float, counter: str) -> None:
+    def _release(self, t: float, counter: str) -> CounterRecord:
+        """The counter's citizen has gone: count its busy time."""
         rec = self.counters[counter]
         rec.busy_s += t - rec.busy_since
         rec.busy_since = None
         del self._at_counter[counter]
+        return rec
+
+    def _free(self, t: float, counter: str) -> None:
+        rec = self._release(t, counter)
         self._idle[rec.department].append(counter)
         self._wake(t, rec.department)
 

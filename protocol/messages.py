@@ -318,6 +318,8 @@ class StaffingLine(BaseModel):
     in_min: int = 0  # open: how soon the extra counters are needed
     counter: str | None = None  # close: the free counter that can close
     load_min: float  # counter-minutes expected over the next hour, waiting work included
+    wait_min: float  # the longest wait expected over the hour with the counters open now
+    gain_min: float  # people-minutes of waiting one more counter would save in the hour
     text_ja: str
     text_en: str
 

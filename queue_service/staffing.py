@@ -9,9 +9,12 @@ A pure function of the engine's state and the time. Per department it forecasts,
 - new visits, at the rate of the work issued over the last `RATE_WINDOW_MIN` minutes (the
   day's arrival curve so far), or a given curve of the day's shares per hour.
 A fluid model deals that work to the open counters; when the queue would keep someone
-waiting longer than `target_wait_min`, it advises opening counters ahead of time (staff
+waiting longer than `target_wait_min`, or one more counter would save more than
+`GAIN_OPEN_MIN` people-minutes of waiting, it advises opening counters ahead of time (staff
 need MOVE_MIN to move, so the advice says when the counter must be open); when one counter fewer would keep every wait under half
-the target for the whole hour, it names a free counter that can close.
+the target for the whole hour at little cost, it names a free counter that can close.
+The lines come most useful first (people-minutes saved), for a supervisor with few
+people to move.
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ if TYPE_CHECKING:
 SLOT_MIN = 10.0
 HORIZON_MIN = 60.0
 RATE_WINDOW_MIN = 30.0  # new work arrives at the rate of the last half hour...
-TARGET_WAIT_MIN = 10.0  # ...and no one should wait longer than this
+TARGET_WAIT_MIN = 5.0  # ...and no one should wait longer than this (from the simulation);
+GAIN_OPEN_MIN = 60.0  # a counter that saves an hour of waiting in the next one is worth it
+GAIN_CLOSE_MIN = 15.0  # a counter whose closing costs less than this can close
 MOVE_MIN = 5.0  # a member of staff needs this long to reach another department's counter
 
 Curve = Sequence[tuple[float, float, float]]  # (start hour, end hour, share of the day)
@@ -48,20 +53,28 @@ class Forecast:
     positions: int  # counters the department has in the site file
     backlog_min: float  # counter-minutes waiting or still at the counters now
     inflow_min: tuple[float, ...]  # counter-minutes arriving in each slot
+    job_min: float  # a visit's mean counter time here: how many people a backlog is
+
+    def _backlogs(self, counters: int) -> list[float]:
+        backlog, out = self.backlog_min, []
+        for inflow in self.inflow_min:
+            backlog = max(backlog + inflow - max(counters, 0) * SLOT_MIN, 0.0)
+            out.append(backlog)
+        return out
 
     def waits(self, counters: int) -> list[float]:
         """Expected wait at the end of each slot with `counters` open (fluid model)."""
         if counters <= 0:
-            total, out = self.backlog_min, []
-            for inflow in self.inflow_min:
-                total += inflow
-                out.append(math.inf if total > 0 else 0.0)
-            return out
-        backlog, out = self.backlog_min, []
-        for inflow in self.inflow_min:
-            backlog = max(backlog + inflow - counters * SLOT_MIN, 0.0)
-            out.append(backlog / counters)
-        return out
+            return [math.inf if b > 0 else 0.0 for b in self._backlogs(0)]
+        return [b / counters for b in self._backlogs(counters)]
+
+    def people_minutes(self, counters: int) -> float:
+        """Minutes of waiting, summed over the people, in the next hour."""
+        return sum(self._backlogs(counters)) / self.job_min * SLOT_MIN
+
+    def gain(self, counters: int) -> float:
+        """People-minutes of waiting saved by one more counter than `counters`."""
+        return self.people_minutes(counters) - self.people_minutes(counters + 1)
 
 
 def forecast(engine: QueueEngine, now: float, curve: Curve | None = None) -> dict[str, Forecast]:
@@ -74,11 +87,11 @@ def forecast(engine: QueueEngine, now: float, curve: Curve | None = None) -> dic
     recent = dict.fromkeys(depts, 0.0)
     minutes = {p: c.minutes for p, c in config.procedures.items()}
 
-    def blocks(v: Visit) -> list[tuple[str, float, str]]:
-        """(department, counter-minutes, state of its first step) of v's open steps, in order."""
+    def blocks(v: Visit, open_only: bool = True) -> list[tuple[str, float, str]]:
+        """(department, counter-minutes, state of its first step) of v's steps, in order."""
         out: list[tuple[str, float, str]] = []
         for s in v.steps:
-            if not s.open:
+            if (open_only and not s.open) or s.state == "cancelled":
                 continue
             if out and out[-1][0] == s.department:
                 out[-1] = (s.department, out[-1][1] + minutes[s.procedure], out[-1][2])
@@ -86,14 +99,16 @@ def forecast(engine: QueueEngine, now: float, curve: Curve | None = None) -> dic
                 out.append((s.department, CALL_OVERHEAD_MIN + minutes[s.procedure], s.state))
         return out
 
-    visits = [v for v in engine.state.visits.values() if not v.closed]
-    for v in visits:
-        for dept, work, _ in blocks(v):
-            if now - v.issued_at <= RATE_WINDOW_MIN * 60 and dept in recent:
-                recent[dept] += work
-    # how long the current department keeps each visit (fluid wait there + its work)
-    for v in visits:
-        bs = blocks(v)
+    # the arrival curve so far: all the work of the visits issued in the last window
+    for v in engine.state.visits.values():
+        if 0 <= now - v.issued_at <= RATE_WINDOW_MIN * 60 and not v.cancelled:
+            for dept, work, _ in blocks(v, open_only=False):
+                if dept in recent:
+                    recent[dept] += work
+    # the work in the building: waiting or at a counter now, and later in itineraries
+    moving: list[tuple[float, list[tuple[str, float, str]]]] = []
+    for v in engine.state.visits.values():
+        bs = blocks(v) if not v.closed else []
         if not bs or bs[0][0] not in backlog:
             continue
         first, work, state = bs[0]
@@ -102,12 +117,15 @@ def forecast(engine: QueueEngine, now: float, curve: Curve | None = None) -> dic
             elapsed = (now - (step.called_at or now)) / 60
             left = max(work - elapsed, 0.2 * work)
             backlog[first] += left
-            eta = left
+            moving.append((left, bs))
         elif state == "waiting":
             backlog[first] += work
-            eta = max(((step.callable_at or now) - now) / 60, 0.0) + work
-        else:
-            continue
+            walking = max(((step.callable_at or now) - now) / 60, 0.0)
+            moving.append((walking + work, bs))
+    for eta, bs in moving:
+        first = bs[0][0]
+        if bs[0][2] == "waiting":  # behind the line where it waits (fluid)
+            eta += backlog[first] / max(len(open_[first]), 1) / 2
         for dept, later, _ in bs[1:]:
             if dept not in inflow:
                 continue
@@ -122,7 +140,8 @@ def forecast(engine: QueueEngine, now: float, curve: Curve | None = None) -> dic
         for k in range(slots):
             inflow[d][k] += rate[d] * SLOT_MIN
     return {d: Forecast(d, len(open_[d]), sum(1 for c in open_[d] if c.visit is None),
-                        len(config.counters_of(d)), backlog[d], tuple(inflow[d]))
+                        len(config.counters_of(d)), backlog[d], tuple(inflow[d]),
+                        engine.mean_service_minutes(d) + CALL_OVERHEAD_MIN)
             for d in depts}
 
 
@@ -151,12 +170,13 @@ def advise(engine: QueueEngine, now: float, curve: Curve | None = None,
         name_en = config.departments[d].name_en
         waits = f.waits(f.counters_open)
         needed = f.counters_open
-        while needed < f.positions and max(f.waits(needed)) > target_wait_min:
+        while needed < f.positions and (max(f.waits(needed)) > target_wait_min
+                                        or f.gain(needed) >= GAIN_OPEN_MIN):
             needed += 1
         action, in_min, counter = "keep", 0, None
         if needed > f.counters_open:
             # the slot in which the line first grows too long: be open when it begins
-            first_late = next(k for k, w in enumerate(waits) if w > target_wait_min)
+            first_late = next((k for k, w in enumerate(waits) if w > target_wait_min), 0)
             in_min = int(first_late * SLOT_MIN)
             action = "open"
             extra = needed - f.counters_open
@@ -165,7 +185,8 @@ def advise(engine: QueueEngine, now: float, curve: Curve | None = None,
             text_ja = f"{name}: {when_ja}窓口をあと{extra}つ開けてください"
             text_en = f"{name_en}: open {extra} more counter{'s' if extra > 1 else ''} {when_en}"
         elif f.counters_open > 1 and f.counters_free > 0 and \
-                max(f.waits(f.counters_open - 1)) <= target_wait_min / 2:
+                max(f.waits(f.counters_open - 1)) <= target_wait_min / 2 and \
+                f.gain(f.counters_open - 1) < GAIN_CLOSE_MIN:
             free = [c for c in engine.counters_open(d) if c.visit is None]
             counter = max(free, key=lambda c: config.counters[c.id].number).id
             action, needed = "close", f.counters_open - 1
@@ -178,5 +199,8 @@ def advise(engine: QueueEngine, now: float, curve: Curve | None = None,
             department=d, action=action, counters_open=f.counters_open,
             counters_needed=needed, in_min=in_min, counter=counter,
             load_min=round(f.backlog_min + sum(f.inflow_min), 1),
-            text_ja=text_ja, text_en=text_en))
+            wait_min=round(min(max(waits), 999.0), 1),
+            gain_min=round(f.gain(f.counters_open), 1), text_ja=text_ja, text_en=text_en))
+    # staff are few: first where one more counter saves the most waiting
+    lines.sort(key=lambda x: (x.action != "open", -x.gain_min))
     return m.StaffingAdvice(lines=lines, at=now)

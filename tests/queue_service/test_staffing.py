@@ -25,12 +25,14 @@ def test_movers_still_at_the_one_stop_counter_call_for_a_counter_ahead_of_time(d
     desk.later(31)
     for c in ("c01", "c02", "c03"):
         desk.call(c)
-    # 国保 is idle now, but in 15-16 minutes four 12-minute procedures arrive for one
-    # counter: the second 10-minute slot would leave people waiting 40 minutes
+    # 国保 is idle now, but in 16.5 minutes three 12-minute procedures arrive for one
+    # counter, and the fourth mover (still in line at 総合窓口) some ten minutes later:
+    # the second 10-minute slot would leave people waiting 27.5 minutes
     f = staffing.forecast(desk.engine, desk.now)["kokuho"]
     assert f.backlog_min == 0 and f.inflow_min[0] == 0
-    assert f.inflow_min[1] == pytest.approx(4 * (12 + 0.5))
-    assert f.waits(1)[1] == pytest.approx(50 - 10)
+    assert f.inflow_min[1] == pytest.approx(3 * (12 + 0.5))
+    assert f.inflow_min[2] == pytest.approx(12 + 0.5)
+    assert f.waits(1)[1] == pytest.approx(37.5 - 10)
     assert "国民健康保険課: 10分後に窓口をあと1つ開けてください" in texts(desk)
     line = next(x for x in staffing.advise(desk.engine, desk.now).lines if x.department == "kokuho")
     assert (line.action, line.counters_open, line.counters_needed, line.in_min) == ("open", 1, 2, 10)
