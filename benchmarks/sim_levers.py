@@ -15,10 +15,11 @@ import math
 import statistics
 import sys
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from protocol.site import SiteConfig, load_config
 
-from .sim_report import is_multi, single_waits
+from .sim_report import _pyplot, _save, is_multi, single_waits
 from .sim_run import DayResult, simulate
 from .sim_scenario import (
     KINDS,
@@ -32,6 +33,7 @@ from .sim_scenario import (
 from .sim_staffing import POOL, PooledDay
 
 SEEDS = (2027, 1, 2, 3, 4, 5)
+ROOT = Path(__file__).resolve().parent.parent
 PEAK_VISITS, AVERAGE_VISITS = 1600, 460
 
 
@@ -175,16 +177,21 @@ def _fmt(values: list[float], digits: int = 2) -> str:
             f"({min(values):.{digits}f}–{max(values):.{digits}f})")
 
 
-def lever_table(days: list[Day]) -> str:
-    """Markdown: each lever configuration against separate tickets, over the days."""
-    rows = [("| one shared number | multi stay / separate | single wait / separate "
-             "| worst kind's wait / separate | total waits / separate |"),
-            "|---|---|---|---|---|"]
+def lever_results(days: list[Day]) -> dict[str, list[Versus]]:
+    """Every lever configuration against separate tickets, day by day."""
     results: dict[str, list[Versus]] = {}
     for d in days:
         separate: dict[str | None, DayResult] = {}
         for lever in levers(d.config):
             results.setdefault(lever.name, []).append(run_lever(d, lever, separate))
+    return results
+
+
+def lever_table(results: dict[str, list[Versus]]) -> str:
+    """Markdown: each lever configuration against separate tickets, over the days."""
+    rows = [("| one shared number | multi stay / separate | single wait / separate "
+             "| worst kind's wait / separate | total waits / separate |"),
+            "|---|---|---|---|---|"]
     for name, vs in results.items():
         worst = statistics.mode(v.worst_kind for v in vs)
         rows.append(f"| {name} | {_fmt([v.stay_multi_ratio for v in vs])} "
@@ -209,18 +216,58 @@ def lead_table(days: list[Day], leads: tuple[float, ...] = (0, 2, 5, 10, 20, mat
     return "\n".join(rows)
 
 
+def kind_table(results: dict[str, list[Versus]]) -> str:
+    """Markdown: each kind of visit's mean wait against separate tickets (mean over days)."""
+    kinds = [k.id for k in VISIT_KINDS]
+    rows = ["| one shared number | " + " | ".join(KINDS[k].name_ja for k in kinds) + " |",
+            "|---|" + "---|" * len(kinds)]
+    for name, vs in results.items():
+        cells = [statistics.fmean(v.kind_ratios[k] for v in vs) for k in kinds]
+        rows.append(f"| {name} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def chart(results: dict[str, list[Versus]], path: Path, title: str) -> Path:
+    """Bars per kind of visit: mean wait against separate tickets, one bar per lever."""
+    plt = _pyplot()
+    kinds = [k.id for k in VISIT_KINDS]
+    fig, ax = plt.subplots(figsize=(11, 5), dpi=100)
+    names = list(results)
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        ys = [statistics.fmean(v.kind_ratios[k] for v in results[name]) for k in kinds]
+        ax.bar([x - 0.4 + width * (i + 0.5) for x in range(len(kinds))], ys, width, label=name)
+    ax.axhline(1.0, color="black", lw=1)
+    ax.axhline(1.05, color="grey", ls=":", lw=1)
+    ax.set_xticks(list(range(len(kinds))))
+    ax.set_xticklabels([f"{KINDS[k].name_ja}\n{k}" for k in kinds], fontsize=8, rotation=30,
+                       ha="right")
+    ax.set_ylabel("mean wait / separate tickets (1 = the same)")
+    ax.set_title(title)
+    ax.legend(fontsize=7, ncols=2)
+    ax.grid(axis="y", alpha=0.3)
+    return _save(plt, fig, path)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.sim_levers",
                                  description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     ap.add_argument("--what", choices=("levers", "lead"), nargs="+", default=["levers", "lead"])
+    ap.add_argument("--charts", type=Path, default=ROOT / "docs", help="folder for the PNG charts")
     args = ap.parse_args(argv)
     base = load_config()
     for name, visits in (("peak", PEAK_VISITS), ("average", AVERAGE_VISITS)):
         days = [Day.make(base, DayPlan(name, visits, s)) for s in args.seeds]
         print(f"### {name} day, seeds {', '.join(map(str, args.seeds))}\n")
         if "levers" in args.what:
-            print(lever_table(days), end="\n\n")
+            results = lever_results(days)
+            print(lever_table(results), end="\n\n")
+            print(kind_table(results), end="\n\n")
+            path = chart(results, args.charts / f"sim_levers_{name}.png",
+                         f"用件別の待ち時間(従来比)/ Mean wait per kind of visit against separate "
+                         f"tickets, {name} day, {len(days)} seeds")
+            print(f"chart: {path}\n")
         if "lead" in args.what and name == "peak":
             print(lead_table(days), end="\n\n")
     return 0

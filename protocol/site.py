@@ -151,7 +151,7 @@ class Routing:
     before: dict[str, frozenset[str]] = field(default_factory=dict)
     walk_speed_m_s: float = 1.0
     lift_s: float = 60.0
-    place_lead_minutes: float = 5.0
+    place_lead_minutes: float = 0.0
     flexible: bool = True  # send a moving visit where it will be called soonest
     arrival_aware: bool = True  # call a moving visit only once it can be there
 
@@ -522,7 +522,7 @@ def _routing(r: _Reader, procedures: dict[str, Procedure]) -> Routing:
         before={p: b for p, b in before.items() if b},
         walk_speed_m_s=r.number("walk_speed_m_s", 1.0, minimum=0.1),
         lift_s=r.number("lift_s", 60, minimum=0),
-        place_lead_minutes=r.number("place_lead_minutes", 5, minimum=0),
+        place_lead_minutes=r.number("place_lead_minutes", 0, minimum=0),
         flexible=r.get("flexible", bool, True),
         arrival_aware=r.get("arrival_aware", bool, True),
     )

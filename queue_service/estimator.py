@@ -129,13 +129,20 @@ class Reader:
                                       for v in self.state.queue(department)]
             self._busy[department] = self.busy(self.state.counters_open(self.config, department))
             self._coming[department] = [
-                (self.order_key(v), coming) for v, dept in self._elsewhere(department)
+                (self._place_there(v, coming[0]), coming) for v, dept in self._elsewhere(department)
                 if (coming := self.upstream(v, dept, department)) is not None
             ]
         upstream = tuple(c for key, c in self._coming[department] if key < my_key)
         return QueueSnapshot(ahead_min=tuple(self._jobs[department][:ahead]), upstream=upstream,
                              busy=self._busy[department],
                              counters_open=len(self.state.counters_open(self.config, department)))
+
+    def _place_there(self, v: Visit, eta_min: float) -> tuple:
+        """v's order key once it arrives in `eta_min`: its issue time, but no earlier than
+        the place lead before its arrival (the bounded place, protocol.site.Routing)."""
+        key = self.order_key(v)
+        lead = self.config.routing.place_lead_minutes
+        return (key[0], max(v.issued_at, self.now + 60 * (eta_min - lead)), *key[2:])
 
     def _elsewhere(self, department: str):
         """Visits waiting or at a counter in another department (held ones are not

@@ -55,9 +55,10 @@ def test_a_moving_visit_is_not_called_before_it_can_be_there(desk):
     assert desk.call("c21") == up
 
 
-def test_a_moving_visit_keeps_its_place_but_no_earlier_than_the_lead(desk):
-    lead = desk.engine.config.routing.place_lead_minutes
-    assert lead == 5
+def test_a_moving_visit_keeps_its_place_but_no_earlier_than_the_lead():
+    base = Desk().engine.config
+    assert base.routing.place_lead_minutes == 0  # shipped: a mover queues from its arrival
+    desk = Desk(QueueEngine(replace(base, routing=replace(base.routing, place_lead_minutes=5))))
     desk.open("c01", "c09")
     mover = desk.issue("tennyu", "kokuho_kanyu")  # issued first
     assert desk.call("c01") == mover
@@ -124,3 +125,30 @@ def test_replaying_the_events_rebuilds_the_chosen_route(desk):
     assert again.visit_status(again.visit_by_number(mover), desk.now) == desk.status(mover)
     assert again.visit_by_number(mover).current().callable_at == \
         desk.engine.visit_by_number(mover).current().callable_at
+
+
+def test_with_the_shipped_lead_a_mover_queues_from_its_arrival(desk):
+    desk.open("c01", "c09")
+    mover = desk.issue("tennyu", "kokuho_kanyu")  # issued first
+    assert desk.call("c01") == mover
+    busy = desk.issue("kokuho_soshitsu")
+    assert desk.call("c09") == busy
+    desk.later(19.5)
+    single = desk.issue("kokuho_kanyu")  # a minute before the mover arrives
+    desk.later(0.5).finish("c01")
+    desk.later(1).finish("c09")
+    assert desk.call("c09") == single
+
+
+def test_the_estimate_knows_a_mover_will_queue_behind_the_later_single(desk):
+    desk.open("c01", "c09")
+    mover = desk.issue("tennyu", "kokuho_kanyu")
+    assert desk.call("c01") == mover
+    desk.later(10)
+    busy = desk.issue("kokuho_soshitsu")
+    assert desk.call("c09") == busy
+    desk.later(2)
+    single = desk.issue("kokuho_kanyu")
+    # c09 frees in 8.5 min; the mover arrives after the single was issued, so with the
+    # shipped lead it will queue behind: the single waits for c09 only
+    assert desk.status(single).estimated_wait_min == pytest.approx(8.5, abs=0.1)
