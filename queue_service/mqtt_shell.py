@@ -94,7 +94,9 @@ class MqttShell:
 
     def _on_request(self, msg: mqtt.MQTTMessage, site: str, device: str, command: str) -> None:
         props = msg.properties
-        response_topic = getattr(props, "ResponseTopic", None) or topics.response(site, device)
+        # Answers go only to the requesting device's own `res` topic, whatever Response
+        # Topic it names: otherwise a device could aim the service's writes anywhere.
+        response_topic = topics.response(site, device)
         correlation = getattr(props, "CorrelationData", None)
 
         def reply(payload: bytes) -> None:
