@@ -41,7 +41,7 @@ class MqttShell:
         if tls is not None:
             self.client.tls_set_context(tls)
         self.client.will_set(topics.service_status(self.site),
-                             encode(m.ServiceStatus(state="offline", boot=service.boot)),
+                             encode(service.status("offline")),
                              qos=1, retain=True)
         self.client.max_queued_messages_set(0)
         self.client.max_inflight_messages_set(1000)
@@ -60,7 +60,7 @@ class MqttShell:
 
     def stop(self) -> None:
         self.client.publish(topics.service_status(self.site),
-                            encode(m.ServiceStatus(state="offline", boot=self.service.boot)),
+                            encode(self.service.status("offline")),
                             qos=1, retain=True).wait_for_publish(2)
         self.client.disconnect()
         self.client.loop_stop()

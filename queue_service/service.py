@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from protocol import messages as m
 from protocol import topics
 from protocol.codec import encode
+from protocol.sealing import SealError, load_or_create_private_key, open_sealed, public_key_text
 from protocol.site import SiteConfig
 
 from .applications import ApplicationStore, load_or_create_key
@@ -62,6 +63,8 @@ class QueueService:
         self.applications = ApplicationStore(
             self.data_dir / "applications.db", load_or_create_key(self.data_dir / "applications.key")
         )
+        self._seal_key = load_or_create_private_key(self.data_dir / "seal.key")
+        self.seal_public_key = public_key_text(self._seal_key)
         self.lock = threading.RLock()
         self.publisher: Publisher | None = None
         self.boot = self.store.bump_boot()
@@ -259,7 +262,14 @@ class QueueService:
         expected = sum(self.config.procedures[c.procedure].fee_yen * c.copies for c in r.certificates)
         if expected != r.fee_yen:
             raise EngineError("fee_mismatch", f"fee should be {expected} yen, got {r.fee_yen}")
-        self.applications.attach(self.engine.state.day, r.number, r.model_dump(exclude={"v", "request_id"}))
+        try:
+            applicant = m.Applicant.model_validate_json(
+                open_sealed(self._seal_key, r.sealed_applicant, m.applicant_aad(r.number)))
+        except (SealError, ValueError):
+            raise EngineError("unsealable", "the applicant is not sealed for this service") from None
+        application = r.model_dump(exclude={"v", "request_id", "sealed_applicant"})
+        self.applications.attach(self.engine.state.day, r.number,
+                                 {**application, "applicant": applicant.model_dump()})
         return {"number": r.number, "attached": True, "fee_yen": expected}
 
     def _visit_rows(self, events: list[dict]) -> list[tuple[str, str, int, str, str]]:
@@ -331,6 +341,11 @@ class QueueService:
             self._visits_published_at = now
         return out
 
+    def status(self, state: str) -> m.ServiceStatus:
+        """The retained birth/death message; it carries the key devices seal data with."""
+        day = self.engine.state.day if state == "online" else None
+        return m.ServiceStatus(state=state, day=day, boot=self.boot, seal_key=self.seal_public_key)
+
     def republish(self) -> None:
         """Publish every retained topic again (after the broker or this service restarted)."""
         site = self.config.id
@@ -338,8 +353,7 @@ class QueueService:
             self._published.clear()
             changes = self._state_changes(self.clock(), [], full=True, cleared=[])
         base = [
-            (topics.service_status(site),
-             encode(m.ServiceStatus(state="online", day=self.engine.state.day, boot=self.boot))),
+            (topics.service_status(site), encode(self.status("online"))),
             (topics.site_config(site), _json(self.config.document)),
         ]
         self._publish(base + changes)

@@ -80,3 +80,47 @@ def test_answers_go_only_to_the_requesting_devices_own_res_topic(live):
     finally:
         issuer.close()
         watcher.close()
+
+
+def test_an_application_queued_for_an_offline_service_is_only_ciphertext_on_disk(tmp_path):
+    """The broker keeps requests for the stopped service in its persistence file: the
+    applicant in them must be sealed, and the directory the broker's alone."""
+    from kiosk import floormap
+    from kiosk.certterm import CertTermPresenter
+    from protocol.client import ServiceClient, ServiceUnavailable
+    from protocol.site import load_config
+
+    site = start_sandbox(tmp_path / "site", roles=("certterm",))
+    service = start_queue_service(site, tmp_path / "service")
+    bundle = site.bundles["certterm"]
+    client = ServiceClient(SITE, "certterm-1", port=site.plain_port, username=bundle.username,
+                           password=bundle.password)
+    try:
+        config = load_config()
+        terminal = CertTermPresenter(config, None, client, "center",
+                                     floormap.resolve_here(config, "cert_terminal"))
+        assert client.start()
+        deadline = time.monotonic() + 10
+        while terminal.seal_key is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        service.terminate()
+        service.wait(10)
+        terminal.set_copies("juminhyo", 1)
+        terminal.to_identify()
+        terminal.go_to("manual")
+        terminal.enter_manual("伊勢崎 秘子", "イセサキ ヒミコ", "群馬県伊勢崎市今泉町九丁目99番地",
+                              "1977-07-07", "female")
+        request = terminal.application(new_request_id(), 1, terminal.lines())
+        with pytest.raises(ServiceUnavailable):
+            client.request("attach_application", request, timeout=1)
+    finally:
+        client.stop()
+        if service.poll() is None:
+            service.terminate()
+    persistence = site.broker.persistence_dir
+    site.stop()  # Mosquitto saves its state as it stops
+    saved = b"".join(p.read_bytes() for p in persistence.iterdir())
+    assert b"attach_application" in saved  # the request was kept for the service
+    for secret in ("伊勢崎 秘子", "群馬県伊勢崎市今泉町九丁目", "1977-07-07"):
+        assert secret.encode() not in saved
+    assert persistence.stat().st_mode & 0o077 == 0
