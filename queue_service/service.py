@@ -26,6 +26,7 @@ from protocol.codec import encode
 from protocol.sealing import SealError, load_or_create_private_key, open_sealed, public_key_text
 from protocol.site import SiteConfig
 
+from . import backup
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .store import RESPONSES_KEPT_S, Batch, Store
@@ -54,12 +55,12 @@ class _Work:
 
 class QueueService:
     def __init__(self, config: SiteConfig, data_dir: str | Path,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time, *, new_store: bool = False):
         self.config = config
         self.clock = clock
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.data_dir / "madoguchi.db")
+        self.store = Store(self.data_dir / backup.STORE_NAME, new_store=new_store)
         self.applications = ApplicationStore(
             self.data_dir / "applications.db", load_or_create_key(self.data_dir / "applications.key")
         )
@@ -216,6 +217,7 @@ class QueueService:
             if rolling:
                 self.applications.purge_before(self.engine.state.day)
                 self.store.prune_responses(now - RESPONSES_KEPT_S)
+                self._backup(self.engine.state.day)
         for item, answer in replies:
             item.reply(answer)
         with self.lock:
@@ -229,6 +231,13 @@ class QueueService:
                     listener()
                 except Exception:
                     log.exception("change listener failed")
+
+    def _backup(self, day: str) -> None:
+        """The online backup as a business day begins; a failure is logged, not fatal."""
+        try:
+            backup.take(self.store, self.data_dir, day)
+        except (OSError, sqlite3.Error):
+            log.exception("the backup at the start of %s failed", day)
 
     def _forget_answers(self, before: float) -> None:
         """Drop the answers older than the de-duplication window (oldest come first)."""
