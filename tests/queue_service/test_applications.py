@@ -39,7 +39,7 @@ def test_sealed_shown_to_staff_and_purged_at_the_reset(tmp_path):
     svc.start()
     try:
         number = svc.submit("issue", m.IssueRequest(
-            request_id=new_request_id(), issuing_point="center", procedures=["juminhyo"])).result["number"]
+            request_id=new_request_id(), issuing_point="center", procedures=["juminhyo"])).result.number
         assert attach(svc, number).ok
         assert svc.application(number)["applicant"]["name"] == "伊勢崎 花子"
         for f in tmp_path.iterdir():
@@ -62,7 +62,7 @@ def test_an_applicant_sealed_for_another_key_or_visit_is_refused(tmp_path):
     svc.start()
     try:
         number = svc.submit("issue", m.IssueRequest(
-            request_id=new_request_id(), issuing_point="center", procedures=["juminhyo"])).result["number"]
+            request_id=new_request_id(), issuing_point="center", procedures=["juminhyo"])).result.number
         other = public_key_text(X25519PrivateKey.generate())
         for key, bound_to in ((other, number), (svc.seal_public_key, number + 1)):
             r = svc.submit("attach_application", m.AttachApplication(

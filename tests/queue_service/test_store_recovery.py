@@ -44,7 +44,7 @@ def run_service(data: Path, *extra: str) -> subprocess.CompletedProcess:
 
 def issue(svc: QueueService) -> int:
     return svc.submit("issue", m.IssueRequest(
-        request_id=new_request_id(), issuing_point="east", procedures=["tennyu"])).result["number"]
+        request_id=new_request_id(), issuing_point="east", procedures=["tennyu"])).result.number
 
 
 @pytest.mark.parametrize("content, why", [(b"", "is empty"),
@@ -106,8 +106,8 @@ def test_a_backup_at_each_rollover_restores_the_numbers_already_given(tmp_path):
     assert (tmp_path / "madoguchi.db").stat().st_mode & 0o077 == 0
     restored = QueueService(load_config(), tmp_path, clock=lambda: T0)
     try:
-        issued = [e["number"] for e in restored.store.events(until=T0 + 3600)
-                  if e["type"] == "visit_issued"]
+        issued = [e.number for e in restored.store.events(until=T0 + 3600)
+                  if e.type == "visit_issued"]
         assert issued == first and restored.boot > 1
     finally:
         restored.stop()
