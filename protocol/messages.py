@@ -176,6 +176,81 @@ class AttachApplication(Request):
     fee_yen: int = Field(ge=0)
 
 
+# ---- requests: bookings (a slot for a purpose; no name, a contact only for a reminder) --
+
+BookingCode = Field(min_length=8, max_length=8, pattern=r"^[A-HJ-NP-Z2-9]{8}$")
+BookingState = Literal["booked", "checked_in", "late", "cancelled", "no_show"]
+
+
+class BookRequest(Request):
+    """Book the slot starting at `start` (epoch seconds, one of the free slots listed)
+    for a purpose: its procedures, in a department, or at a remote booth."""
+
+    procedures: list[str] = Field(min_length=1, max_length=20)
+    life_event: str | None = None
+    start: float
+    booth: str | None = None
+    language: str = Field(default="ja", max_length=8)
+    contact: str | None = Field(default=None, max_length=120)  # never published or logged
+    staff: str | None = Field(default=None, max_length=32)  # booked on a citizen's behalf
+
+
+class ChangeBooking(Request):
+    code: str = BookingCode
+    start: float
+    staff: str | None = Field(default=None, max_length=32)
+
+
+class CancelBooking(Request):
+    code: str = BookingCode
+    staff: str | None = Field(default=None, max_length=32)
+
+
+class GetBooking(Request):
+    code: str = BookingCode
+
+
+class CheckIn(Request):
+    """A booked citizen arrives: the booking becomes the day's visit with one number."""
+
+    code: str = BookingCode
+    issuing_point: str = Ident
+    language: str = Field(default="ja", max_length=8)
+    staff: str | None = Field(default=None, max_length=32)
+
+
+class BookingInfo(BaseModel):
+    """A booking as its holder sees it (the answer to the booking requests)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str
+    slot_day: str
+    start: float
+    end: float
+    department: str
+    booth: str | None = None
+    procedures: list[str]
+    life_event: str | None = None
+    state: BookingState
+    number: int | None = None  # the visit's number once checked in
+
+
+class CheckInAnswer(BaseModel):
+    """`checked_in`: a visit called when its slot is due; `late`: a walk-in visit (more
+    than the late window after the slot); `too_early`: nothing changed, come back at
+    `come_back_at`. The visit fields are those of the issue answer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    outcome: Literal["checked_in", "late", "too_early"]
+    booking: BookingInfo
+    come_back_at: float | None = None
+    number: int | None = None
+    token: str | None = None
+    visit: dict | None = None
+    guidance: list[str] = Field(default_factory=list)
+    congestion: dict | None = None
+
+
 # ---- responses -------------------------------------------------------------------------
 
 class ErrorInfo(BaseModel):
@@ -225,6 +300,8 @@ class VisitStatus(Message):
     people_ahead: int = 0
     estimated_wait_min: float = 0.0
     steps: list[StepStatus]
+    booked: Literal["on_time", "late"] | None = None  # checked in with a booking
+    slot_at: float | None = None  # the booked slot (on time only): called when it is due
 
 
 class CallMessage(Message):
@@ -349,13 +426,18 @@ COMMANDS: dict[str, type[Request]] = {
     "close_counter": CloseCounter,
     "get_visit": GetVisit,
     "attach_application": AttachApplication,
+    "book": BookRequest,
+    "change_booking": ChangeBooking,
+    "cancel_booking": CancelBooking,
+    "get_booking": GetBooking,
+    "check_in": CheckIn,
 }
 
 # What each device role may ask the service (the broker ACL is generated from this).
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "issuer": ("issue", "lease", "handover", "get_visit"),
+    "issuer": ("issue", "lease", "handover", "get_visit", "check_in", "get_booking"),
     "certterm": ("issue", "attach_application", "get_visit"),
-    "guide": ("get_visit",),
+    "guide": ("get_visit", "check_in"),
     "board": (),
     "counter": (
         "call_next", "recall", "absent", "start", "finish", "hold", "requeue",
