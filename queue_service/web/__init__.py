@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..accounts import AccountStore
 from . import auth
+from .booking import router as booking_router
 from .live import ChangeFeed
 from .pages import render
 from .public import router as public_router
@@ -51,6 +52,7 @@ def create_app(service, *, accounts: AccountStore | None = None,
     service.on_change(feed.notify)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(public_router)
+    app.include_router(booking_router)
     app.include_router(staff_router)
 
     @app.exception_handler(auth.SignInRequired)
