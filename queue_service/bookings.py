@@ -16,21 +16,19 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from protocol import messages as m
+from protocol.booking_code import CODE_ALPHABET
 from protocol.site import SiteConfig
 
 from .model import Visit
 
 EVENTS = ("booking_made", "booking_changed", "booking_cancelled", "booking_checked_in",
           "booking_released")
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read out on the phone
-_CODE_IN_TEXT = re.compile(r"([A-Za-z2-9]{4})[-\s]?([A-Za-z2-9]{4})\s*$")
 
 
 class BookingError(Exception):
@@ -76,20 +74,6 @@ class Slot:
     @property
     def free(self) -> int:
         return max(self.capacity - self.taken, 0)
-
-
-def normalise_code(text: str) -> str | None:
-    """A booking code from what was typed or scanned: `ABCD-EFGH`, `abcdefgh`, or the
-    booking page's URL the QR code holds. None if it cannot be a code."""
-    found = _CODE_IN_TEXT.search(text.strip().rstrip("/"))
-    if not found:
-        return None
-    code = (found.group(1) + found.group(2)).upper()
-    return code if all(ch in CODE_ALPHABET for ch in code) else None
-
-
-def show_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}"
 
 
 class BookingBook:

@@ -57,7 +57,10 @@ def online_ticket(site: SiteConfig, result: dict, language: str) -> dict:
         guidance=_guidance(site, result.get("guidance", [])),
         ahead=visit.get("people_ahead"), wait_min=visit.get("estimated_wait_min"),
         url=f"{site.public_url}/v/{result['token']}", offline=False,
+        booked=visit.get("booked"), slot_at=visit.get("slot_at"),
     )
+    if result.get("booking"):  # checked in with a booking: the slot it was for
+        ticket["slot_at"] = result["booking"]["start"]
     return ticket
 
 

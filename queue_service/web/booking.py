@@ -22,9 +22,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
 from protocol import messages as m
+from protocol.booking_code import normalise_code
 from protocol.client import new_request_id
 
-from ..bookings import BookingError, normalise_code
+from ..bookings import BookingError
 from . import auth
 from . import booking_texts as bt
 from .booking_views import booking_view, day_bookings, purpose_by_id, purposes, slots_view

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from protocol.booking_code import show_code
 from protocol.site import SiteConfig
 
-from ..bookings import Booking, BookingError, show_code
+from ..bookings import Booking, BookingError
 from ..engine import QueueEngine
 from .booking_texts import day_label, time_label
 
