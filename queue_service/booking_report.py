@@ -18,29 +18,28 @@ from collections.abc import Iterable
 
 from protocol.site import SiteConfig
 
-from . import bookings
 from .engine import QueueEngine
+from .events import Event
 from .reports import _r, mean, p90
 
 STATES = ("checked_in", "late", "no_show", "cancelled", "booked")
 
 
-def booking_days(events: Iterable[dict], config: SiteConfig) -> dict[str, dict]:
+def booking_days(events: Iterable[Event], config: SiteConfig) -> dict[str, dict]:
     """Per business day: booking counts, booked waits past the slot, walk-in waits."""
     engine = QueueEngine(config)
     past: dict[str, list[float]] = defaultdict(list)
     walk_in: dict[str, list[float]] = defaultdict(list)
     for e in events:
-        if e.get("type") == "called" and e["kind"] == "call":
-            v = engine.state.visits.get(e["visit"])
+        if e.type == "called" and e.kind == "call":
+            v = engine.state.visits.get(e.visit)
             step = v.current() if v else None
             if step is not None and step.called_at is None and v.current_index() == 0:
                 if v.booking is None:
-                    walk_in[v.day].append((e["at"] - v.issued_at) / 60)
+                    walk_in[v.day].append((e.at - v.issued_at) / 60)
                 elif v.slot_at is not None:
-                    past[v.day].append(max(e["at"] - max(v.slot_at, v.issued_at), 0.0) / 60)
-        if e.get("type") in bookings.EVENTS or hasattr(engine, f"_on_{e.get('type')}"):
-            engine.apply(e)  # other events (e.g. an attachment) keep no engine state
+                    past[v.day].append(max(e.at - max(v.slot_at, v.issued_at), 0.0) / 60)
+        engine.apply(e)
     days: dict[str, dict] = {}
     for b in engine.bookings.bookings.values():
         row = days.setdefault(b.slot_day, {s: 0 for s in STATES})

@@ -25,10 +25,12 @@ from protocol import messages as m
 from protocol.booking_code import CODE_ALPHABET
 from protocol.site import SiteConfig
 
+from . import events as ev
 from .model import Visit
 
-EVENTS = ("booking_made", "booking_changed", "booking_cancelled", "booking_checked_in",
-          "booking_released")
+KINDS = (ev.BookingMade, ev.BookingChanged, ev.BookingCancelled, ev.BookingCheckedIn,
+         ev.BookingReleased)
+EVENTS = tuple(k.model_fields["type"].default for k in KINDS)
 
 
 class BookingError(Exception):
@@ -174,27 +176,26 @@ class BookingBook:
         return day.isoformat(), start + self.slot_minutes(booth) * 60
 
     # ---- commands: their events; BookingError refuses ------------------------------------
-    def book(self, r: m.BookRequest, now: float, new_token: Callable[[], str]) -> list[dict]:
+    def book(self, r: m.BookRequest, now: float, new_token: Callable[[], str]) -> list[ev.Event]:
         department, booth = self.place(r.procedures, r.booth)
         if r.life_event is not None and r.life_event not in self.config.life_events:
             raise BookingError("unknown_life_event", f"unknown life event {r.life_event!r}")
         slot_day, end = self._check_slot(department, booth, r.start, now)
-        event = {"type": "booking_made", "at": now, "code": self._new_code(new_token()),
-                 "slot_day": slot_day, "start": r.start, "end": end, "department": department,
-                 "booth": booth, "procedures": list(r.procedures), "life_event": r.life_event,
-                 "language": r.language, "contact": r.contact, "staff": r.staff,
-                 "request_id": r.request_id}
-        return [event]
+        return [ev.BookingMade(
+            at=now, code=self._new_code(new_token()), slot_day=slot_day, start=r.start, end=end,
+            department=department, booth=booth, procedures=tuple(r.procedures),
+            life_event=r.life_event, language=r.language, contact=r.contact, staff=r.staff,
+            request_id=r.request_id)]
 
-    def change(self, r: m.ChangeBooking, now: float) -> list[dict]:
+    def change(self, r: m.ChangeBooking, now: float) -> list[ev.Event]:
         b = self._open_booking(r.code)
         slot_day, end = self._check_slot(b.department, b.booth, r.start, now, mine=b)
-        return [{"type": "booking_changed", "at": now, "code": b.code, "slot_day": slot_day,
-                 "start": r.start, "end": end, "staff": r.staff}]
+        return [ev.BookingChanged(at=now, code=b.code, slot_day=slot_day, start=r.start,
+                                  end=end, staff=r.staff)]
 
-    def cancel(self, r: m.CancelBooking, now: float) -> list[dict]:
+    def cancel(self, r: m.CancelBooking, now: float) -> list[ev.Event]:
         b = self._open_booking(r.code)
-        return [{"type": "booking_cancelled", "at": now, "code": b.code, "staff": r.staff}]
+        return [ev.BookingCancelled(at=now, code=b.code, staff=r.staff)]
 
     def get(self, code: str) -> Booking:
         b = self.bookings.get(code)
@@ -220,14 +221,14 @@ class BookingBook:
         """When check-in opens for a booking."""
         return b.start - self.rules.early_minutes * 60
 
-    def release_due(self, now: float) -> list[dict]:
+    def release_due(self, now: float) -> list[ev.Event]:
         """Bookings not checked in by the end of their late window: released (no-shows)."""
         events = []
         while self._due and self._due[0][0] < now:
             until, code = heapq.heappop(self._due)
             b = self.bookings.get(code)
             if b is not None and b.state == "booked" and self._late_until(b) == until:
-                events.append({"type": "booking_released", "at": now, "code": code})
+                events.append(ev.BookingReleased(at=now, code=code))
         return events
 
     def _open_booking(self, code: str) -> Booking:
@@ -249,10 +250,10 @@ class BookingBook:
             n += 1
 
     # ---- events: the only code that changes bookings --------------------------------
-    def apply(self, e: dict) -> None:
+    def apply(self, e: ev.Event) -> None:
         {"booking_made": self._on_made, "booking_changed": self._on_changed,
          "booking_cancelled": self._on_cancelled, "booking_checked_in": self._on_checked_in,
-         "booking_released": self._on_released}[e["type"]](e)
+         "booking_released": self._on_released}[e.type](e)
 
     def _hold(self, b: Booking, delta: int) -> None:
         key = (b.booth or b.department, b.start)
@@ -260,33 +261,32 @@ class BookingBook:
         if delta > 0 and self.rules is not None:
             heapq.heappush(self._due, (self._late_until(b), b.code))
 
-    def _on_made(self, e: dict) -> None:
-        b = Booking(code=e["code"], slot_day=e["slot_day"], start=e["start"], end=e["end"],
-                    department=e["department"], booth=e["booth"],
-                    procedures=tuple(e["procedures"]), life_event=e["life_event"],
-                    language=e["language"], staff=e["staff"], made_at=e["at"])
+    def _on_made(self, e: ev.BookingMade) -> None:
+        b = Booking(code=e.code, slot_day=e.slot_day, start=e.start, end=e.end,
+                    department=e.department, booth=e.booth, procedures=e.procedures,
+                    life_event=e.life_event, language=e.language, staff=e.staff, made_at=e.at)
         self.bookings[b.code] = b
         self._made += 1
         self._hold(b, 1)
 
-    def _on_changed(self, e: dict) -> None:
-        b = self.bookings[e["code"]]
+    def _on_changed(self, e: ev.BookingChanged) -> None:
+        b = self.bookings[e.code]
         self._hold(b, -1)
-        b.slot_day, b.start, b.end = e["slot_day"], e["start"], e["end"]
+        b.slot_day, b.start, b.end = e.slot_day, e.start, e.end
         self._hold(b, 1)
 
-    def _on_cancelled(self, e: dict) -> None:
-        b = self.bookings[e["code"]]
+    def _on_cancelled(self, e: ev.BookingCancelled) -> None:
+        b = self.bookings[e.code]
         b.state = "cancelled"
         self._hold(b, -1)
 
-    def _on_checked_in(self, e: dict) -> None:
-        b = self.bookings[e["code"]]
-        b.state = "late" if e["late"] else "checked_in"
-        b.number, b.checked_in_at = e["number"], e["at"]
+    def _on_checked_in(self, e: ev.BookingCheckedIn) -> None:
+        b = self.bookings[e.code]
+        b.state = "late" if e.late else "checked_in"
+        b.number, b.checked_in_at = e.number, e.at
 
-    def _on_released(self, e: dict) -> None:
-        self.bookings[e["code"]].state = "no_show"
+    def _on_released(self, e: ev.BookingReleased) -> None:
+        self.bookings[e.code].state = "no_show"
 
 
 def booked_slot(v: Visit) -> float | None:

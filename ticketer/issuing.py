@@ -124,10 +124,10 @@ class Issuer:
         if not response.ok:
             err = response.error
             raise IssueRefused(err.code if err else "error", err.reason if err else "refused")
-        result = response.result or {}
+        result = response.result
         ticket = online_ticket(self.site, result, intent.language)
-        self.store.save_ticket(intent.request_id, result["number"], ticket["day"], ticket)
-        return Issued(intent.request_id, result["number"], ticket, offline=False)
+        self.store.save_ticket(intent.request_id, result.number, ticket["day"], ticket)
+        return Issued(intent.request_id, result.number, ticket, offline=False)
 
     def check_in(self, request_id: str, code: str, language: str,
                  staff: str | None) -> Issued | TooEarly:
@@ -150,10 +150,11 @@ class Issuer:
             if not response.ok:
                 err = response.error
                 raise IssueRefused(err.code if err else "error", err.reason if err else "refused")
-            answer = m.CheckInAnswer.model_validate(response.result)
+            answer = m.CheckInResult.model_validate(response.result)
             if answer.outcome == "too_early":
                 return TooEarly(answer.booking.start, answer.come_back_at)
-            ticket = online_ticket(self.site, answer.model_dump(), language)
+            ticket = online_ticket(self.site, answer.issued(), language)
+            ticket["slot_at"] = answer.booking.start  # a late ticket says which time it missed
             self.store.save_ticket(request_id, answer.number, ticket["day"], ticket)
             return Issued(request_id, answer.number, ticket, offline=False)
 
@@ -203,7 +204,7 @@ class Issuer:
             log.warning("lease refused: %s", response.error)
             return False
         r = response.result
-        self.store.add_lease(r["day"], r["first"], r["last"])
+        self.store.add_lease(r.day, r.first, r.last)
         return True
 
     def hand_over(self) -> HandoverReport:
@@ -218,11 +219,11 @@ class Issuer:
                 raise IssueRefused(response.error.code if response.error else "error",
                                    response.error.reason if response.error else "handover refused")
             result = response.result
-            self.store.mark_handed_over(result["accepted"], result["rejected"])
-            for a in result["accepted"]:
-                self._link_ticket(a["number"], a["token"], batch)
-            accepted += len(result["accepted"])
-            rejected += [(r["number"], r["reason"]) for r in result["rejected"]]
+            self.store.mark_handed_over(result.accepted, result.rejected)
+            for a in result.accepted:
+                self._link_ticket(a.number, a.token, batch)
+            accepted += len(result.accepted)
+            rejected += [(r.number, r.reason) for r in result.rejected]
         return HandoverReport(accepted, rejected)
 
     def _link_ticket(self, number: int, token: str, batch: list[m.OfflineVisit]) -> None:

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
 from protocol import messages as m
-from protocol.booking_code import normalise_code
+from protocol.booking_code import normalise_code, show_code
 from protocol.client import new_request_id
 
 from ..bookings import BookingError
@@ -145,7 +145,7 @@ async def book(request: Request):
         code = response.error.code if response.error else "invalid"
         return RedirectResponse(f"/booking/slots?purpose={quote(purpose_id)}&error={code}",
                                 status_code=303)
-    return RedirectResponse(f"/booking/{response.result['booking']['code']}?made=1", status_code=303)
+    return RedirectResponse(f"/booking/{response.result.booking.code}?made=1", status_code=303)
 
 
 @router.get("/booking/{code}", response_class=HTMLResponse)
@@ -223,8 +223,7 @@ async def staff_book(request: Request):
     request.app.state.accounts.audit(staff.user, staff.counter, "book", ok=response.ok,
                                      error=response.error.code if response.error else None)
     if response.ok:
-        b = response.result["booking"]
-        code = f"{b['code'][:4]}-{b['code'][4:]}"
+        code = show_code(response.result.booking.code)
         message = f"予約しました。予約番号 {code} をお伝えください。"
     else:
         message = bt.error_text(response.error.code if response.error else "invalid", "ja")

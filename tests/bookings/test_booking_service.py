@@ -66,7 +66,7 @@ def test_bookings_made_on_an_earlier_day_are_there_after_a_restart(tmp_path):
     svc = QueueService(load_config(), tmp_path / "data", clock=lambda: clock[0])
     svc.start()
     thursday_ten = datetime(2027, 4, 1, 10, 0, tzinfo=TZ).timestamp()
-    code = svc.submit("book", book_request(thursday_ten, contact="090-0000-0000")).result["booking"]["code"]
+    code = svc.submit("book", book_request(thursday_ten, contact="090-0000-0000")).result.booking.code
     clock[0] += 86400  # Tuesday: a new business day starts
     svc.submit("get_booking", m.GetBooking(request_id=new_request_id(), code=code))
     svc.stop()
@@ -93,14 +93,14 @@ def test_a_booking_survives_kill_9_of_the_service(broker, queue_service):
         for _ in range(capacity):
             made = issuer.request("book", book_request(start), timeout=10)
             assert made.ok, made.error
-            codes.append(made.result["booking"]["code"])
+            codes.append(made.result.booking.code)
         queue_service.kill()
         queue_service.start()
         for code in codes:
             seen = issuer.request("get_booking", m.GetBooking(request_id=new_request_id(),
                                                               code=code), timeout=10)
-            assert seen.ok and seen.result["booking"]["start"] == start
-            assert seen.result["booking"]["state"] == "booked"
+            assert seen.ok and seen.result.booking.start == start
+            assert seen.result.booking.state == "booked"
         # the slot is still full after the restart
         again = issuer.request("book", book_request(start), timeout=10)
         assert not again.ok and again.error.code == "slot_full"

@@ -57,7 +57,7 @@ def book(service: QueueService, hh: int, mm: int = 0, procedures=("tennyu", "kok
     r = service.submit("book", m.BookRequest(request_id=new_request_id(), life_event="tennyu",
                                              procedures=list(procedures), start=start))
     assert r.ok, r.error
-    return r.result["booking"]["code"]
+    return r.result.booking.code
 
 
 def test_too_early_says_when_to_come_back_and_prints_nothing(desk, service, sim, clock):

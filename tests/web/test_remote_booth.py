@@ -65,10 +65,10 @@ def test_a_booth_booking_is_called_by_the_remote_clerk_and_shown_at_the_branch(b
     assert made.ok, made.error
     clock[0] = T0  # 10:20, at the branch office's reception
     checked = svc.submit("check_in", m.CheckIn(request_id=new_request_id(),
-                                               code=made.result["booking"]["code"],
+                                               code=made.result.booking.code,
                                                issuing_point="akabori"))
-    number = checked.result["number"]
-    assert checked.result["visit"]["department"] == "remote_akabori"
+    number = checked.result.number
+    assert checked.result.visit.department == "remote_akabori"
 
     sign_in(client, "sato")
     csrf = choose_counter(client, "r01")
