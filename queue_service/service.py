@@ -27,6 +27,7 @@ from protocol.sealing import SealError, load_or_create_private_key, open_sealed,
 from protocol.site import SiteConfig
 
 from . import backup
+from . import bookings
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .events import Event, VisitEvent
@@ -84,6 +85,8 @@ class QueueService:
     def _load(self) -> None:
         """Rebuild the engine from today's events and the answers already given."""
         self.engine = QueueEngine(self.config)
+        for event in self.store.earlier_events_of(bookings.EVENTS):  # booked days ahead
+            self.engine.apply(event)
         for event in self.store.current_day_events():
             self.engine.apply(event)
         self._answers: dict[str, tuple[float, bytes]] = {
@@ -191,7 +194,7 @@ class QueueService:
         with self.lock:
             rolling = self.engine.business_day(now) != self.engine.state.day
             previous_day = list(self.engine.state.by_number) if rolling else []
-            batch.events += self.engine.rollover(now)
+            batch.events += self.engine.tick(now)
             self._forget_answers(now - DEDUP_WINDOW_S)
             for item in items:
                 rid = item.request.request_id

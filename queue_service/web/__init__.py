@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..accounts import AccountStore
 from . import auth
+from .booking import router as booking_router
 from .live import ChangeFeed
 from .login_guard import USER_WINDOW_S, LoginGuard
 from .pages import render
@@ -55,6 +56,7 @@ def create_app(service, *, accounts: AccountStore | None = None,
     service.on_change(feed.notify)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(public_router)
+    app.include_router(booking_router)
     app.include_router(staff_router)
 
     @app.exception_handler(auth.SignInRequired)
