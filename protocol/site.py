@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .notify_site import NotifySettings, parse_notify
+
 NEEDS = ("wheelchair", "hearing", "sight", "pregnancy", "small_children", "language")
 ROUTING_KINDS = {
     1: "completed at the one-stop counter",
@@ -160,6 +162,7 @@ class SiteConfig:
     counters: dict[str, Counter]
     procedures: dict[str, Procedure]
     life_events: dict[str, LifeEvent]
+    notify: NotifySettings = field(default_factory=NotifySettings)
     source: str = field(default="", compare=False)
     document: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -418,7 +421,8 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
         one_stop_department=one_stop, numbers=numbers, calling=calling,
         congestion=congestion, floors=floors, landmarks=landmarks,
         issuing_points=issuing_points, departments=departments, counters=counters,
-        procedures=procedures, life_events=life_events, source=source, document=data,
+        procedures=procedures, life_events=life_events,
+        notify=parse_notify(root.section("notify")), source=source, document=data,
     )
     for p in procedures.values():
         dept = config.queue_department(p.id)
