@@ -18,6 +18,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from protocol.site import SiteConfig
@@ -76,6 +77,21 @@ class Notifier:
             contact = self.channels[channel].contact(offered if isinstance(offered, dict) else {})
         except Invalid:
             raise NotifyError("登録できませんでした。入力をご確認ください。") from None
+        return self._add(engine, now, visit, channel, contact)
+
+    def link_line(self, engine, now: float, code: str, user_id: str) -> bool:
+        """The official account received a visit's code from this LINE user."""
+        visit = self.visit_of_line_code(engine, code)
+        if visit is None:
+            return False
+        try:
+            contact = self.channels["line"].contact({"user_id": user_id})
+        except Invalid:
+            return False
+        self._add(engine, now, visit, "line", contact)
+        return True
+
+    def _add(self, engine, now: float, visit, channel: str, contact: dict) -> list[str]:
         self.store.subscribe(visit.day, visit.id, channel, contact)
         self._fired.setdefault(visit.id, set())
         self._check(engine, now, [visit.id])
@@ -147,8 +163,9 @@ class Notifier:
             if v.closed:
                 closed.append(vid)
                 continue
-            notices = triggers.due(self.config, engine.visit_status(v, now, reader),
-                                   self._fired.setdefault(vid, set()))
+            url = f"{self.config.public_url}/v/{v.token}"
+            notices = [replace(n, url=url) for n in triggers.due(
+                self.config, engine.visit_status(v, now, reader), self._fired.setdefault(vid, set()))]
             if notices:
                 queued += self.store.record(v.day, vid, notices, now)
                 for n in notices:

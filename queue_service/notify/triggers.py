@@ -29,12 +29,13 @@ class Notice:
     counter_number: int | None = None
     department: str | None = None
     wait_min: float | None = None
+    url: str = ""  # the visit page (its token is the key: sent only to the visit's contacts)
     covers: tuple[str, ...] = ()  # triggers this notice answers too (recorded, not sent)
 
     def as_dict(self) -> dict:
         return {"trigger": self.trigger, "kind": self.kind, "number": self.number,
                 "title": self.title, "body": self.body, "counter_number": self.counter_number,
-                "department": self.department, "wait_min": self.wait_min}
+                "department": self.department, "wait_min": self.wait_min, "url": self.url}
 
 
 def due(config: SiteConfig, status: VisitStatus, fired: set[str]) -> list[Notice]:

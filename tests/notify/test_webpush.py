@@ -92,7 +92,7 @@ def test_a_served_visit_gets_nothing_more_and_an_expired_subscription_is_dropped
         command(svc, "call_next", "c07")
         command(svc, "finish", "c07")
     issue(svc, "nozei")
-    assert [p["kind"] for p in push_endpoint.payloads(phone)][-1] != "near"
+    push_endpoint.wait_for(lambda: len(push_endpoint.payloads(phone)) >= 2)
     triggers = [r["trigger"] for r in svc.notifier.store.deliveries() if r["visit"].endswith(
         f"{second['number']:05d}")]
     assert triggers == ["near:0", "called:0"]

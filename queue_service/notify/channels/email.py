@@ -42,6 +42,7 @@ class EmailChannel:
         msg["Message-ID"] = f"<{digest}@{self.settings.sender.split('@')[-1]}>"
         msg.set_content(
             f"{notice['title']}\n\n{notice['body']}\n\n"
+            f"いまの状況: {notice.get('url', '')}\n\n"
             "このメールは送信専用です。受付番号のお知らせのため、お名前は記載していません。\n"
             "お知らせの登録は本日の受付終了時に削除されます。\n", charset="utf-8")
         return msg
