@@ -34,8 +34,7 @@ def unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def site_with(**notify) -> object:
-    """The shipped Isesaki site with its [notify] section changed."""
+def _notify_data(notify: dict) -> dict:
     text = resources.files("protocol.sites").joinpath("isesaki.toml").read_text("utf-8")
     data = tomllib.loads(text)
     section = data.setdefault("notify", {})
@@ -44,7 +43,31 @@ def site_with(**notify) -> object:
             section.setdefault(key, {}).update(value)
         else:
             section[key] = value
-    return parse_config(data, "test")
+    return data
+
+
+def site_with(**notify) -> object:
+    """The shipped Isesaki site with its [notify] section changed."""
+    return parse_config(_notify_data(notify), "test")
+
+
+def site_file(path, **notify) -> str:
+    """The same as a site file for `python -m queue_service --config` (its [notify] part
+    written out as TOML inline tables)."""
+    text = resources.files("protocol.sites").joinpath("isesaki.toml").read_text("utf-8")
+    head = text.split("\n[notify]")[0]
+    section = _notify_data(notify)["notify"]
+    lines = ["[notify]"]
+    for key, value in section.items():
+        lines.append(f"{key} = {_toml(value)}")
+    path.write_text(head + "\n" + "\n".join(lines) + "\n", "utf-8")
+    return str(path)
+
+
+def _toml(value) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)  # strings, numbers, booleans, lists
 
 
 class _Server:
@@ -113,6 +136,7 @@ class PushEndpoint(_Server):
         self.subscribers: dict[str, PushSubscriber] = {}
         self.received: list[dict] = []
         self.refuse = 0
+        self.refused = 0
         self.lock = threading.Lock()
 
     def new_subscriber(self) -> PushSubscriber:
@@ -143,6 +167,7 @@ class _PushHandler(BaseHTTPRequestHandler):
         with ep.lock:
             if ep.refuse > 0:
                 ep.refuse -= 1
+                ep.refused += 1
                 self.send_response(503)
                 self.end_headers()
                 return
