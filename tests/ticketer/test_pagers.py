@@ -10,6 +10,7 @@ import threading
 from dataclasses import replace
 
 import pytest
+from kivy.tests.common import GraphicUnitTest
 
 from firmware.pager_link import (
     ACK,
@@ -172,3 +173,52 @@ def test_a_pager_lent_with_the_ticket_vibrates_on_the_call_and_its_return_is_rec
         clerk.stop()
         dev.stop()
         client.stop()
+
+
+class TestPagerInputOnTheConciergeScreen(GraphicUnitTest):
+    def test_a_scanned_pager_id_goes_with_the_ticket_and_sets_the_hearing_need(self):
+        import tempfile
+        from pathlib import Path
+
+        from kivy.core.window import Window
+        from kivy.uix.textinput import TextInput
+
+        from protocol.client import ServiceClient as Client
+        from ticketer.app import IssuerRoot, register_fonts
+        from ticketer.issuing import Issuer
+        from ticketer.lock import ConciergeLock
+        from ticketer.presenter import ConciergePresenter
+        from ticketer.settings import DeviceSettings
+        from ticketer.store import LocalStore
+
+        from .conftest import STAFF, Clock
+
+        register_fonts()
+        tmp = Path(tempfile.mkdtemp())
+        site, clock = load_config(), Clock()
+        settings = DeviceSettings(staff=STAFF, data_dir=tmp)
+        store = LocalStore(tmp / "issuer.sqlite3")
+        store.add_lease(site.business_day(clock()), 101, 120)
+        lock = ConciergeLock(settings.directory(), settings.lock, store.audit, site.timezone, clock)
+        p = ConciergePresenter(settings, site, lock, Issuer(Client(site.id, "issuer-east"), store,
+                               site, "east", clock=clock),
+                               TicketPrinter(SimulatedPrinter), store, clock=clock)
+        p.pagers = PagerDesk(tmp / "pagers.sqlite3", None, site.business_day, clock)
+        assert p.unlock_pin("1024", "4821").ok
+        Window.size = (1280, 800)
+        root = IssuerRoot(p, size_hint=(None, None), size=(1280, 800))
+        self.render(root)
+        root.refresh()
+        field = next(w for w in root.current_screen.walk()
+                     if isinstance(w, TextInput) and w.hint_text.startswith("呼出器"))
+        field.text = "007"
+        field.dispatch("on_text_validate")
+        root.refresh()
+        self.advance_frames(2)
+        assert p.pager == 7 and "hearing" in p.needs and field.text == "P007"
+        p.add_procedure("nozei")
+        p.issue()  # offline, from the lease: the pager is lent with number 101
+        assert p.pagers.out()[0]["number"] == 101
+        p.next_citizen()
+        root.refresh()
+        assert field.text == ""
