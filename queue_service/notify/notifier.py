@@ -24,6 +24,7 @@ from pathlib import Path
 from protocol.site import SiteConfig
 
 from ..applications import load_or_create_key
+from ..events import Event, VisitEvent
 from . import triggers
 from .channels import Channel, Invalid, build_channels
 from .sender import Sender
@@ -37,8 +38,8 @@ class NotifyError(ValueError):
     """A subscription the page asked for that cannot be made; `message` is Japanese."""
 
 
-def _visit_of(event) -> str | None:
-    return event.get("visit") if isinstance(event, dict) else getattr(event, "visit", None)
+def _visit_of(event: Event) -> str | None:
+    return event.visit if isinstance(event, VisitEvent) else None
 
 
 class Notifier:
@@ -125,13 +126,13 @@ class Notifier:
                      if not v.closed and hmac.compare_digest(self.line_code(v.id), code)), None)
 
     # ---- from the service ----------------------------------------------------------------
-    def after_batch(self, engine, events: list, now: float) -> None:
+    def after_batch(self, engine, events: list[Event], now: float) -> None:
         try:
             self._after_batch(engine, events, now)
         except Exception:
             log.exception("notifications of a batch failed")
 
-    def _after_batch(self, engine, events: list, now: float) -> None:
+    def _after_batch(self, engine, events: list[Event], now: float) -> None:
         day = engine.state.day
         full = day != self._day
         if full:

@@ -63,7 +63,7 @@ def issue(svc: QueueService, *procedures: str) -> dict:
     r = svc.submit("issue", m.IssueRequest(request_id=new_request_id(), issuing_point="east",
                                            procedures=list(procedures)))
     assert r.ok, r.error
-    return r.result
+    return r.result.model_dump()
 
 
 def command(svc: QueueService, name: str, counter: str, **fields) -> m.Response:

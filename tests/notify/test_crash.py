@@ -28,7 +28,7 @@ def test_a_call_recorded_before_a_kill_is_sent_once_after_the_restart(broker, tm
     clerk.start()
     try:
         ticket = clerk.request("issue", m.IssueRequest(
-            request_id=new_request_id(), issuing_point="east", procedures=["nozei"]), 10).result
+            request_id=new_request_id(), issuing_point="east", procedures=["nozei"]), 10).result.model_dump()
         phone = push_endpoint.new_subscriber()
         r = httpx.post(f"{svc.web_url}/v/{ticket['token']}/notify/webpush",
                        json=phone.subscription(), timeout=10)
