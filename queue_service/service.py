@@ -31,6 +31,7 @@ from . import bookings
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .events import Event, VisitEvent
+from .notify.notifier import Notifier
 from .store import RESPONSES_KEPT_S, Batch, Store
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class QueueService:
         )
         self._seal_key = load_or_create_private_key(self.data_dir / "seal.key")
         self.seal_public_key = public_key_text(self._seal_key)
+        self.notifier = Notifier(config, self.data_dir, clock=clock)
         self.lock = threading.RLock()
         self.publisher: Publisher | None = None
         self.boot = self.store.bump_boot()
@@ -95,6 +97,7 @@ class QueueService:
 
     def start(self) -> None:
         self._run_batch([])  # a new day may have begun while the service was down
+        self.notifier.start()
         self._worker = threading.Thread(target=self._work, name="queue-worker", daemon=True)
         self._worker.start()
 
@@ -103,6 +106,7 @@ class QueueService:
             self._inbox.put(None)
             self._worker.join(10)
             self._worker = None
+        self.notifier.stop()
         self.store.close()
         self.applications.close()
 
@@ -229,6 +233,7 @@ class QueueService:
             # An empty batch is a timer: estimates change as time passes, so refresh all.
             changes = self._state_changes(now, batch.events, full=rolling or not items,
                                           cleared=previous_day)
+            self.notifier.after_batch(self.engine, batch.events, now)
         self._publish(changes)
         if batch.events:
             for listener in self._listeners:
