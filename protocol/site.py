@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jpholiday
+
 from .notify_site import NotifySettings, parse_notify
 
 NEEDS = ("wheelchair", "hearing", "sight", "pregnancy", "small_children", "language")

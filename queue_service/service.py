@@ -26,8 +26,7 @@ from protocol.codec import encode
 from protocol.sealing import SealError, load_or_create_private_key, open_sealed, public_key_text
 from protocol.site import SiteConfig
 
-from . import backup
-from . import bookings
+from . import backup, bookings
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .events import Event, VisitEvent
