@@ -238,8 +238,10 @@ class QueueEngine:
         )
 
     # ---- helpers -------------------------------------------------------------------
-    def _order_key(self, v: Visit) -> tuple:
-        return (0 if self._priority.intersection(v.needs) else 1, v.queued_at, v.number)
+    def _order_key(self, v: Visit, queued_at: float | None = None) -> tuple:
+        """A visit's place in line: priority needs first, then its place (queued_at)."""
+        place = v.queued_at if queued_at is None else queued_at
+        return (0 if self._priority.intersection(v.needs) else 1, place, v.number)
 
     def _level(self, wait: float | None) -> str:
         if wait is None:
@@ -377,8 +379,7 @@ class QueueEngine:
                       reader: estimator.Reader | None = None) -> float:
         """The estimator's minutes until `v`, joining `department` now with place
         `queued_at`, would be called there (infinite while no counter is open)."""
-        key = (0 if self._priority.intersection(v.needs) else 1, queued_at, v.number)
-        ahead = bisect_left(self.state.lines[department], (key, v.id))
+        ahead = bisect_left(self.state.lines[department], (self._order_key(v, queued_at), v.id))
         wait = estimator.wait_minutes(self.snapshot(department, ahead, queued_at, now, v.id, reader))
         return float("inf") if wait is None else wait
 
@@ -710,7 +711,7 @@ class QueueEngine:
         counter = e.counter
         if counter:
             self._release(v, counter)
-        route = getattr(e, "route", None)
+        route = e.route
         if route:
             _reorder_open_steps(v, route.order)
         nxt = v.current()
@@ -805,7 +806,7 @@ class QueueEngine:
         self.state.counters[e.counter].open = False
 
 
-def _reorder_open_steps(v: Visit, order: list[str]) -> None:
+def _reorder_open_steps(v: Visit, order: tuple[str, ...]) -> None:
     """Put v's open steps in the order of their procedures in `order`; closed steps keep
     their places in the guidance list."""
     places = [i for i, s in enumerate(v.steps) if s.open]
