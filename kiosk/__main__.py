@@ -139,9 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         Window.fullscreen = "auto"
     view_holder: dict = {}
 
-    from .live import LiveData
+    from protocol.follower import ServiceFollower
 
-    live = LiveData(config)
+    live = ServiceFollower(config)
     live.attach(client)
 
     def build_view():

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
+from protocol.follower import ServiceFollower
 from protocol.messages import GetVisit
 from protocol.site import Counter, LifeEvent, Procedure, SiteConfig
 
 from . import floormap, i18n
 from .floormap import Position
-from .live import LiveData
 
 IDLE_SECONDS = 60.0
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ def normalise(text: str) -> str:
 
 
 class GuidePresenter:
-    def __init__(self, live: LiveData, here: Position, idle_seconds: float = IDLE_SECONDS,
+    def __init__(self, live: ServiceFollower, here: Position, idle_seconds: float = IDLE_SECONDS,
                  client: ServiceClient | None = None):
         self.live = live
         self.client = client

@@ -172,3 +172,19 @@ def test_a_call_lights_the_counter_lamp_and_the_serial_sign(broker, publisher, s
     finally:
         board.stop()
         sign.close()
+
+
+def test_a_cleared_congestion_message_removes_the_department_s_waiting(running_board, publisher, site):
+    publisher.site_document(site)
+    publisher.service("online")
+    publisher.retained(topics.congestion(SITE, "shiminzei"),
+                       encode(congestion_message("shiminzei", 9, 18.0, "medium")))
+    board = running_board()
+
+    def row(view):
+        return next((r for r in view.departments if r.id == "shiminzei"), None)
+
+    board.wait_for(lambda v: row(v) is not None and row(v).waiting == 9)
+    publisher.retained(topics.congestion(SITE, "shiminzei"), b"")  # the service cleared it
+    view = board.wait_for(lambda v: row(v).level == "unknown")
+    assert row(view).waiting == 0 and row(view).estimated_wait_min is None

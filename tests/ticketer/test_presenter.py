@@ -37,7 +37,7 @@ def test_procedures_are_found_by_reading_in_hiragana_or_katakana(presenter):
 
 def test_route_preview_orders_departments_with_counters_colours_and_waiting(presenter):
     p = unlocked(presenter)
-    p.set_congestion(CongestionMessage(
+    p.set_congestion("sogo", CongestionMessage(
         department="sogo", waiting=7, serving=2, counters_open=3, estimated_wait_min=14.2,
         level="low", label_ja="すいています", label_en="Not busy", at=0))
     p.choose_life_event("shussei")
@@ -150,7 +150,7 @@ def test_self_service_only_inside_its_windows(settings, site, lock, store, print
 
 def test_offline_tickets_count_the_citizens_this_issuer_sent_to_the_same_queue(presenter):
     p = unlocked(presenter)
-    p.set_congestion(CongestionMessage(
+    p.set_congestion("shimin", CongestionMessage(
         department="shimin", waiting=4, serving=2, counters_open=2, estimated_wait_min=8.0,
         level="low", label_ja="", label_en="", at=0))
     for event in ("shomei", "konin", "shomei", "shomei"):  # konin queues at the one-stop counter
