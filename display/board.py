@@ -83,7 +83,7 @@ class Board:
         if self.lamps:
             self.lamps.close()
 
-    def attach(self, agent: DeviceAgent) -> None:
+    def attach_agent(self, agent: DeviceAgent) -> None:
         """Take settings, the `test_chime` command and health from/to the device agent,
         whose client this board was built on (with own_config=False)."""
         agent.on_config(self.apply_settings)

@@ -124,7 +124,7 @@ def test_with_the_device_agent_the_board_takes_its_configuration_and_chimes_on_c
     wav = tmp_path / "spoken.wav"
     board = Board(agent.client, BoardPresenter(), announcer=Announcer(library, WavFileSink(wav), ["ja"]),
                   own_config=False)
-    board.attach(agent)
+    board.attach_agent(agent)
     results: list[bytes] = []
     publisher.client.subscribe(topics.device_command_result(SITE, "board-2f"), qos=1)
     publisher.client.on_message = lambda c, u, msg: results.append(msg.payload)
