@@ -10,15 +10,14 @@ people wait, how long, and what to bring.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from dataclasses import dataclass, field
 
 from PIL import Image
 
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
 from protocol.follower import ServiceFollower
-from protocol.messages import GetVisit
-from protocol.site import Counter, LifeEvent, Procedure, SiteConfig
+from protocol.messages import CLOSED_STEP_STATES, GetVisit
+from protocol.site import Counter, LifeEvent, Procedure, SiteConfig, normalise
 
 from . import floormap, i18n
 from .floormap import Position
@@ -125,14 +124,6 @@ class ProgressUnavailable(RuntimeError):
     def __init__(self, key: str):
         super().__init__(key)
         self.key = key
-
-
-def normalise(text: str) -> str:
-    """Width- and case-folded, katakana as hiragana, without spaces or dots, so that
-    「ジュウミンヒョウ」, 「じゅうみん ひょう」 and 「住民票」 each find 住民票の写し."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
-    return "".join(c for c in text if not c.isspace() and c not in "・･.、,()()")
 
 
 class GuidePresenter:
@@ -256,18 +247,11 @@ class GuidePresenter:
         return self.questionnaire
 
     def guidance_list(self, procedure_ids: list[str]) -> list[Destination]:
-        """The procedures in the order to do them: the one-stop counter first (it completes
-        or accepts most of a life event at once), then each department in the order the
-        event needs it, and last what is not handled in this building."""
-        config = self.config
-        groups: dict[str, list[str]] = {config.one_stop_department: []}
-        elsewhere: list[str] = []
-        for pid in dict.fromkeys(procedure_ids):
-            if config.procedures[pid].queued:
-                groups.setdefault(config.queue_department(pid), []).append(pid)
-            else:
-                elsewhere.append(pid)
-        ordered = [pid for ids in groups.values() for pid in ids] + elsewhere
+        """The procedures in the order to do them: the stops in the order the service
+        routes the visit (SiteConfig.itinerary, the engine's rule), and last what is not
+        handled in this building."""
+        stops, elsewhere = self.config.itinerary(list(dict.fromkeys(procedure_ids)))
+        ordered = [pid for _, ids in stops for pid in ids] + elsewhere
         return [self.destination(pid) for pid in ordered]
 
     # ---- a ticket's progress (get_visit) ---------------------------------------------------
@@ -287,7 +271,7 @@ class GuidePresenter:
         visit = response.result.visit
         steps = tuple((self._step_name(s.procedure, s.name_ja, s.name_en), s.state)
                       for s in visit.steps)
-        open_steps = [s for s in visit.steps if s.state not in ("done", "skipped", "cancelled")]
+        open_steps = [s for s in visit.steps if s.state not in CLOSED_STEP_STATES]
         following, called = None, ""
         if open_steps:
             step = open_steps[0]
