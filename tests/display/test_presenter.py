@@ -10,6 +10,8 @@ from protocol.messages import ServiceStatus
 
 from .conftest import call_message, congestion_message
 
+pytestmark = pytest.mark.pure
+
 NOW = 1_900_000_000.0
 
 

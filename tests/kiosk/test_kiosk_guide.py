@@ -11,6 +11,8 @@ from protocol.codec import encode
 from protocol.messages import CongestionMessage
 from protocol.site import ConfigError, normalise
 
+pytestmark = pytest.mark.pure
+
 
 def congestion(dept: str, waiting: int, minutes: float | None, level: str = "medium") -> bytes:
     return encode(CongestionMessage(department=dept, waiting=waiting, serving=1, counters_open=2,

@@ -1,9 +1,12 @@
 """The protocol reference in docs/ is what the models generate."""
 
+import pytest
 import yaml
 
 from protocol import asyncapi
 from protocol import messages as m
+
+pytestmark = pytest.mark.pure
 
 
 def test_docs_asyncapi_is_current():

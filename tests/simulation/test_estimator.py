@@ -8,6 +8,8 @@ from queue_service import estimator
 from queue_service.estimator import CALL_OVERHEAD_MIN, QueueSnapshot
 from tests.queue_service.helpers import Desk
 
+pytestmark = pytest.mark.pure
+
 
 @pytest.fixture
 def desk():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from protocol.messages import CongestionMessage
 from ticketer.presenter import ConciergePresenter
 
 from .conftest import with_self_service
+
+pytestmark = pytest.mark.pure
 
 
 def unlocked(p: ConciergePresenter) -> ConciergePresenter:
