@@ -14,6 +14,7 @@ from collections.abc import Callable
 from protocol import messages as m
 from protocol import topics
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
+from protocol.follower import ServiceFollower
 from protocol.site import SiteConfig
 
 # (life event or None for a single certificate, share of arrivals)
@@ -119,7 +120,11 @@ class TextBoard(Simulator):
     def __init__(self, out: Callable[[str], None] = print, **kw):
         super().__init__("board-terminal", **kw)
         self.out = out
-        self.congestion: dict[str, m.CongestionMessage] = {}
+        self.follower = ServiceFollower(self.config)  # congestion as every board follows it
+
+    @property
+    def congestion(self) -> dict[str, m.CongestionMessage]:
+        return self.follower.all_congestion()
 
     def on_call(self, topic: str, payload: bytes, retained: bool) -> None:
         call = m.CallMessage.model_validate_json(payload)
@@ -128,10 +133,6 @@ class TextBoard(Simulator):
         again = "(再)" if call.kind == "recall" else ""
         self.out(f"🔔{again} 受付番号 {call.number}番のかた、{call.counter_number}番窓口へお越しください"
                  f"  / Number {call.number}, please come to counter {call.counter_number}")
-
-    def on_congestion(self, topic: str, payload: bytes, retained: bool) -> None:
-        c = m.CongestionMessage.model_validate_json(payload)
-        self.congestion[c.department] = c
 
     def summary(self) -> str:
         parts = []
@@ -143,7 +144,7 @@ class TextBoard(Simulator):
 
     def run(self) -> None:
         self.client.subscribe(topics.all_calls(self.config.id), self.on_call)
-        self.client.subscribe(topics.all_congestion(self.config.id), self.on_congestion)
+        self.follower.attach(self.client)
         self.client.start(wait=10)
         while not self.stop_event.wait(20):
             self.out(f"── 待ち状況 ── {self.summary()}")
