@@ -11,12 +11,17 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from protocol import messages as m
 from protocol.site import SiteConfig
+from protocol.waits import natural_range
 
 from . import estimator
 from .model import CounterState, EngineState, Step, Visit
+from .service_times import ServiceTimes
+from .wait_range import WaitRanges
 
 Event = dict
 LEVEL_LABELS = {"low": ("空いています", "Not busy"), "medium": ("やや混雑", "Busy"),
@@ -39,8 +44,15 @@ class Outcome:
 
 
 class QueueEngine:
-    def __init__(self, config: SiteConfig):
+    def __init__(self, config: SiteConfig, learned: dict | None = None):
+        """`learned`: a `learned()` summary of earlier days (None: a new site, which
+        starts from the configured minutes)."""
         self.config = config
+        learned = learned or {}
+        self.service_times = ServiceTimes.from_summary(
+            {p: c.minutes for p, c in config.procedures.items()}, learned.get("service_times"))
+        self.ranges = WaitRanges(learned.get("ranges"))
+        self._tz = ZoneInfo(config.timezone)
         self.state = EngineState()
         self.state.counters = {c: CounterState(c) for c in config.counters}
         self.state.waiting = {d: {} for d in config.departments}
@@ -97,6 +109,22 @@ class QueueEngine:
     def apply(self, event: Event) -> None:
         getattr(self, f"_on_{event['type']}")(event)
 
+    def learned(self) -> dict:
+        """What the engine has learned of the floor, to start the next day from."""
+        return {"service_times": self.service_times.summary(), "ranges": self.ranges.summary()}
+
+    def hour(self, now: float) -> int:
+        """The local hour of a moment (service times have a time-of-day profile)."""
+        return datetime.fromtimestamp(now, self._tz).hour
+
+    def minute_of_hour(self, now: float) -> float:
+        local = datetime.fromtimestamp(now, self._tz)
+        return local.minute + local.second / 60
+
+    def clerk(self, counter: str) -> str:
+        """Whose speed a counter works at: the counter and the clerk who opened it."""
+        return f"{counter}:{self.state.counters[counter].staff or ''}"
+
     # ---- queries -------------------------------------------------------------------
     def visit_by_number(self, number: int) -> Visit | None:
         vid = self.state.by_number.get(number)
@@ -130,17 +158,35 @@ class QueueEngine:
 
     def congestion(self, department: str, now: float,
                    reader: estimator.Reader | None = None) -> m.CongestionMessage:
-        waiting = len(self.state.waiting[department])
+        """The department as someone issued now sees it, with and without a priority need."""
+        reader = reader or self.reader(now)
+        line = self.state.lines[department]
+        waiting = len(line)
         open_counters = self.counters_open(department)
-        wait = estimator.wait_minutes(self.snapshot(department, waiting, now, now, None, reader))
+        snap = self.snapshot(department, waiting, now, now, None, reader)
+        wait = estimator.wait_minutes(snap)
+        priority_ahead = bisect_left(line, ((1,),))
+        priority = estimator.wait_minutes(
+            reader.snapshot(department, priority_ahead, now, None, priority=True))
+        low, high = self.wait_range(department, wait)
+        p_low, p_high = self.wait_range(department, priority)
         level = self._level(wait)
         return m.CongestionMessage(
             department=department, waiting=waiting,
             serving=sum(1 for c in open_counters if c.visit),
             counters_open=len(open_counters),
-            estimated_wait_min=None if wait is None else round(wait, 1), level=level,
+            estimated_wait_min=None if wait is None else round(wait, 1),
+            wait_min_low=low, wait_min_high=high,
+            priority_wait_min_low=p_low, priority_wait_min_high=p_high,
+            moving_here=len(snap.upstream), level=level,
             label_ja=LEVEL_LABELS[level][0], label_en=LEVEL_LABELS[level][1], at=now,
         )
+
+    def wait_range(self, department: str, wait: float | None) -> tuple[int | None, int | None]:
+        """The range shown for an estimated wait (None: no counter open)."""
+        if wait is None:
+            return None, None
+        return natural_range(*self.ranges.bounds(department, wait))
 
     def visit_statuses(self, now: float, departments: set[str] | None = None,
                        reader: estimator.Reader | None = None) -> list[m.VisitStatus]:
@@ -191,10 +237,15 @@ class QueueEngine:
     def _status(self, v: Visit, rank: int | None, now: float,
                 reader: estimator.Reader | None = None) -> m.VisitStatus:
         step = v.current()
-        wait = 0.0
+        wait, low, high = 0.0, None, None
         if step is not None and step.state == "waiting" and rank is not None:
             snap = self.snapshot(step.department, rank, v.queued_at, now, v.id, reader)
-            wait = estimator.wait_minutes(snap) or 0.0
+            estimate = estimator.wait_minutes(snap)
+            if estimate is not None:
+                wait = estimate
+                low, high = self.wait_range(step.department, estimate)
+                if step.join_estimate is None:  # what the range is calibrated against
+                    step.join_estimate = estimate
         counter = self.config.counters.get(step.counter) if step and step.counter else None
         steps = []
         for s in v.steps:
@@ -210,7 +261,8 @@ class QueueEngine:
             department=step.department if step else None,
             counter=counter.id if counter else None,
             counter_number=counter.number if counter else None,
-            people_ahead=rank or 0, estimated_wait_min=round(wait, 1), steps=steps,
+            people_ahead=rank or 0, estimated_wait_min=round(wait, 1),
+            wait_min_low=low, wait_min_high=high, steps=steps,
         )
 
     def _reindex(self, v: Visit) -> None:
@@ -518,6 +570,8 @@ class QueueEngine:
         previous = step.counter
         if previous and previous != e["counter"] and self.state.counters[previous].visit == v.id:
             self.state.counters[previous].visit = None
+        if step.called_at is None and step.join_estimate is not None and v.arrived_at is not None:
+            self.ranges.observe(step.department, step.join_estimate, (e["at"] - v.arrived_at) / 60)
         step.state, step.counter = "called", e["counter"]
         if e["kind"] == "call" or step.called_at is None:
             step.called_at = e["at"]
@@ -534,6 +588,9 @@ class QueueEngine:
     def _on_absent(self, e: Event) -> None:
         v = self.state.visits[e["visit"]]
         step = v.current()
+        if step.called_at is not None:
+            self.service_times.observe_call(step.department, (e["at"] - step.called_at) / 60,
+                                            absent=True)
         v.absent_count += 1
         step.counter = None
         if v.absent_count > self.config.calling.absent_limit:
@@ -546,6 +603,8 @@ class QueueEngine:
     def _on_started(self, e: Event) -> None:
         step = self.state.visits[e["visit"]].current()
         step.state, step.started_at = "serving", e["at"]
+        if step.called_at is not None:
+            self.service_times.observe_call(step.department, (e["at"] - step.called_at) / 60)
 
     def _close_step(self, v: Visit, step: Step, state: str, e: Event) -> None:
         step.state, step.finished_at = state, e["at"]
@@ -573,7 +632,20 @@ class QueueEngine:
             recent = self.state.service_minutes.setdefault(step.department, [])
             recent.append((e["at"] - step.called_at) / 60)
             del recent[:-self.config.congestion.recent_services]
+            self._learn_service(step, e)
         self._close_step(v, step, "done", e)
+
+    def _learn_service(self, step: Step, e: Event) -> None:
+        """The counter time of a finished procedure, from its start (or, if the clerk
+        never pressed start, from the call less the usual walk up), at the hour of its
+        middle."""
+        began = step.started_at if step.started_at is not None else step.called_at
+        minutes = (e["at"] - began) / 60
+        if step.started_at is None:
+            minutes -= self.service_times.call_minutes(step.department)
+        # the hour it was done in: the middle of the service
+        self.service_times.observe(step.procedure, self.clerk(e["counter"]),
+                                   self.hour((began + e["at"]) / 2), minutes)
 
     def _on_skipped(self, e: Event) -> None:
         v = self.state.visits[e["visit"]]
@@ -610,6 +682,7 @@ class QueueEngine:
         v = self.state.visits[e["visit"]]
         step = v.current()
         step.department, step.transferred = e["department"], True
+        step.join_estimate = None
         step.state, step.counter = "waiting", None
         v.arrived_at = e["at"]
         self._release(v, e["counter"])
@@ -627,7 +700,8 @@ class QueueEngine:
         self._reindex(v)
 
     def _on_counter_opened(self, e: Event) -> None:
-        self.state.counters[e["counter"]].open = True
+        c = self.state.counters[e["counter"]]
+        c.open, c.staff = True, e.get("staff")
 
     def _on_counter_closed(self, e: Event) -> None:
         self.state.counters[e["counter"]].open = False

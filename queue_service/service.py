@@ -78,7 +78,7 @@ class QueueService:
     # ---- start-up and recovery ---------------------------------------------------------
     def _load(self) -> None:
         """Rebuild the engine from today's events and the answers already given."""
-        self.engine = QueueEngine(self.config)
+        self.engine = QueueEngine(self.config, self.store.learned())
         for event in self.store.current_day_events():
             self.engine.apply(event)
         self._answers: dict[str, tuple[float, bytes]] = {
@@ -186,6 +186,8 @@ class QueueService:
             rolling = self.engine.business_day(now) != self.engine.state.day
             previous_day = list(self.engine.state.by_number) if rolling else []
             batch.events += self.engine.rollover(now)
+            if rolling:
+                batch.learned = self.engine.learned()
             self._forget_answers(now - DEDUP_WINDOW_S)
             for item in items:
                 rid = item.request.request_id
