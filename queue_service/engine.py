@@ -53,6 +53,7 @@ class QueueEngine:
             {p: c.minutes for p, c in config.procedures.items()}, learned.get("service_times"))
         self.ranges = WaitRanges(learned.get("ranges"))
         self._tz = ZoneInfo(config.timezone)
+        self._fresh_reader: estimator.Reader | None = None  # the state as the last event left it
         self.state = EngineState()
         self.state.counters = {c: CounterState(c) for c in config.counters}
         self.state.waiting = {d: {} for d in config.departments}
@@ -107,6 +108,7 @@ class QueueEngine:
         return [event]
 
     def apply(self, event: Event) -> None:
+        self._fresh_reader = None
         getattr(self, f"_on_{event['type']}")(event)
 
     def learned(self) -> dict:
@@ -244,8 +246,6 @@ class QueueEngine:
             if estimate is not None:
                 wait = estimate
                 low, high = self.wait_range(step.department, estimate)
-                if step.join_estimate is None:  # what the range is calibrated against
-                    step.join_estimate = estimate
         counter = self.config.counters.get(step.counter) if step and step.counter else None
         steps = []
         for s in v.steps:
@@ -340,7 +340,7 @@ class QueueEngine:
         }
         self.apply(event)
         v = self.visit_by_number(number)
-        reader = self.reader(now)
+        reader = self._fresh_reader or self.reader(now)
         result = {"visit": self.visit_status(v, now, reader).model_dump()}
         result.update(number=number, token=v.token, guidance=guidance,
                       congestion=self.congestion(steps[0]["department"], now, reader).model_dump())
@@ -559,6 +559,20 @@ class QueueEngine:
         if not e["offline"]:
             s.next_number = max(s.next_number, number + 1)
         self._reindex(v)
+        self._joined(v, e["at"])
+
+    def _joined(self, v: Visit, now: float) -> None:
+        """v has just joined a department's line: note the wait estimated now, which its
+        real wait will be compared with (the calibration of the ranges). Done while the
+        events apply, so replaying them calibrates the same way."""
+        step = v.current()
+        if step is None or step.state != "waiting":
+            return
+        reader = self._fresh_reader = self.reader(now)
+        line = self.state.lines[step.department]
+        rank = bisect_left(line, (self.state.waiting[step.department][v.id], v.id))
+        step.join_estimate = estimator.wait_minutes(
+            self.snapshot(step.department, rank, v.queued_at, now, v.id, reader))
 
     def _on_numbers_leased(self, e: Event) -> None:
         self.state.leases.setdefault(e["issuing_point"], []).append((e["first"], e["last"]))
@@ -623,6 +637,8 @@ class QueueEngine:
             if nxt.department != step.department:
                 v.absent_count = 0  # the limit is on not answering one department's calls
         self._reindex(v)
+        if nxt and nxt.state == "waiting":
+            self._joined(v, e["at"])
 
     def _on_finished(self, e: Event) -> None:
         v = self.state.visits[e["visit"]]
@@ -682,11 +698,11 @@ class QueueEngine:
         v = self.state.visits[e["visit"]]
         step = v.current()
         step.department, step.transferred = e["department"], True
-        step.join_estimate = None
         step.state, step.counter = "waiting", None
         v.arrived_at = e["at"]
         self._release(v, e["counter"])
         self._reindex(v)
+        self._joined(v, e["at"])
 
     def _on_visit_cancelled(self, e: Event) -> None:
         v = self.state.visits[e["visit"]]

@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-PRIOR_WEIGHT = 3.0  # the configured minutes count as this many observations
+PRIOR_WEIGHT = 5.0  # the configured minutes count as this many observations
 PRIOR_SPREAD = 0.47  # log-sd of service times before any is seen (a CV of about 50%)
 HUBER_BOUND = 1.5  # residuals beyond this many spreads count only this far
 MEMORY = 150.0  # at most this many observations' weight: older days fade
 CLERK_WEIGHT = 12.0  # a counter-and-clerk factor starts at 1, worth this many observations
-HOUR_WEIGHT = 30.0  # an hour's factor too: it must follow the day as it turns
+HOUR_WEIGHT = 60.0  # an hour's factor too: it must follow the day as it turns
 FACTOR_LIMIT = math.log(2.0)  # a clerk or an hour is at most twice as slow or fast
 CALL_PRIOR_MIN = 0.5  # from a call until the citizen sits down (or is marked absent)
 CALL_BOUND_MIN = 3.0  # a call observed longer than this counts as this long

@@ -17,7 +17,7 @@ from statistics import NormalDist
 
 KEPT = 150  # errors kept per department
 OFFSET_MIN = 2.0  # minutes added to both sides of a ratio
-LOW_Q, HIGH_Q = 0.08, 0.92  # range bounds (before rounding outwards to natural figures)
+LOW_Q, HIGH_Q = 0.12, 0.88  # range bounds (before rounding outwards to natural figures)
 PRIOR_SPREAD = 0.45  # log-sd of the prior errors
 PRIOR = tuple(NormalDist(0, PRIOR_SPREAD).inv_cdf((i + 0.5) / 20) for i in range(20))
 

@@ -331,7 +331,7 @@ class ConciergeView(BoxLayout):
         if self._fresh("needs", (lang, frozenset(p.needs))):
             self._needs()
         plan = p.route()
-        if self._fresh("route", (lang, procs, tuple((s.waiting, s.wait_min) for s in plan.stops))):
+        if self._fresh("route", (lang, procs, tuple((s.waiting, s.wait_range, s.moving_here) for s in plan.stops))):
             self._route(plan)
         self.notice.text = p.notice.text if p.notice else ""
         self.notice.color = RED if p.notice and p.notice.kind == "error" else GREEN
