@@ -22,7 +22,9 @@ from protocol.messages import (
     AttachApplication,
     CertificateLine,
     IssueRequest,
+    IssueResult,
     Response,
+    Result,
 )
 from protocol.site import Counter, Procedure, SiteConfig
 
@@ -270,7 +272,7 @@ class CertTermPresenter:
         issued = self._ask("issue", IssueRequest(
             request_id=issue_id, issuing_point=self.issuing_point,
             procedures=[line.procedure for line in lines], language=self.lang))
-        number = int(issued["number"])
+        number = issued.number
         self._ask("attach_application", AttachApplication(
             request_id=attach_id, number=number, identified_by=self.identified_by,
             applicant=self.applicant, certificates=lines, fee_yen=self.total_fee()))
@@ -282,7 +284,7 @@ class CertTermPresenter:
             [printout.SheetLine(p.name_ja, c.copies, c.purpose, p.fee_yen * c.copies)
              for p, c in self.chosen()], number, now)
         ticket = printout.render_ticket(self.config, number, place, counter, self.lang, now,
-                                        token=str(issued.get("token") or ""))
+                                        token=issued.token)
         self.receipt = Receipt(number, counter, place, self.total_fee(), ticket, sheet)
         self.step = "done"
         if self.printer is not None:
@@ -293,7 +295,7 @@ class CertTermPresenter:
                 raise CertTermError("print_failed") from None
         return self.receipt
 
-    def _ask(self, command: str, request) -> dict:
+    def _ask(self, command: str, request) -> Result:
         try:
             response: Response = self.client.request(command, request, timeout=self.request_timeout)
         except (ServiceUnavailable, RequestRefused) as exc:
@@ -305,12 +307,10 @@ class CertTermPresenter:
             raise CertTermError("service_down")
         return response.result
 
-    def _counters_of(self, issued: dict) -> list[Counter]:
+    def _counters_of(self, issued: IssueResult) -> list[Counter]:
         """The counters of the department the visit waits at first."""
-        visit = issued.get("visit") or {}
-        department = visit.get("department")
-        if not department and visit.get("steps"):
-            department = visit["steps"][0].get("department")
+        visit = issued.visit
+        department = visit.department or (visit.steps[0].department if visit.steps else None)
         return self.config.counters_of(department) if department else []
 
     def summary(self) -> list[tuple[str, str]]:

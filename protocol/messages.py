@@ -10,7 +10,7 @@ retained) that goes only to the service.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -178,20 +178,68 @@ class AttachApplication(Request):
 
 # ---- responses -------------------------------------------------------------------------
 
+# Every error code an answer can carry, with what it means. A new refusal adds its code
+# here (ErrorInfo.code only accepts these), and the AsyncAPI lists them.
+ERROR_CODES: dict[str, str] = {
+    # the payload itself (protocol/codec.py, before the service sees it)
+    "malformed": "The payload is not UTF-8 JSON or not a JSON object.",
+    "too_large": "The payload is larger than 16 KiB.",
+    "unsupported_version": "The payload's `v` is not a version this service speaks.",
+    "invalid": "A field is missing, unknown or out of range; the reason names it.",
+    "unknown_command": "There is no such command.",
+    # issuing
+    "unknown_issuing_point": "The issuing point is not in the site configuration.",
+    "unknown_procedure": "A procedure is unknown, not a certificate, or not open on the visit.",
+    "nothing_to_queue": "None of the procedures is handled in this building (guidance only).",
+    "numbers_exhausted": "Every number of the business day has been issued or leased.",
+    # counters
+    "unknown_counter": "The counter is not in the site configuration.",
+    "counter_closed": "The counter is closed: send open_counter first.",
+    "counter_busy": "The counter still has a visit called or in service: finish, hold or "
+                    "mark it absent first.",
+    "no_visit": "The counter has no visit in the state this command needs.",
+    "unknown_visit": "No (open) visit has this number in the current business day.",
+    "not_here": "That number is not waiting for this counter.",
+    "not_held": "That number is neither on hold nor marked absent.",
+    "not_queued": "The procedure is not handled in this building.",
+    "already_listed": "The procedure is already open on this visit.",
+    "unknown_department": "The department is unknown or has no counter.",
+    # certificate applications
+    "not_on_visit": "The certificate is not one of the visit's procedures.",
+    "fee_mismatch": "The fee does not match the site's fees for these certificates.",
+    # the service
+    "store_failed": "The service could not save the request; nothing changed, try again.",
+    "internal": "The service failed on this request; nothing changed.",
+}
+ErrorCode = Literal[tuple(ERROR_CODES)]  # type: ignore[valid-type]
+
+
 class ErrorInfo(BaseModel):
+    """Why a request was refused: a machine-readable `code` and a `reason` for people."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    code: str
+    code: ErrorCode = Field(description="One of:\n" + "\n".join(
+        f"- `{code}`: {meaning}" for code, meaning in ERROR_CODES.items()))
     reason: str
 
 
-class Response(Message):
+ResultT = TypeVar("ResultT")
+
+
+class Response(Message, Generic[ResultT]):
+    """The answer to a request, on the requesting device's `dev/<device>/res`.
+
+    `result` is the command's result model (`RESULTS[command]`) when `ok`; `error` says
+    why not otherwise. `Response[IssueResult]` reads an answer with its typed result; plain
+    `Response` leaves `result` a JSON object."""
+
     request_id: str | None = None
     ok: bool
-    result: dict | None = None
+    result: ResultT | None = None
     error: ErrorInfo | None = None
 
     @classmethod
-    def success(cls, request_id: str | None, result: dict) -> Response:
+    def success(cls, request_id: str | None, result: BaseModel | dict) -> Response:
         return cls(request_id=request_id, ok=True, result=result)
 
     @classmethod
@@ -340,6 +388,75 @@ class CommandResult(Message):
     detail: str = ""
 
 
+# ---- results: what `Response.result` holds for each command --------------------------------
+
+class Result(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IssueResult(Result):
+    """A new visit: its number, the token of its status page, where it goes first."""
+
+    number: int
+    token: str  # the secret of the visit's status page (printed as a QR code; never retained)
+    visit: VisitStatus
+    guidance: list[str]  # procedures handled elsewhere (guidance only), ids
+    congestion: CongestionMessage  # of the department the visit waits in first
+
+
+class LeaseResult(Result):
+    """Numbers `first`..`last` of `day` reserved for this issuing point's offline use."""
+
+    day: str
+    first: int
+    last: int
+
+
+class AcceptedVisit(Result):
+    number: int
+    token: str
+
+
+class RejectedVisit(Result):
+    number: int
+    reason: str
+
+
+class HandoverResult(Result):
+    """Per offline visit: accepted (with its status-page token) or rejected (why)."""
+
+    accepted: list[AcceptedVisit]
+    rejected: list[RejectedVisit]
+
+
+class VisitResult(Result):
+    """The visit as it is after the command (for get_visit: as it is now)."""
+
+    visit: VisitStatus
+
+
+class CallNextResult(Result):
+    """The visit now called to this counter, or `visit: null` when nobody waits for it
+    (the counter stays free)."""
+
+    visit: VisitStatus | None
+
+
+class CounterResult(Result):
+    """Whether the counter is open after the command (opening an open counter is fine)."""
+
+    counter: str
+    open: bool
+
+
+class AttachResult(Result):
+    """The application is linked to the visit; `fee_yen` as the site computes it."""
+
+    number: int
+    attached: bool
+    fee_yen: int
+
+
 COMMANDS: dict[str, type[Request]] = {
     "issue": IssueRequest,
     "lease": LeaseRequest,
@@ -360,6 +477,29 @@ COMMANDS: dict[str, type[Request]] = {
     "close_counter": CloseCounter,
     "get_visit": GetVisit,
     "attach_application": AttachApplication,
+}
+
+# The result model of each command's answer (a test checks every command has one).
+RESULTS: dict[str, type[Result]] = {
+    "issue": IssueResult,
+    "lease": LeaseResult,
+    "handover": HandoverResult,
+    "call_next": CallNextResult,
+    "recall": VisitResult,
+    "absent": VisitResult,
+    "start": VisitResult,
+    "finish": VisitResult,
+    "hold": VisitResult,
+    "requeue": VisitResult,
+    "add_procedure": VisitResult,
+    "skip": VisitResult,
+    "cancel_procedure": VisitResult,
+    "transfer": VisitResult,
+    "cancel_visit": VisitResult,
+    "open_counter": CounterResult,
+    "close_counter": CounterResult,
+    "get_visit": VisitResult,
+    "attach_application": AttachResult,
 }
 
 # What each device role may ask the service (the broker ACL is generated from this).

@@ -8,22 +8,35 @@ no clock: the simulation drives a whole day through these same rules in seconds.
 
 from __future__ import annotations
 
+import copy
 from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from protocol import messages as m
 from protocol.site import SiteConfig
 from protocol.waits import natural_range
 
 from . import estimator
-from .model import CounterState, EngineState, Step, Visit
-from .service_times import ServiceTimes
+from . import events as ev
+from .events import Event
+from .model import CounterState, EngineState, Step, Visit, visit_id
+from .service_times import ServiceTimes, clerk_key, local_hour
 from .wait_range import WaitRanges
 
-Event = dict
+# The public dispatch table: event type -> the engine method that applies it. Filled by
+# `@applies(...)` below; `QueueEngine.apply` and the reports go through it.
+APPLY: dict[str, Callable[[QueueEngine, Any], None]] = {}
+
+
+def applies(kind: type[ev.EventBase]) -> Callable:
+    """Register the decorated engine method as the one that applies events of `kind`."""
+    def register(fn: Callable) -> Callable:
+        APPLY[kind.model_fields["type"].default] = fn
+        return fn
+    return register
+
 LEVEL_LABELS = {"low": ("空いています", "Not busy"), "medium": ("やや混雑", "Busy"),
                 "high": ("混雑", "Very busy"), "closed": ("受付時間外", "Closed")}
 
@@ -52,7 +65,6 @@ class QueueEngine:
         self.service_times = ServiceTimes.from_summary(
             {p: c.minutes for p, c in config.procedures.items()}, learned.get("service_times"))
         self.ranges = WaitRanges(learned.get("ranges"))
-        self._tz = ZoneInfo(config.timezone)
         self._fresh_reader: estimator.Reader | None = None  # the state as the last event left it
         self.state = EngineState()
         self.state.counters = {c: CounterState(c) for c in config.counters}
@@ -89,12 +101,23 @@ class QueueEngine:
         self, command: str, request: m.Request, now: float,
         new_token: Callable[[], str] = lambda: "",
     ) -> Outcome:
-        """Run one command. Raises EngineError (state unchanged) if the rules refuse it."""
+        """Run one command. Raises EngineError if the rules refuse it, and then the state
+        is exactly as it was: a new business day that the command would have started is
+        not started either (its `day_started` is only ever returned with the command's
+        own events)."""
         handler = self._handlers.get(command)
         if handler is None:
             raise EngineError("unknown_command", f"the engine has no command {command!r}")
-        rollover = self.rollover(now)
-        outcome = handler(request, now, new_token)
+        if self.business_day(now) == self.state.day:
+            return handler(request, now, new_token)
+        before = self.state
+        self.state = copy.deepcopy(before)  # once a day: the refusal below puts it back
+        try:
+            rollover = self.rollover(now)
+            outcome = handler(request, now, new_token)
+        except BaseException:
+            self.state = before
+            raise
         outcome.events[:0] = rollover
         return outcome
 
@@ -103,13 +126,14 @@ class QueueEngine:
         day = self.business_day(now)
         if day == self.state.day:
             return []
-        event = {"type": "day_started", "day": day, "at": now}
+        event = ev.DayStarted(day=day, at=now)
         self.apply(event)
         return [event]
 
     def apply(self, event: Event) -> None:
+        """Change the state as the event says (the only way state changes)."""
         self._fresh_reader = None
-        getattr(self, f"_on_{event['type']}")(event)
+        APPLY[event.type](self, event)
 
     def learned(self) -> dict:
         """What the engine has learned of the floor, to start the next day from."""
@@ -117,15 +141,10 @@ class QueueEngine:
 
     def hour(self, now: float) -> int:
         """The local hour of a moment (service times have a time-of-day profile)."""
-        return datetime.fromtimestamp(now, self._tz).hour
-
-    def minute_of_hour(self, now: float) -> float:
-        local = datetime.fromtimestamp(now, self._tz)
-        return local.minute + local.second / 60
+        return local_hour(now, self.config.timezone)[0]
 
     def clerk(self, counter: str) -> str:
-        """Whose speed a counter works at: the counter and the clerk who opened it."""
-        return f"{counter}:{self.state.counters[counter].staff or ''}"
+        return clerk_key(counter, self.state.counters[counter].staff)
 
     # ---- queries -------------------------------------------------------------------
     def visit_by_number(self, number: int) -> Visit | None:
@@ -138,11 +157,10 @@ class QueueEngine:
 
     def queue(self, department: str) -> list[Visit]:
         """Visits waiting in a department, in the order they will be called."""
-        return [self.state.visits[vid] for _, vid in self.state.lines[department]]
+        return self.state.queue(department)
 
     def counters_open(self, department: str) -> list[CounterState]:
-        return [self.state.counters[c.id] for c in self.config.counters_of(department)
-                if self.state.counters[c.id].open]
+        return self.state.counters_open(self.config, department)
 
     def mean_service_minutes(self, department: str) -> float:
         recent = self.state.service_minutes.get(department) or []
@@ -155,8 +173,9 @@ class QueueEngine:
                  reader: estimator.Reader | None = None) -> estimator.QueueSnapshot:
         """The queue as the wait estimator sees it, for visit `exclude` with `ahead` visits
         before it, or for a newcomer issued at `queued_at`."""
-        return estimator.read_snapshot(self, self._order_key, department, ahead, queued_at,
-                                       now, exclude, reader)
+        return estimator.read_snapshot(self.config, self.state, self.service_times,
+                                       self._order_key, department, ahead, queued_at, now,
+                                       exclude, reader)
 
     def congestion(self, department: str, now: float,
                    reader: estimator.Reader | None = None) -> m.CongestionMessage:
@@ -200,7 +219,8 @@ class QueueEngine:
 
     def reader(self, now: float) -> estimator.Reader:
         """One reading of the state for many estimates of the same moment."""
-        return estimator.Reader(self, self._order_key, now)
+        return estimator.Reader(self.config, self.state, self.service_times, self._order_key,
+                                now)
 
     def visit_status(self, visit: Visit, now: float,
                      reader: estimator.Reader | None = None) -> m.VisitStatus:
@@ -332,12 +352,12 @@ class QueueEngine:
         number = self.state.next_number
         if number > self.config.numbers.last:
             raise EngineError("numbers_exhausted", "every number of the day has been issued")
-        event = {
-            "type": "visit_issued", "at": now, "number": number, "issued_at": now,
-            "issuing_point": r.issuing_point, "steps": steps, "needs": list(r.needs),
-            "language": r.language, "staff": r.staff, "life_event": r.life_event,
-            "token": new_token(), "request_id": r.request_id, "offline": False,
-        }
+        event = ev.VisitIssued(
+            at=now, visit=visit_id(self.state.day, number), number=number, issued_at=now,
+            issuing_point=r.issuing_point, steps=steps, needs=tuple(r.needs),
+            language=r.language, staff=r.staff, life_event=r.life_event,
+            token=new_token(), request_id=r.request_id, offline=False,
+        )
         self.apply(event)
         v = self.visit_by_number(number)
         reader = self._fresh_reader or self.reader(now)
@@ -353,8 +373,7 @@ class QueueEngine:
         last = min(first + self.config.numbers.lease_size - 1, self.config.numbers.last)
         if first > self.config.numbers.last:
             raise EngineError("numbers_exhausted", "no numbers left to lease today")
-        event = {"type": "numbers_leased", "at": now, "issuing_point": r.issuing_point,
-                 "first": first, "last": last}
+        event = ev.NumbersLeased(at=now, issuing_point=r.issuing_point, first=first, last=last)
         return self._done([event], result={"day": self.state.day, "first": first, "last": last})
 
     def _handover(self, r: m.HandoverRequest, now: float, new_token) -> Outcome:
@@ -378,20 +397,20 @@ class QueueEngine:
             if ghost is not None:
                 # The online issue went through but its answer never reached the issuer,
                 # which printed a leased number instead: nobody holds the online number.
-                event = {"type": "visit_cancelled", "at": now, "visit": ghost.id,
-                         "counter": None, "reason": "superseded_offline"}
-                self.apply(event)
-                events.append(event)
-            event = {
-                "type": "visit_issued", "at": now, "number": ov.number,
-                "issued_at": ov.issued_at, "issuing_point": ov.issuing_point, "steps": steps,
-                "needs": list(ov.needs), "language": ov.language, "staff": ov.staff,
-                "life_event": ov.life_event, "token": new_token(), "request_id": ov.request_id,
-                "offline": True,
-            }
+                cancel = ev.VisitCancelled(at=now, visit=ghost.id, counter=None,
+                                           reason="superseded_offline")
+                self.apply(cancel)
+                events.append(cancel)
+            event = ev.VisitIssued(
+                at=now, visit=visit_id(self.state.day, ov.number), number=ov.number,
+                issued_at=ov.issued_at, issuing_point=ov.issuing_point, steps=steps,
+                needs=tuple(ov.needs), language=ov.language, staff=ov.staff,
+                life_event=ov.life_event, token=new_token(), request_id=ov.request_id,
+                offline=True,
+            )
             self.apply(event)
             events.append(event)
-            accepted.append({"number": ov.number, "token": event["token"]})
+            accepted.append({"number": ov.number, "token": event.token})
         return Outcome({"accepted": accepted, "rejected": rejected}, events)
 
     def _ghost_of(self, ov: m.OfflineVisit) -> Visit | None:
@@ -410,7 +429,7 @@ class QueueEngine:
 
     # ---- counters ------------------------------------------------------------------
     def _call_event(self, v: Visit, counter: str, now: float, kind: str) -> Event:
-        return {"type": "called", "at": now, "visit": v.id, "counter": counter, "kind": kind}
+        return ev.Called(at=now, visit=v.id, counter=counter, kind=kind)
 
     def _call_next(self, r: m.CallNext, now: float, _t) -> Outcome:
         c = self._counter(r.counter)
@@ -444,28 +463,28 @@ class QueueEngine:
 
     def _absent(self, r: m.MarkAbsent, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called",))
-        return self._done([{"type": "absent", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+        return self._done([ev.Absent(at=now, visit=v.id, counter=r.counter)], v, now)
 
     def _start(self, r: m.StartService, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called",))
-        return self._done([{"type": "started", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+        return self._done([ev.Started(at=now, visit=v.id, counter=r.counter)], v, now)
 
     def _finish(self, r: m.FinishProcedure, now: float, _t) -> Outcome:
         v, step = self._at_counter(r.counter, ("called", "serving"))
         handover = r.handover or self.config.procedures[step.procedure].handover
-        return self._done([{"type": "finished", "at": now, "visit": v.id, "counter": r.counter,
-                            "handover": handover}], v, now)
+        return self._done([ev.Finished(at=now, visit=v.id, counter=r.counter,
+                                         handover=handover)], v, now)
 
     def _hold(self, r: m.Hold, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
-        return self._done([{"type": "held", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+        return self._done([ev.Held(at=now, visit=v.id, counter=r.counter)], v, now)
 
     def _requeue(self, r: m.Requeue, now: float, _t) -> Outcome:
         v = self.visit_by_number(r.number)
         step = v.current() if v else None
         if v is None or step is None or step.state not in ("held", "absent"):
             raise EngineError("not_held", f"number {r.number} is not on hold or absent")
-        return self._done([{"type": "requeued", "at": now, "visit": v.id}], v, now)
+        return self._done([ev.Requeued(at=now, visit=v.id)], v, now)
 
     def _add_procedure(self, r: m.AddProcedure, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -477,13 +496,13 @@ class QueueEngine:
         if any(s.procedure == r.procedure and s.open for s in v.steps):
             raise EngineError("already_listed", f"{proc.name_ja} is already on this visit")
         index = v.current_index() + 1 if r.position == "next" else len(v.steps)
-        event = {"type": "procedure_added", "at": now, "visit": v.id, "index": index,
-                 "procedure": r.procedure, "department": self.config.queue_department(r.procedure)}
+        event = ev.ProcedureAdded(at=now, visit=v.id, index=index, procedure=r.procedure,
+                                  department=self.config.queue_department(r.procedure))
         return self._done([event], v, now)
 
     def _skip(self, r: m.SkipProcedure, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
-        return self._done([{"type": "skipped", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+        return self._done([ev.Skipped(at=now, visit=v.id, counter=r.counter)], v, now)
 
     def _cancel_procedure(self, r: m.CancelProcedure, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -491,8 +510,8 @@ class QueueEngine:
                       if s.procedure == r.procedure and s.open), None)
         if index is None:
             raise EngineError("unknown_procedure", f"{r.procedure!r} is not open on this visit")
-        return self._done([{"type": "procedure_cancelled", "at": now, "visit": v.id,
-                            "index": index, "counter": r.counter}], v, now)
+        return self._done([ev.ProcedureCancelled(at=now, visit=v.id, index=index,
+                                                  counter=r.counter)], v, now)
 
     def _transfer(self, r: m.Transfer, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -500,28 +519,25 @@ class QueueEngine:
             raise EngineError("unknown_department", f"unknown department {r.department!r}")
         if not self.config.counters_of(r.department):
             raise EngineError("unknown_department", f"department {r.department!r} has no counter")
-        return self._done([{"type": "transferred", "at": now, "visit": v.id,
-                            "counter": r.counter, "department": r.department}], v, now)
+        return self._done([ev.Transferred(at=now, visit=v.id, counter=r.counter,
+                                            department=r.department)], v, now)
 
     def _cancel_visit(self, r: m.CancelVisit, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
-        return self._done([{"type": "visit_cancelled", "at": now, "visit": v.id,
-                            "counter": r.counter}], v, now)
+        return self._done([ev.VisitCancelled(at=now, visit=v.id, counter=r.counter)], v, now)
 
     def _open_counter(self, r: m.OpenCounter, now: float, _t) -> Outcome:
         c = self._counter(r.counter, must_be_open=False)
         if c.open:
             return Outcome({"counter": r.counter, "open": True})
-        return self._done([{"type": "counter_opened", "at": now, "counter": r.counter,
-                            "staff": r.staff}], result={"counter": r.counter, "open": True})
+        return self._done([ev.CounterOpened(at=now, counter=r.counter, staff=r.staff)], result={"counter": r.counter, "open": True})
 
     def _close_counter(self, r: m.CloseCounter, now: float, _t) -> Outcome:
         c = self._counter(r.counter, must_be_open=False)
         if not c.open:
             return Outcome({"counter": r.counter, "open": False})
         self._ensure_free(c)
-        return self._done([{"type": "counter_closed", "at": now, "counter": r.counter,
-                            "staff": r.staff}], result={"counter": r.counter, "open": False})
+        return self._done([ev.CounterClosed(at=now, counter=r.counter, staff=r.staff)], result={"counter": r.counter, "open": False})
 
     def _get_visit(self, r: m.GetVisit, now: float, _t) -> Outcome:
         v = self.visit_by_number(r.number)
@@ -530,9 +546,10 @@ class QueueEngine:
         return Outcome(self._visit_result(v, now))
 
     # ---- events: the only code that changes state ----------------------------------
-    def _on_day_started(self, e: Event) -> None:
+    @applies(ev.DayStarted)
+    def _on_day_started(self, e: ev.DayStarted) -> None:
         s = self.state
-        s.day = e["day"]
+        s.day = e.day
         s.next_number = self.config.numbers.first
         s.visits.clear()
         s.by_number.clear()
@@ -543,23 +560,24 @@ class QueueEngine:
         for c in s.counters.values():
             c.open, c.visit = False, None
 
-    def _on_visit_issued(self, e: Event) -> None:
+    @applies(ev.VisitIssued)
+    def _on_visit_issued(self, e: ev.VisitIssued) -> None:
         s = self.state
-        number = e["number"]
+        number = e.number
         v = Visit(
-            id=f"{s.day}-{number:05d}", number=number, day=s.day, issued_at=e["issued_at"],
-            queued_at=e["issued_at"], issuing_point=e["issuing_point"],
-            needs=tuple(e["needs"]), language=e["language"], staff=e["staff"],
-            life_event=e["life_event"], token=e["token"], request_id=e["request_id"],
-            steps=[Step(x["procedure"], x["department"]) for x in e["steps"]],
-            offline=e["offline"], arrived_at=e["at"],
+            id=e.visit, number=number, day=s.day, issued_at=e.issued_at,
+            queued_at=e.issued_at, issuing_point=e.issuing_point,
+            needs=e.needs, language=e.language, staff=e.staff,
+            life_event=e.life_event, token=e.token, request_id=e.request_id,
+            steps=[Step(x.procedure, x.department) for x in e.steps],
+            offline=e.offline, arrived_at=e.at,
         )
         s.visits[v.id] = v
         s.by_number[number] = v.id
-        if not e["offline"]:
+        if not e.offline:
             s.next_number = max(s.next_number, number + 1)
         self._reindex(v)
-        self._joined(v, e["at"])
+        self._joined(v, e.at)
 
     def _joined(self, v: Visit, now: float) -> None:
         """v has just joined a department's line: note the wait estimated now, which its
@@ -574,23 +592,25 @@ class QueueEngine:
         step.join_estimate = estimator.wait_minutes(
             self.snapshot(step.department, rank, v.queued_at, now, v.id, reader))
 
-    def _on_numbers_leased(self, e: Event) -> None:
-        self.state.leases.setdefault(e["issuing_point"], []).append((e["first"], e["last"]))
-        self.state.next_number = e["last"] + 1
+    @applies(ev.NumbersLeased)
+    def _on_numbers_leased(self, e: ev.NumbersLeased) -> None:
+        self.state.leases.setdefault(e.issuing_point, []).append((e.first, e.last))
+        self.state.next_number = e.last + 1
 
-    def _on_called(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Called)
+    def _on_called(self, e: ev.Called) -> None:
+        v = self.state.visits[e.visit]
         step = v.current()
         previous = step.counter
-        if previous and previous != e["counter"] and self.state.counters[previous].visit == v.id:
+        if previous and previous != e.counter and self.state.counters[previous].visit == v.id:
             self.state.counters[previous].visit = None
         if step.called_at is None and step.join_estimate is not None and v.arrived_at is not None:
-            self.ranges.observe(step.department, step.join_estimate, (e["at"] - v.arrived_at) / 60)
-        step.state, step.counter = "called", e["counter"]
-        if e["kind"] == "call" or step.called_at is None:
-            step.called_at = e["at"]
+            self.ranges.observe(step.department, step.join_estimate, (e.at - v.arrived_at) / 60)
+        step.state, step.counter = "called", e.counter
+        if e.kind == "call" or step.called_at is None:
+            step.called_at = e.at
         self.state.call_seq += 1
-        c = self.state.counters[e["counter"]]
+        c = self.state.counters[e.counter]
         c.visit, c.call_id = v.id, self.state.call_seq
         self._reindex(v)
 
@@ -599,30 +619,33 @@ class QueueEngine:
         if c.visit == v.id:
             c.visit = None
 
-    def _on_absent(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Absent)
+    def _on_absent(self, e: ev.Absent) -> None:
+        v = self.state.visits[e.visit]
         step = v.current()
         if step.called_at is not None:
-            self.service_times.observe_call(step.department, (e["at"] - step.called_at) / 60,
+            self.service_times.observe_call(step.department, (e.at - step.called_at) / 60,
                                             absent=True)
         v.absent_count += 1
         step.counter = None
         if v.absent_count > self.config.calling.absent_limit:
             step.state = "absent"
         else:
-            step.state, v.queued_at = "waiting", e["at"]
-        self._release(v, e["counter"])
+            step.state, v.queued_at = "waiting", e.at
+        self._release(v, e.counter)
         self._reindex(v)
 
-    def _on_started(self, e: Event) -> None:
-        step = self.state.visits[e["visit"]].current()
-        step.state, step.started_at = "serving", e["at"]
+    @applies(ev.Started)
+    def _on_started(self, e: ev.Started) -> None:
+        step = self.state.visits[e.visit].current()
+        step.state, step.started_at = "serving", e.at
         if step.called_at is not None:
-            self.service_times.observe_call(step.department, (e["at"] - step.called_at) / 60)
+            self.service_times.observe_call(step.department, (e.at - step.called_at) / 60)
 
-    def _close_step(self, v: Visit, step: Step, state: str, e: Event) -> None:
-        step.state, step.finished_at = state, e["at"]
-        counter = e.get("counter")
+    def _close_step(self, v: Visit, step: Step, state: str,
+                    e: ev.Finished | ev.Skipped | ev.ProcedureCancelled) -> None:
+        step.state, step.finished_at = state, e.at
+        counter = e.counter
         if counter:
             self._release(v, counter)
         nxt = v.current()
@@ -630,97 +653,106 @@ class QueueEngine:
         if nxt and counter and step.counter == counter and self._can_serve(counter, nxt) \
                 and self.state.counters[counter].open:
             nxt.state, nxt.counter = "serving", counter
-            nxt.called_at = nxt.started_at = e["at"]
+            nxt.called_at = nxt.started_at = e.at
             self.state.counters[counter].visit = v.id
         elif nxt:
-            v.arrived_at = e["at"]
+            v.arrived_at = e.at
             if nxt.department != step.department:
                 v.absent_count = 0  # the limit is on not answering one department's calls
         self._reindex(v)
         if nxt and nxt.state == "waiting":
-            self._joined(v, e["at"])
+            self._joined(v, e.at)
 
-    def _on_finished(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Finished)
+    def _on_finished(self, e: ev.Finished) -> None:
+        v = self.state.visits[e.visit]
         step = v.current()
-        step.handover = e["handover"]
+        step.handover = e.handover
         if step.called_at is not None:
             recent = self.state.service_minutes.setdefault(step.department, [])
-            recent.append((e["at"] - step.called_at) / 60)
+            recent.append((e.at - step.called_at) / 60)
             del recent[:-self.config.congestion.recent_services]
             self._learn_service(step, e)
         self._close_step(v, step, "done", e)
 
-    def _learn_service(self, step: Step, e: Event) -> None:
+    def _learn_service(self, step: Step, e: ev.Finished) -> None:
         """The counter time of a finished procedure, from its start (or, if the clerk
         never pressed start, from the call less the usual walk up), at the hour of its
         middle."""
         began = step.started_at if step.started_at is not None else step.called_at
-        minutes = (e["at"] - began) / 60
+        minutes = (e.at - began) / 60
         if step.started_at is None:
             minutes -= self.service_times.call_minutes(step.department)
-        # the hour it was done in: the middle of the service
-        self.service_times.observe(step.procedure, self.clerk(e["counter"]),
-                                   self.hour((began + e["at"]) / 2), minutes)
+        self.service_times.observe(step.procedure, self.clerk(e.counter),
+                                   self.hour((began + e.at) / 2), minutes)
 
-    def _on_skipped(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Skipped)
+    def _on_skipped(self, e: ev.Skipped) -> None:
+        v = self.state.visits[e.visit]
         self._close_step(v, v.current(), "skipped", e)
 
-    def _on_procedure_cancelled(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
-        step = v.steps[e["index"]]
+    @applies(ev.ProcedureCancelled)
+    def _on_procedure_cancelled(self, e: ev.ProcedureCancelled) -> None:
+        v = self.state.visits[e.visit]
+        step = v.steps[e.index]
         if step is v.current():
             self._close_step(v, step, "cancelled", e)
         else:
-            step.state, step.finished_at = "cancelled", e["at"]
+            step.state, step.finished_at = "cancelled", e.at
 
-    def _on_held(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Held)
+    def _on_held(self, e: ev.Held) -> None:
+        v = self.state.visits[e.visit]
         v.current().state = "held"
-        self._release(v, e["counter"])
+        self._release(v, e.counter)
         self._reindex(v)
 
-    def _on_requeued(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Requeued)
+    def _on_requeued(self, e: ev.Requeued) -> None:
+        v = self.state.visits[e.visit]
         step = v.current()
         if step.state == "absent":
-            v.queued_at = e["at"]
+            v.queued_at = e.at
         step.state, step.counter = "waiting", None
         self._reindex(v)
 
-    def _on_procedure_added(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
-        v.steps.insert(e["index"], Step(e["procedure"], e["department"]))
+    @applies(ev.ProcedureAdded)
+    def _on_procedure_added(self, e: ev.ProcedureAdded) -> None:
+        v = self.state.visits[e.visit]
+        v.steps.insert(e.index, Step(e.procedure, e.department))
         self._reindex(v)
 
-    def _on_transferred(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Transferred)
+    def _on_transferred(self, e: ev.Transferred) -> None:
+        v = self.state.visits[e.visit]
         step = v.current()
-        step.department, step.transferred = e["department"], True
+        step.department, step.transferred = e.department, True
         step.state, step.counter = "waiting", None
-        v.arrived_at = e["at"]
-        self._release(v, e["counter"])
+        v.arrived_at = e.at
+        self._release(v, e.counter)
         self._reindex(v)
-        self._joined(v, e["at"])
+        self._joined(v, e.at)
 
-    def _on_visit_cancelled(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.VisitCancelled)
+    def _on_visit_cancelled(self, e: ev.VisitCancelled) -> None:
+        v = self.state.visits[e.visit]
         for s in v.steps:
             if s.open:
-                s.state, s.finished_at = "cancelled", e["at"]
+                s.state, s.finished_at = "cancelled", e.at
         v.cancelled = True
         for c in self.state.counters.values():
             if c.visit == v.id:
                 c.visit = None
         self._reindex(v)
 
-    def _on_counter_opened(self, e: Event) -> None:
-        c = self.state.counters[e["counter"]]
-        c.open, c.staff = True, e.get("staff")
+    @applies(ev.CounterOpened)
+    def _on_counter_opened(self, e: ev.CounterOpened) -> None:
+        c = self.state.counters[e.counter]
+        c.open, c.staff = True, e.staff
 
-    def _on_counter_closed(self, e: Event) -> None:
-        self.state.counters[e["counter"]].open = False
+    @applies(ev.CounterClosed)
+    def _on_counter_closed(self, e: ev.CounterClosed) -> None:
+        self.state.counters[e.counter].open = False
 
 
 def _typical_minutes(config: SiteConfig, department: str) -> float:

@@ -1,10 +1,12 @@
 """Wait estimates: how long until a visit (or a new arrival) is called in a department.
 
 `wait_minutes` is a pure function over a `QueueSnapshot`; `read_snapshot` builds the
-snapshot from the engine's live state (what the service knows at that moment: the
-queues, who is at which counter since when, which procedures each visit still has, and
-the service times learned so far: `service_times.ServiceTimes`, which start from the
-configured minutes of each procedure). Nothing here looks at the future.
+snapshot from the engine's live state (the site configuration and the state types of
+queue_service/model.py only: the estimator does not know the engine) (what the service
+knows at that moment: the queues, who is at which counter since when, which procedures
+each visit still has) and the service times learned so far
+(`service_times.ServiceTimes`, which start from the configured minutes of each
+procedure). Nothing here looks at the future.
 
 The method, measured against the real waits of a simulated peak day
 (benchmarks/simulate.py), is described in docs/estimates.md. In short: every visit that
@@ -23,9 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .service_times import clerk_key, local_hour
+
 if TYPE_CHECKING:
-    from .engine import QueueEngine
-    from .model import CounterState, Visit
+    from protocol.site import SiteConfig
+
+    from .model import CounterState, EngineState, Visit
+    from .service_times import ServiceTimes
 
 WALK_MIN = 1.0  # from one department's counter to the next department's seats
 RESIDUAL_SHARE = 0.2  # a visit past its expected time at a counter still has this share to go
@@ -108,13 +114,14 @@ def remaining_minutes(expected: float, elapsed: float) -> float:
 
 # ---- reading the engine's state ----------------------------------------------------
 
-def read_snapshot(engine: QueueEngine, order_key: Callable[[Visit], tuple], department: str,
-                  ahead: int, queued_at: float, now: float, exclude: str | None = None,
+def read_snapshot(config: SiteConfig, state: EngineState, times: ServiceTimes,
+                  order_key: Callable[[Visit], tuple], department: str, ahead: int,
+                  queued_at: float, now: float, exclude: str | None = None,
                   reader: Reader | None = None) -> QueueSnapshot:
     """The snapshot for a visit (`exclude`, with `ahead` visits before it) or for a
-    newcomer issued at `queued_at`, from the engine's state at `now`. Pass one `reader`
+    newcomer issued at `queued_at`, from the state at `now`. Pass one `reader`
     for many snapshots of the same moment: it reads each department once."""
-    reader = reader or Reader(engine, order_key, now)
+    reader = reader or Reader(config, state, times, order_key, now)
     return reader.snapshot(department, ahead, queued_at, exclude)
 
 
@@ -122,15 +129,17 @@ class Reader:
     """Reads the engine's state at one moment, caching what every snapshot of that
     moment shares (each department's jobs, busy counters, visits on their way)."""
 
-    def __init__(self, engine: QueueEngine, order_key: Callable[[Visit], tuple], now: float):
-        self.engine = engine
+    def __init__(self, config: SiteConfig, state: EngineState, times: ServiceTimes,
+                 order_key: Callable[[Visit], tuple], now: float):
+        self.config = config
+        self.state = state
+        self.times = times
         self.order_key = order_key
         self.now = now
-        self.times = engine.service_times
-        hour = engine.hour(now)
-        self.minutes = {p: self.times.minutes(p, None, hour) for p in engine.config.procedures}
-        self.pace = Pace(60 - engine.minute_of_hour(now), tuple(
-            self.times.hour_factor((hour + i) % 24) / self.times.hour_factor(hour)
+        hour, minute = local_hour(now, config.timezone)
+        self.minutes = {p: times.minutes(p, None, hour) for p in config.procedures}
+        self.pace = Pace(60 - minute, tuple(
+            times.hour_factor((hour + i) % 24) / times.hour_factor(hour)
             for i in range(PACE_HOURS)))
         self._pool: dict[str, float] = {}
         self._queues: dict[str, dict[str, float]] = {}
@@ -141,13 +150,13 @@ class Reader:
     def snapshot(self, department: str, ahead: int, queued_at: float,
                  exclude: str | None, priority: bool = False) -> QueueSnapshot:
         """For visit `exclude`, or for a newcomer (with a priority need: called first)."""
-        state = self.engine.state
+        state = self.state
         me = state.visits.get(exclude) if exclude else None
         my_key = self.order_key(me) if me is not None else (0 if priority else 1, queued_at, math.inf)
         if department not in self._jobs:
             self._jobs[department] = [self.job(v, v.current_index(), department)
-                                      for v in self.engine.queue(department)]
-            self._busy[department] = self.busy(self.engine.counters_open(department))
+                                      for v in self.state.queue(department)]
+            self._busy[department] = self.busy(self.state.counters_open(self.config, department))
             self._coming[department] = [
                 (self.order_key(v), coming) for v, dept in self._elsewhere(department)
                 if (coming := self.upstream(v, dept, department)) is not None
@@ -155,13 +164,13 @@ class Reader:
         upstream = tuple(c for key, c in self._coming[department] if key < my_key)
         return QueueSnapshot(ahead_min=tuple(self._jobs[department][:ahead]), upstream=upstream,
                              busy=self._busy[department],
-                             counters_open=len(self.engine.counters_open(department)),
+                             counters_open=len(self.state.counters_open(self.config, department)),
                              pace=self.pace)
 
     def _elsewhere(self, department: str):
         """Visits waiting or at a counter in another department (held ones are not
         coming soon)."""
-        state, counters = self.engine.state, self.engine.config.counters
+        state, counters = self.state, self.config.counters
         for dept, waiting in state.waiting.items():
             if dept != department:
                 for vid in waiting:
@@ -188,16 +197,19 @@ class Reader:
         return self.times.call_minutes(department) + self.block(v, start, department)[1] \
             * self.pool(department) * self.times.answered(department)
 
+    def clerk(self, counter: str) -> str:
+        return clerk_key(counter, self.state.counters[counter].staff)
+
     def pool(self, department: str) -> float:
         if department not in self._pool:
             self._pool[department] = self.times.pool_factor(
-                [self.engine.clerk(c.id) for c in self.engine.counters_open(department)])
+                [self.clerk(c.id) for c in self.state.counters_open(self.config, department)])
         return self._pool[department]
 
     def busy(self, counters: list[CounterState]) -> tuple[tuple[float, float], ...]:
         out = []
         for c in counters:
-            v = self.engine.state.visits.get(c.visit) if c.visit else None
+            v = self.state.visits.get(c.visit) if c.visit else None
             step = v.current() if v is not None else None
             if step is not None and step.counter == c.id:
                 out.append(self.at_counter(v))
@@ -209,7 +221,7 @@ class Reader:
         i = v.current_index()
         step = v.steps[i]
         _, minutes = self.block(v, i, step.department)
-        minutes *= self.times.clerk_factor(self.engine.clerk(step.counter)) if step.counter else 1.0
+        minutes *= self.times.clerk_factor(self.clerk(step.counter)) if step.counter else 1.0
         follow_on = step.started_at is not None and step.started_at == step.called_at
         expected = minutes + (0.0 if follow_on else self.times.call_minutes(step.department))
         elapsed = max(self.now - step.called_at, 0.0) / 60 if step.called_at else 0.0
@@ -218,8 +230,8 @@ class Reader:
     def wait_in(self, v: Visit, dept: str) -> float | None:
         """Minutes until v, waiting in dept, is called there (None: no counter open)."""
         if dept not in self._queues:
-            queue = self.engine.queue(dept)
-            open_there = self.engine.counters_open(dept)
+            queue = self.state.queue(dept)
+            open_there = self.state.counters_open(self.config, dept)
             busy = self.busy(open_there)
             jobs = tuple(self.job(w, w.current_index(), dept) for w in queue)
             starts = start_times(len(open_there), busy, jobs, (), self.pace) if open_there else []

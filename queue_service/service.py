@@ -27,6 +27,7 @@ from protocol.site import SiteConfig
 
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
+from .events import Event, VisitEvent
 from .store import RESPONSES_KEPT_S, Batch, Store
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,8 @@ class QueueService:
 
     def submit(self, command: str, request: m.Request, device: str = "web",
                timeout: float = 10.0) -> m.Response:
-        """Run one command and wait for its answer (the web pages use this)."""
+        """Run one command and wait for its answer, with the command's typed result (the
+        web pages use this)."""
         done = threading.Event()
         box: list[bytes] = []
 
@@ -117,7 +119,7 @@ class QueueService:
         self.enqueue(command, request, device, reply)
         if not done.wait(timeout):
             raise TimeoutError(f"{command} was not answered within {timeout:.0f} s")
-        return m.Response.model_validate_json(box[0])
+        return m.Response[m.RESULTS[command]].model_validate_json(box[0])
 
     def read(self, fn: Callable[[QueueEngine, float], Any]) -> Any:
         with self.lock:
@@ -237,13 +239,18 @@ class QueueService:
                 return
             del self._answers[rid]
 
-    def _execute(self, item: _Work, now: float) -> tuple[bytes, list[dict] | None]:
+    def _execute(self, item: _Work, now: float) -> tuple[bytes, list[Event] | None]:
         """Run one command; events None means refused (nothing stored)."""
         try:
             if item.command == "attach_application":
-                return encode(m.Response.success(item.request.request_id, self._attach(item.request))), []
-            outcome = self.engine.handle(item.command, item.request, now, _new_token)
-            return encode(m.Response.success(item.request.request_id, outcome.result)), outcome.events
+                result, events = self._attach(item.request), []
+            else:
+                outcome = self.engine.handle(item.command, item.request, now, _new_token)
+                result, events = outcome.result, outcome.events
+            # The answer goes out as the command's documented result model (a misspelt or
+            # missing field fails here, not in a device).
+            typed = m.RESULTS[item.command].model_validate(result)
+            return encode(m.Response.success(item.request.request_id, typed)), events
         except EngineError as exc:
             return _error(item.request, exc.code, exc.reason), None
 
@@ -264,11 +271,9 @@ class QueueService:
         self.applications.attach(self.engine.state.day, r.number, r.model_dump(exclude={"v", "request_id"}))
         return {"number": r.number, "attached": True, "fee_yen": expected}
 
-    def _visit_rows(self, events: list[dict]) -> list[tuple[str, str, int, str, str]]:
+    def _visit_rows(self, events: list[Event]) -> list[tuple[str, str, int, str, str]]:
         """Current state of the visits these events touched (the `visits` table)."""
-        day = self.engine.state.day
-        ids = {e.get("visit") or f"{day}-{e['number']:05d}" for e in events
-               if "visit" in e or e["type"] == "visit_issued"}
+        ids = {e.visit for e in events if isinstance(e, VisitEvent)}
         rows = []
         for vid in ids:
             v = self.engine.state.visits.get(vid)
@@ -280,18 +285,18 @@ class QueueService:
         return rows
 
     # ---- retained state ---------------------------------------------------------------
-    def _touched_departments(self, events: list[dict]) -> set[str]:
+    def _touched_departments(self, events: list[Event]) -> set[str]:
         depts: set[str] = set()
         for e in events:
-            if "visit" in e or e["type"] == "visit_issued":
-                vid = e.get("visit") or f"{self.engine.state.day}-{e['number']:05d}"
-                v = self.engine.state.visits.get(vid)
+            if isinstance(e, VisitEvent):
+                v = self.engine.state.visits.get(e.visit)
                 depts |= {s.department for s in v.steps} if v else set()
-            if "counter" in e:
-                depts.add(self.config.counters[e["counter"]].department)
+            counter = getattr(e, "counter", None)
+            if counter:
+                depts.add(self.config.counters[counter].department)
         return depts
 
-    def _state_changes(self, now: float, events: list[dict], full: bool,
+    def _state_changes(self, now: float, events: list[Event], full: bool,
                        cleared: list[int]) -> list[tuple[str, bytes]]:
         """Retained messages whose content changed (call under the lock). Calls and
         counters go at once; the congestion and visit statuses of touched departments at

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 PRIOR_WEIGHT = 5.0  # the configured minutes count as this many observations
 PRIOR_SPREAD = 0.47  # log-sd of service times before any is seen (a CV of about 50%)
@@ -27,6 +30,22 @@ CALL_PRIOR_MIN = 0.5  # from a call until the citizen sits down (or is marked ab
 CALL_BOUND_MIN = 3.0  # a call observed longer than this counts as this long
 MIN_OBSERVED_MIN = 0.05  # three seconds: shorter durations count as this
 ABSENT_PRIOR, ABSENT_WEIGHT = 0.0, 30.0  # share of unanswered calls: none until seen
+
+
+def clerk_key(counter: str, staff: str | None) -> str:
+    """Whose speed a counter works at: the counter and the clerk who opened it."""
+    return f"{counter}:{staff or ''}"
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_hour(now: float, timezone: str) -> tuple[int, float]:
+    """(hour, minutes into the hour) of a moment at the site: the time-of-day profile."""
+    local = datetime.fromtimestamp(now, _zone(timezone))
+    return local.hour, local.minute + local.second / 60
 
 
 def _clip(x: float, bound: float) -> float:

@@ -7,6 +7,8 @@ rebuilds the engine after a crash. The `visits` table is the current state for q
 What the engine learned of the floor (service times, wait ranges) up to the start of the
 business day is kept in `meta` under `learned`, written with the day's first batch:
 today's events replayed on top of it give today's learning back.
+Events are written and read through their models (queue_service/events.py); a row from
+an older version is completed on reading.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import events as ev
+from .events import Event
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -56,7 +61,7 @@ class Batch:
     """Everything one transaction writes."""
 
     day: str = ""
-    events: list[dict] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     responses: list[tuple[str, str, str, float, bytes]] = field(default_factory=list)
     visits: list[tuple[str, str, int, str, str]] = field(default_factory=list)
     learned: dict | None = None  # at a new business day: the learning to start it from
@@ -86,7 +91,7 @@ class Store:
             try:
                 db.executemany(
                     "INSERT INTO events(day, at, type, body) VALUES (?, ?, ?, ?)",
-                    [(e.get("day", batch.day), e["at"], e["type"], json.dumps(e, ensure_ascii=False))
+                    [(getattr(e, "day", batch.day), e.at, e.type, ev.dump(e))
                      for e in batch.events],
                 )
                 db.executemany(
@@ -105,7 +110,7 @@ class Store:
                 db.execute("ROLLBACK")
                 raise
 
-    def current_day_events(self) -> list[dict]:
+    def current_day_events(self) -> list[Event]:
         """Events from the last `day_started` on, in order: what replay needs."""
         with self._lock:
             row = self._db.execute(
@@ -113,20 +118,20 @@ class Store:
             ).fetchone()
             start = row[0] or 0
             rows = self._db.execute(
-                "SELECT body FROM events WHERE seq >= ? ORDER BY seq", (start,)
+                "SELECT day, body FROM events WHERE seq >= ? ORDER BY seq", (start,)
             ).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [ev.parse(body, day) for day, body in rows]
 
-    def events(self, since: float | None = None, until: float | None = None) -> Iterator[dict]:
+    def events(self, since: float | None = None, until: float | None = None) -> Iterator[Event]:
         """The event log in order, optionally between two times (epoch seconds)."""
-        query = "SELECT body FROM events WHERE at >= ? AND at < ? ORDER BY seq"
+        query = "SELECT day, body FROM events WHERE at >= ? AND at < ? ORDER BY seq"
         with self._lock:
             rows = self._db.execute(
                 query, (since if since is not None else float("-inf"),
                         until if until is not None else float("inf")),
             ).fetchall()
-        for (body,) in rows:
-            yield json.loads(body)
+        for day, body in rows:
+            yield ev.parse(body, day)
 
     def responses_since(self, since: float) -> list[tuple[str, float, bytes]]:
         """(request id, time, answer) of the answers given since `since`, oldest first."""

@@ -116,10 +116,10 @@ class Issuer:
         if not response.ok:
             err = response.error
             raise IssueRefused(err.code if err else "error", err.reason if err else "refused")
-        result = response.result or {}
+        result = response.result
         ticket = online_ticket(self.site, result, intent.language)
-        self.store.save_ticket(intent.request_id, result["number"], ticket["day"], ticket)
-        return Issued(intent.request_id, result["number"], ticket, offline=False)
+        self.store.save_ticket(intent.request_id, result.number, ticket["day"], ticket)
+        return Issued(intent.request_id, result.number, ticket, offline=False)
 
     def _issue_offline(self, intent: Intent) -> Issued:
         now = self.clock()
@@ -167,7 +167,7 @@ class Issuer:
             log.warning("lease refused: %s", response.error)
             return False
         r = response.result
-        self.store.add_lease(r["day"], r["first"], r["last"])
+        self.store.add_lease(r.day, r.first, r.last)
         return True
 
     def hand_over(self) -> HandoverReport:
@@ -182,11 +182,11 @@ class Issuer:
                 raise IssueRefused(response.error.code if response.error else "error",
                                    response.error.reason if response.error else "handover refused")
             result = response.result
-            self.store.mark_handed_over(result["accepted"], result["rejected"])
-            for a in result["accepted"]:
-                self._link_ticket(a["number"], a["token"], batch)
-            accepted += len(result["accepted"])
-            rejected += [(r["number"], r["reason"]) for r in result["rejected"]]
+            self.store.mark_handed_over(result.accepted, result.rejected)
+            for a in result.accepted:
+                self._link_ticket(a.number, a.token, batch)
+            accepted += len(result.accepted)
+            rejected += [(r.number, r.reason) for r in result.rejected]
         return HandoverReport(accepted, rejected)
 
     def _link_ticket(self, number: int, token: str, batch: list[m.OfflineVisit]) -> None:

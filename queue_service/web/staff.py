@@ -178,21 +178,21 @@ def _message(command: str, response: m.Response, config) -> str:
     if not response.ok:
         err = response.error
         return ERRORS_JA.get(err.code, err.reason) if err else "処理できませんでした。"
-    result = response.result or {}
-    visit = result.get("visit")
-    if command in ("open_counter", "close_counter"):
-        return "窓口を開けました。" if result.get("open") else "窓口を閉じました。"
+    result = response.result
+    if isinstance(result, m.CounterResult):
+        return "窓口を開けました。" if result.open else "窓口を閉じました。"
+    visit = getattr(result, "visit", None)
     if visit is None:
         return "お待ちの方はいません。" if command == "call_next" else "処理しました。"
-    number = visit["number"]
+    number = visit.number
     if command in ("call_next", "recall"):
         return f"{number}番のかたをお呼びしました。"
     if command in ("finish", "skip", "transfer", "cancel_procedure"):
-        if visit["state"] == "done":
+        if visit.state == "done":
             return f"{number}番: すべての手続きが終わりました。"
-        dept = config.departments.get(visit.get("department") or "")
+        dept = config.departments.get(visit.department or "")
         where = dept.name_ja if dept else ""
-        if visit["state"] == "serving":
+        if visit.state == "serving":
             return f"{number}番: 続けてこの窓口で次の手続きをどうぞ。"
         return f"{number}番: 次は{where}へご案内ください。"
     return {"absent": f"{number}番を不在にしました。", "start": f"{number}番の受付を開始しました。",
@@ -211,8 +211,8 @@ async def _submit(request: Request, staff: auth.Staff, command: str, counter: st
         response = m.Response(ok=False, error=m.ErrorInfo(code="invalid", reason="invalid input"))
     else:
         response = await run_in_threadpool(svc.submit, command, req, "web")
-    result = response.result or {}
-    number = (result.get("visit") or {}).get("number", fields.get("number"))
+    visit = getattr(response.result, "visit", None)
+    number = visit.number if visit is not None else fields.get("number")
     request.app.state.accounts.audit(
         staff.user, counter, command, ok=response.ok, number=number,
         error=response.error.code if response.error else None,

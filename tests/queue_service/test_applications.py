@@ -36,7 +36,7 @@ def test_sealed_shown_to_staff_and_purged_at_the_reset(tmp_path):
     svc.start()
     try:
         number = svc.submit("issue", m.IssueRequest(
-            request_id=new_request_id(), issuing_point="center", procedures=["juminhyo"])).result["number"]
+            request_id=new_request_id(), issuing_point="center", procedures=["juminhyo"])).result.number
         assert attach(svc, number).ok
         assert svc.application(number)["applicant"]["name"] == "伊勢崎 花子"
         for f in tmp_path.iterdir():

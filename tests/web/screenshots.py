@@ -47,7 +47,7 @@ class Day:
 
     def ask(self, command: str, **fields) -> dict | None:
         r = self.svc.submit(command, m.COMMANDS[command](request_id=new_request_id(), **fields))
-        return r.result if r.ok else None
+        return r.result.model_dump() if r.ok else None
 
     def issue(self) -> None:
         event = self.rng.choices([e for e, _ in VISIT_MIX], [w for _, w in VISIT_MIX])[0]
