@@ -16,7 +16,7 @@ from typing import Any
 
 from protocol import messages as m
 from protocol.site import SiteConfig
-from protocol.waits import natural_range
+from protocol.waits import NOT_OPEN, natural_range
 
 from . import estimator
 from . import events as ev
@@ -38,7 +38,7 @@ def applies(kind: type[ev.EventBase]) -> Callable:
     return register
 
 LEVEL_LABELS = {"low": ("空いています", "Not busy"), "medium": ("やや混雑", "Busy"),
-                "high": ("混雑", "Very busy"), "closed": ("受付時間外", "Closed")}
+                "high": ("混雑", "Very busy"), "closed": (NOT_OPEN["ja"], NOT_OPEN["en"])}
 
 
 class EngineError(Exception):
