@@ -21,6 +21,7 @@ from protocol.waits import NOT_OPEN, natural_range
 from . import estimator
 from . import events as ev
 from .events import Event
+from .line_estimate import PRIORITY_CLASS, DepartmentLine
 from .model import CounterState, EngineState, Step, Visit, visit_id
 from .service_times import ServiceTimes, clerk_key, local_hour
 from .wait_range import WaitRanges
@@ -37,6 +38,7 @@ def applies(kind: type[ev.EventBase]) -> Callable:
         return fn
     return register
 
+LINE_KEPT_S = 120.0  # a department's dealt line is dealt again after this long
 LEVEL_LABELS = {"low": ("空いています", "Not busy"), "medium": ("やや混雑", "Busy"),
                 "high": ("混雑", "Very busy"), "closed": (NOT_OPEN["ja"], NOT_OPEN["en"])}
 
@@ -65,7 +67,9 @@ class QueueEngine:
         self.service_times = ServiceTimes.from_summary(
             {p: c.minutes for p, c in config.procedures.items()}, learned.get("service_times"))
         self.ranges = WaitRanges(learned.get("ranges"))
-        self._fresh_reader: estimator.Reader | None = None  # the state as the last event left it
+        # per department: its line dealt to its counters, kept while only visits join it
+        self._lines: dict[str, DepartmentLine] = {}
+        self._statuses: dict[str, tuple[tuple, m.VisitStatus]] = {}  # the last of each visit
         self.state = EngineState()
         self.state.counters = {c: CounterState(c) for c in config.counters}
         self.state.waiting = {d: {} for d in config.departments}
@@ -132,7 +136,8 @@ class QueueEngine:
 
     def apply(self, event: Event) -> None:
         """Change the state as the event says (the only way state changes)."""
-        self._fresh_reader = None
+        if event.type != "visit_issued":
+            self._lines.clear()  # calls, finishes, counters... change every estimate
         APPLY[event.type](self, event)
 
     def learned(self) -> dict:
@@ -180,15 +185,10 @@ class QueueEngine:
     def congestion(self, department: str, now: float,
                    reader: estimator.Reader | None = None) -> m.CongestionMessage:
         """The department as someone issued now sees it, with and without a priority need."""
-        reader = reader or self.reader(now)
-        line = self.state.lines[department]
-        waiting = len(line)
+        waiting = len(self.state.lines[department])
         open_counters = self.counters_open(department)
-        snap = self.snapshot(department, waiting, now, now, None, reader)
-        wait = estimator.wait_minutes(snap)
-        priority_ahead = bisect_left(line, ((1,),))
-        priority = estimator.wait_minutes(
-            reader.snapshot(department, priority_ahead, now, None, priority=True))
+        line = self.line(department, now, reader)
+        wait, priority = line.newcomer(now), line.priority_newcomer(now)
         low, high = self.wait_range(department, wait)
         p_low, p_high = self.wait_range(department, priority)
         level = self._level(wait)
@@ -199,9 +199,22 @@ class QueueEngine:
             estimated_wait_min=None if wait is None else round(wait, 1),
             wait_min_low=low, wait_min_high=high,
             priority_wait_min_low=p_low, priority_wait_min_high=p_high,
-            moving_here=len(snap.upstream), level=level,
+            moving_here=line.moving_here, level=level,
             label_ja=LEVEL_LABELS[level][0], label_en=LEVEL_LABELS[level][1], at=now,
         )
+
+    def line(self, department: str, now: float, reader: estimator.Reader | None = None,
+             starts: bool = False) -> DepartmentLine:
+        """The department's line dealt to its counters (kept while only visits join it,
+        and for at most LINE_KEPT_S: overruns and the hour move on); `starts`: every
+        visit's own start is needed, not only a newcomer's."""
+        line = self._lines.get(department)
+        fresh = line is not None and 0 <= now - line.built_at <= LINE_KEPT_S
+        if not fresh or (starts and line.stale):
+            line = self._lines[department] = DepartmentLine(
+                reader or self.reader(now), department, self.state.lines[department],
+                line.coming if fresh else None)
+        return line
 
     def wait_range(self, department: str, wait: float | None) -> tuple[int | None, int | None]:
         """The range shown for an estimated wait (None: no counter open)."""
@@ -261,11 +274,17 @@ class QueueEngine:
         step = v.current()
         wait, low, high = 0.0, None, None
         if step is not None and step.state == "waiting" and rank is not None:
-            snap = self.snapshot(step.department, rank, v.queued_at, now, v.id, reader)
-            estimate = estimator.wait_minutes(snap)
+            estimate = self.line(step.department, now, reader, starts=True).wait_of(v.id, now)
             if estimate is not None:
                 wait = estimate
                 low, high = self.wait_range(step.department, estimate)
+        # A status is rebuilt only when something in it changed (a pass over all visits
+        # must stay cheap): the same key gives the same status.
+        key = (v.state, rank, round(wait, 1), low, high, step.counter if step else None,
+               tuple((s.state, s.counter, s.department) for s in v.steps))
+        known = self._statuses.get(v.id)
+        if known is not None and known[0] == key:
+            return known[1]
         counter = self.config.counters.get(step.counter) if step and step.counter else None
         steps = []
         for s in v.steps:
@@ -276,7 +295,7 @@ class QueueEngine:
                 department=s.department, state=s.state, counter=s.counter,
                 counter_number=sc.number if sc else None,
             ))
-        return m.VisitStatus(
+        status = m.VisitStatus(
             number=v.number, day=v.day, state=v.state, issued_at=v.issued_at,
             department=step.department if step else None,
             counter=counter.id if counter else None,
@@ -284,6 +303,8 @@ class QueueEngine:
             people_ahead=rank or 0, estimated_wait_min=round(wait, 1),
             wait_min_low=low, wait_min_high=high, steps=steps,
         )
+        self._statuses[v.id] = (key, status)
+        return status
 
     def _reindex(self, v: Visit) -> None:
         """Keep the visit in the line of the department it waits in now, and no other."""
@@ -360,7 +381,7 @@ class QueueEngine:
         )
         self.apply(event)
         v = self.visit_by_number(number)
-        reader = self._fresh_reader or self.reader(now)
+        reader = self.reader(now)
         result = {"visit": self.visit_status(v, now, reader).model_dump()}
         result.update(number=number, token=v.token, guidance=guidance,
                       congestion=self.congestion(steps[0]["department"], now, reader).model_dump())
@@ -552,6 +573,7 @@ class QueueEngine:
         s.day = e.day
         s.next_number = self.config.numbers.first
         s.visits.clear()
+        self._statuses.clear()
         s.by_number.clear()
         s.leases.clear()
         for dept in s.waiting:
@@ -580,17 +602,31 @@ class QueueEngine:
         self._joined(v, e.at)
 
     def _joined(self, v: Visit, now: float) -> None:
-        """v has just joined a department's line: note the wait estimated now, which its
-        real wait will be compared with (the calibration of the ranges). Done while the
-        events apply, so replaying them calibrates the same way."""
+        """v has just joined a department's line: deal it in that line, if it joined at
+        the back (else the line is dealt again when next asked), and note the wait
+        estimated now, which its real wait will be compared with (the calibration of the
+        ranges). Done while the events apply, so replaying them calibrates the same way."""
         step = v.current()
         if step is None or step.state != "waiting":
             return
-        reader = self._fresh_reader = self.reader(now)
-        line = self.state.lines[step.department]
-        rank = bisect_left(line, (self.state.waiting[step.department][v.id], v.id))
-        step.join_estimate = estimator.wait_minutes(
-            self.snapshot(step.department, rank, v.queued_at, now, v.id, reader))
+        dept = step.department
+        key = self.state.waiting[dept][v.id]
+        order = self.state.lines[dept]
+        rank = bisect_left(order, (key, v.id))
+        behind = len(order) if key[0] != PRIORITY_CLASS else bisect_left(order, ((1,),))
+        line = self._lines.get(dept)
+        reader = self.reader(now)
+        if line is not None and rank == behind - 1 and v.id not in line.start:
+            line.join(v.id, key, reader.job(v, v.current_index(), dept))
+        else:
+            self._lines.pop(dept, None)
+        line = self.line(dept, now, reader)
+        wait = step.join_estimate = line.wait_of(v.id, now)
+        for later in {s.department for s in v.steps if s.open} - {dept}:
+            there = self._lines.get(later)
+            coming = reader.upstream(v, dept, later, wait) if there and wait is not None else None
+            if coming is not None:  # (waiting where no counter is open, v is not coming yet)
+                there.on_its_way(now + 60 * coming[0], key, coming[1])
 
     @applies(ev.NumbersLeased)
     def _on_numbers_leased(self, e: ev.NumbersLeased) -> None:

@@ -137,7 +137,7 @@ class Reader:
         self.order_key = order_key
         self.now = now
         hour, minute = local_hour(now, config.timezone)
-        self.minutes = {p: times.minutes(p, None, hour) for p in config.procedures}
+        self.minutes = times.table(hour)
         self.pace = Pace(60 - minute, tuple(
             times.hour_factor((hour + i) % 24) / times.hour_factor(hour)
             for i in range(PACE_HOURS)))
@@ -157,15 +157,22 @@ class Reader:
             self._jobs[department] = [self.job(v, v.current_index(), department)
                                       for v in self.state.queue(department)]
             self._busy[department] = self.busy(self.state.counters_open(self.config, department))
-            self._coming[department] = [
-                (self.order_key(v), coming) for v, dept in self._elsewhere(department)
-                if (coming := self.upstream(v, dept, department)) is not None
-            ]
+            self.coming(department)
         upstream = tuple(c for key, c in self._coming[department] if key < my_key)
         return QueueSnapshot(ahead_min=tuple(self._jobs[department][:ahead]), upstream=upstream,
                              busy=self._busy[department],
                              counters_open=len(self.state.counters_open(self.config, department)),
                              pace=self.pace)
+
+    def coming(self, department: str) -> list[tuple[tuple, tuple[float, float]]]:
+        """(order key, (minutes until it can be called here, counter time here)) of every
+        visit now elsewhere that will come to `department`."""
+        if department not in self._coming:
+            self._coming[department] = [
+                (self.order_key(v), coming) for v, dept in self._elsewhere(department)
+                if (coming := self.upstream(v, dept, department)) is not None
+            ]
+        return self._coming[department]
 
     def _elsewhere(self, department: str):
         """Visits waiting or at a counter in another department (held ones are not
@@ -238,9 +245,11 @@ class Reader:
             self._queues[dept] = {w.id: t for w, t in zip(queue, starts)}
         return self._queues[dept].get(v.id)
 
-    def upstream(self, v: Visit, dept: str, department: str) -> tuple[float, float] | None:
+    def upstream(self, v: Visit, dept: str, department: str,
+                 wait: float | None = None) -> tuple[float, float] | None:
         """(minutes until v can be called in department, its counter time there), for v
-        now in dept; None if v has nothing left in department or is not moving."""
+        now in dept (waiting there: `wait` minutes more, if known); None if v has nothing
+        left in department or is not moving."""
         i = v.current_index()
         if i is None:
             return None
@@ -250,7 +259,7 @@ class Reader:
             return None
         step = v.steps[i]
         if step.state == "waiting":
-            wait = self.wait_in(v, dept)
+            wait = self.wait_in(v, dept) if wait is None else wait
             if wait is None:
                 return None
             eta = wait + self.job(v, i, dept)

@@ -69,6 +69,7 @@ class QueueService:
         self._inbox: queue.Queue[_Work | None] = queue.Queue()
         self._listeners: list[Callable[[], None]] = []
         self._published: dict[str, bytes] = {}
+        self._statuses_offered: dict[int, m.VisitStatus] = {}
         self._devices: dict[str, dict[str, Any]] = {}
         self._worker: threading.Thread | None = None
         self._dirty_departments: set[str] = set()
@@ -330,7 +331,10 @@ class QueueService:
                 offer(topics.congestion(site, dept), encode(c),
                       encode(c.model_copy(update={"at": 0.0})))
             for status in e.visit_statuses(now, self._dirty_departments, reader):
-                offer(topics.visit(site, status.number), encode(status))
+                # the engine hands back the very same status while nothing in it changed
+                if self._statuses_offered.get(status.number) is not status:
+                    self._statuses_offered[status.number] = status
+                    offer(topics.visit(site, status.number), encode(status))
             took = time.perf_counter() - started
             # A long backlog makes a pass slow: answer requests first, statuses later.
             self._visits_interval = max(VISITS_EVERY_S, took / VISITS_SHARE)
@@ -343,6 +347,7 @@ class QueueService:
         site = self.config.id
         with self.lock:
             self._published.clear()
+            self._statuses_offered.clear()
             changes = self._state_changes(self.clock(), [], full=True, cleared=[])
         base = [
             (topics.service_status(site),

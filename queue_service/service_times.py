@@ -112,6 +112,7 @@ class ServiceTimes:
 
     def __init__(self, configured: dict[str, float]):
         self.procedures = {p: _Location.prior(m) for p, m in configured.items()}
+        self._tables: dict[int, dict[str, float]] = {}  # per hour, until the next observation
         self.clerks: dict[str, _Factor] = {}
         self.hours: dict[int, _Factor] = {}
         self.calls: dict[str, _CallTime] = {}
@@ -122,6 +123,7 @@ class ServiceTimes:
         loc = self.procedures.get(procedure)
         if loc is None:
             return
+        self._tables.clear()
         x = math.log(max(minutes, MIN_OBSERVED_MIN))
         clerk_f = self.clerks.setdefault(clerk, _Factor())
         hour_f = self.hours.setdefault(hour, _Factor())
@@ -141,6 +143,12 @@ class ServiceTimes:
         loc = self.procedures[procedure]
         f = self.clerk_factor(clerk) * self.hour_factor(hour)
         return loc.mean_min * f
+
+    def table(self, hour: int) -> dict[str, float]:
+        """Expected minutes of every procedure at `hour` (any clerk)."""
+        if hour not in self._tables:
+            self._tables[hour] = {p: self.minutes(p, None, hour) for p in self.procedures}
+        return self._tables[hour]
 
     def clerk_factor(self, clerk: str | None) -> float:
         c = self.clerks.get(clerk) if clerk is not None else None
