@@ -8,10 +8,12 @@ import signal
 import ssl
 import sys
 import threading
+import time
 from pathlib import Path
 
 from protocol.site import ConfigError, load_config
 
+from .clock import ScaledClock
 from .mqtt_shell import MqttShell
 from .service import QueueService
 
@@ -30,6 +32,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--web-host", default="127.0.0.1")
     p.add_argument("--web-port", type=int, default=8080, help="0 disables the web pages")
     p.add_argument("--log-level", default="INFO")
+    p.add_argument("--sim-clock", metavar="START,ORIGIN,SPEED",
+                   help="demonstrations only: a simulated clock (queue_service.clock.ScaledClock)")
     return p.parse_args(argv)
 
 
@@ -45,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     password = Path(args.password_file).read_text().strip() if args.password_file else None
     tls = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
 
-    service = QueueService(config, args.data)
+    clock = ScaledClock.parse(args.sim_clock) if args.sim_clock else time.time
+    service = QueueService(config, args.data, clock=clock)
     shell = MqttShell(service, args.broker_host, args.broker_port,
                       username=args.username, password=password, tls=tls)
     service.start()
