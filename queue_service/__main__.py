@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sqlite3
 import ssl
 import sys
 import threading
@@ -16,6 +17,7 @@ from protocol.site import ConfigError, load_config
 from .clock import ScaledClock
 from .mqtt_shell import MqttShell
 from .service import QueueService
+from .store import StoreError
 
 log = logging.getLogger("queue_service")
 
@@ -31,6 +33,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--cafile", help="CA certificate: connect with TLS")
     p.add_argument("--web-host", default="127.0.0.1")
     p.add_argument("--web-port", type=int, default=8080, help="0 disables the web pages")
+    p.add_argument("--new-store", action="store_true",
+                   help="begin an empty store if the data directory's store is missing, empty "
+                        "or corrupt (the bad file is kept aside); otherwise the service refuses")
     p.add_argument("--log-level", default="INFO")
     p.add_argument("--sim-clock", metavar="START,ORIGIN,SPEED",
                    help="demonstrations only: a simulated clock (queue_service.clock.ScaledClock)")
@@ -50,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     tls = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
 
     clock = ScaledClock.parse(args.sim_clock) if args.sim_clock else time.time
-    service = QueueService(config, args.data, clock=clock)
+    try:
+        service = QueueService(config, args.data, clock=clock, new_store=args.new_store)
+    except (StoreError, sqlite3.DatabaseError) as exc:
+        print(f"error: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
     shell = MqttShell(service, args.broker_host, args.broker_port,
                       username=args.username, password=password, tls=tls)
     service.start()

@@ -58,6 +58,7 @@ def online_ticket(site: SiteConfig, result: m.IssueResult, language: str) -> dic
         guidance=_guidance(site, result.guidance),
         ahead=visit.people_ahead, wait_range=_range(visit.wait_min_low, visit.wait_min_high),
         url=f"{site.public_url}/v/{result.token}", offline=False,
+        booked=visit.booked, slot_at=visit.slot_at,
     )
     return ticket
 
