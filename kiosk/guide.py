@@ -18,6 +18,7 @@ from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, n
 from protocol.follower import ServiceFollower
 from protocol.messages import CLOSED_STEP_STATES, GetVisit
 from protocol.site import Counter, LifeEvent, Procedure, SiteConfig, normalise
+from protocol.waits import not_open_text, wait_reason, wait_text
 
 from . import floormap, i18n
 from .floormap import Position
@@ -28,21 +29,26 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Wait:
-    """A department's queue right now (None fields: no live data yet)."""
+    """A department's queue right now, as the service estimates it (None: no live data
+    yet, or no counter open)."""
 
     waiting: int | None
-    minutes: float | None
+    low: int | None
+    high: int | None
     level: str  # low / medium / high / closed / unknown (shown as the text's colour)
+    counters_open: int = 0
+    moving_here: int = 0
 
     def text(self, lang: str) -> str:
         if self.level == "unknown":
             return i18n.t("no_live_data", lang)
-        if self.level == "closed" or self.minutes is None:
-            return i18n.t("counter_closed", lang)
-        if self.waiting == 0:
-            return i18n.t("no_wait", lang)
-        return "  ".join([i18n.t("waiting", lang, n=self.waiting),
-                          i18n.t("wait_minutes", lang, m=round(self.minutes))])
+        if self.level == "closed" or self.high is None:
+            return not_open_text(lang)
+        parts = [i18n.t("waiting", lang, n=self.waiting),
+                 i18n.t("wait_range", lang, wait=wait_text(self.low, self.high, lang))]
+        reason = wait_reason(self.waiting or 0, self.counters_open, self.moving_here, self.high,
+                             lang)
+        return "  ".join(parts + ([reason] if reason else []))
 
 
 @dataclass(frozen=True)
@@ -114,8 +120,12 @@ class Progress:
     steps: tuple[tuple[str, str], ...]  # (procedure name, state)
     next: Destination | None
     people_ahead: int
-    wait_minutes: float
+    wait_low: int | None  # the service's range while waiting (None: no counter open)
+    wait_high: int | None
     called_at: str  # the counter calling this number now, or ""
+
+    def wait_text(self, lang: str) -> str:
+        return wait_text(self.wait_low, self.wait_high, lang)
 
 
 class ProgressUnavailable(RuntimeError):
@@ -197,8 +207,9 @@ class GuidePresenter:
     def wait_of(self, department: str) -> Wait:
         msg = self.live.congestion(department)
         if msg is None:
-            return Wait(None, None, "unknown")
-        return Wait(msg.waiting, msg.estimated_wait_min, msg.level)
+            return Wait(None, None, None, "unknown")
+        return Wait(msg.waiting, msg.wait_min_low, msg.wait_min_high, msg.level,
+                    msg.counters_open, msg.moving_here)
 
     def destination(self, procedure_id: str, counter_id: str | None = None) -> Destination:
         """Where to go for a procedure: its queue's counters, or the one counter given
@@ -210,7 +221,7 @@ class GuidePresenter:
         if not proc.queued:
             return Destination(in_building=False, counters=(), counter=None, place="",
                                colour="#757575", colour_name="", floor_name="",
-                               wait=Wait(None, None, "closed"), **common)
+                               wait=Wait(None, None, None, "closed"), **common)
         dept = config.queue_department(procedure_id)
         counters = tuple(config.counters_of(dept))
         if counter_id in config.counters:
@@ -280,7 +291,7 @@ class GuidePresenter:
             if calling and calling in self.config.counters:
                 called = i18n.counter_position(self.config.counters[calling], self.lang)
         return Progress(visit.number, steps, following, visit.people_ahead,
-                        visit.estimated_wait_min, called)
+                        visit.wait_min_low, visit.wait_min_high, called)
 
     def _step_name(self, procedure: str, name_ja: str, name_en: str) -> str:
         proc = self.config.procedures.get(procedure)

@@ -349,6 +349,10 @@ class VisitStatus(Message):
     counter_number: int | None = None
     people_ahead: int = 0
     estimated_wait_min: float = 0.0
+    # The range shown for the wait (protocol.waits); None while not waiting or while no
+    # counter of its department is open.
+    wait_min_low: int | None = None
+    wait_min_high: int | None = None
     steps: list[StepStatus]
     booked: Literal["on_time", "late"] | None = None  # checked in with a booking
     slot_at: float | None = None  # the booked slot (on time only): called when it is due
@@ -374,6 +378,13 @@ class CongestionMessage(Message):
     serving: int
     counters_open: int
     estimated_wait_min: float | None  # None while no counter is open
+    # The range shown for someone issued now (protocol.waits), and for someone issued now
+    # with a priority need (called first); None while no counter is open.
+    wait_min_low: int | None = None
+    wait_min_high: int | None = None
+    priority_wait_min_low: int | None = None
+    priority_wait_min_high: int | None = None
+    moving_here: int = 0  # visits at other departments due here before a newcomer
     level: Literal["low", "medium", "high", "closed"]
     label_ja: str
     label_en: str

@@ -29,6 +29,7 @@ class Step:
     started_at: float | None = None
     finished_at: float | None = None
     handover: str | None = None
+    join_estimate: float | None = None  # wait estimated when it joined this department's line
 
     @property
     def open(self) -> bool:
@@ -87,6 +88,7 @@ class CounterState:
     open: bool = False
     visit: str | None = None  # the visit called or being served here
     call_id: int = 0
+    staff: str | None = None  # who opened it: service times are learned per counter and clerk
 
 
 @dataclass
