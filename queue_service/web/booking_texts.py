@@ -43,6 +43,7 @@ TEXT: dict[str, tuple[str, str, str]] = {
     "confirm_title": ("予約の内容", "よやくの ないよう", "Your booking"),
     "purpose": ("目的", "なんの ため", "Purpose"),
     "when": ("日時", "ひと じかん", "Date and time"),
+    "slot_of": ("{r} の枠", "{r} の わく", "slot {r}"),
     "where": ("場所", "ばしょ", "Where"),
     "contact": ("連絡先(任意・お知らせが必要な場合のみ)", "れんらくさき(なくても よい)",
                 "Contact (optional, only if you want a reminder)"),
@@ -140,3 +141,7 @@ def day_label(ts: float, tz: str, lang: str) -> str:
 def time_label(start: float, end: float, tz: str) -> str:
     z = ZoneInfo(tz)
     return f"{datetime.fromtimestamp(start, z):%H:%M}–{datetime.fromtimestamp(end, z):%H:%M}"
+
+
+def clock_label(ts: float, tz: str) -> str:
+    return f"{datetime.fromtimestamp(ts, ZoneInfo(tz)):%H:%M}"
