@@ -4,8 +4,8 @@ Requests travel as MQTT v5 requests (Response Topic + Correlation Data + Message
 on `dev/<device>/req/<command>`; every request carries a `request_id` that the service
 de-duplicates, so a redelivered or repeated request gets the first answer again.
 Retained state messages have one writer: the queue service. No model here holds a
-citizen's name or address, except `AttachApplication`, which is a request (never
-retained) that goes only to the service.
+citizen's name or address: `AttachApplication` carries the applicant sealed with the
+service's public key (protocol.sealing), so the broker only ever sees ciphertext.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .sealing import seal
 
 VERSION = 1
 Need = Literal["wheelchair", "hearing", "sight", "pregnancy", "small_children", "language"]
@@ -167,13 +169,24 @@ class CertificateLine(BaseModel):
 
 
 class AttachApplication(Request):
-    """A pre-filled certificate application, linked to an issued visit by number."""
+    """A pre-filled certificate application, linked to an issued visit by number. The
+    `Applicant` travels sealed for the service (`seal_applicant`)."""
 
     number: int = Field(ge=0, le=99999)
     identified_by: Literal["mynumber_card", "manual"]
-    applicant: Applicant
+    sealed_applicant: str = Field(min_length=60, max_length=4096, pattern=r"^[A-Za-z0-9_-]+$")
     certificates: list[CertificateLine] = Field(min_length=1, max_length=20)
     fee_yen: int = Field(ge=0)
+
+
+def applicant_aad(number: int) -> bytes:
+    """What a sealed applicant is bound to: the visit it belongs to."""
+    return f"attach_application:{number}".encode()
+
+
+def seal_applicant(public_key: str, applicant: Applicant, number: int) -> str:
+    """`AttachApplication.sealed_applicant`: only the service holding the key opens it."""
+    return seal(public_key, applicant.model_dump_json().encode(), applicant_aad(number))
 
 
 # ---- requests: bookings (a slot for a purpose; no name, a contact only for a reminder) --
@@ -251,6 +264,7 @@ ERROR_CODES: dict[str, str] = {
     # certificate applications
     "not_on_visit": "The certificate is not one of the visit's procedures.",
     "fee_mismatch": "The fee does not match the site's fees for these certificates.",
+    "unsealable": "The applicant is not sealed with this service's key for this visit.",
     # bookings
     "bookings_closed": "This site takes no bookings.",
     "not_bookable": "This purpose is not taken by booking (or not at that booth).",
@@ -370,6 +384,7 @@ class ServiceStatus(Message):
     state: Literal["online", "offline"]
     day: str | None = None
     boot: int = 0
+    seal_key: str | None = Field(default=None, max_length=64)  # X25519 public key, for sealing
 
 
 # ---- devices -----------------------------------------------------------------------------

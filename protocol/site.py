@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jpholiday
 
+from .notify_site import NotifySettings, parse_notify
+
 NEEDS = ("wheelchair", "hearing", "sight", "pregnancy", "small_children", "language")
 ROUTING_KINDS = {
     1: "completed at the one-stop counter",
@@ -201,6 +203,7 @@ class SiteConfig:
     counters: dict[str, Counter]
     procedures: dict[str, Procedure]
     life_events: dict[str, LifeEvent]
+    notify: NotifySettings = field(default_factory=NotifySettings)
     source: str = field(default="", compare=False)
     document: dict = field(default_factory=dict, compare=False, repr=False)
     bookings: Bookings | None = None  # None: the site takes no bookings
@@ -527,7 +530,8 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
         one_stop_department=one_stop, numbers=numbers, calling=calling,
         congestion=congestion, floors=floors, landmarks=landmarks,
         issuing_points=issuing_points, departments=departments, counters=counters,
-        procedures=procedures, life_events=life_events, source=source, document=data,
+        procedures=procedures, life_events=life_events,
+        notify=parse_notify(root.section("notify")), source=source, document=data,
         bookings=_bookings(root, procedures) if "bookings" in data else None,
     )
     for p in procedures.values():

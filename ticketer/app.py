@@ -279,6 +279,16 @@ class ConciergeView(BoxLayout):
         mid.add_widget(self.needs_title)
         self.needs = GridLayout(cols=3, spacing=dp(6), size_hint_y=None, height=dp(92))
         mid.add_widget(self.needs)
+        self.pager_in: TextInput | None = None
+        if p.pagers is not None:  # this desk lends vibrating pagers (ticketer.pagers)
+            row = BoxLayout(size_hint_y=None, height=dp(46), spacing=dp(6))
+            self.pager_in = TextInput(multiline=False, font_size=sp(18), padding=(dp(10), dp(10)),
+                                      hint_text="呼出器の番号（読み取り可）")
+            self.pager_in.bind(on_text_validate=lambda w: p.set_pager(w.text))
+            row.add_widget(self.pager_in)
+            row.add_widget(Flat("返却", lambda: p.pager_returned(self.pager_in.text), bg=GREY,
+                                size=16, size_hint_x=0.3))
+            mid.add_widget(row)
         body.add_widget(mid)
 
         # right: route preview and the issue button
@@ -342,6 +352,8 @@ class ConciergeView(BoxLayout):
             self._search()
         if self._fresh("needs", (lang, frozenset(p.needs))):
             self._needs()
+        if self.pager_in is not None and self._fresh("pager", (p.pager,)):
+            self.pager_in.text = "" if p.pager is None else f"P{p.pager:03d}"
         plan = p.route()
         if self._fresh("route", (lang, procs, tuple((s.waiting, s.wait_min) for s in plan.stops))):
             self._route(plan)

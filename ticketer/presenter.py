@@ -22,6 +22,7 @@ from protocol.site import NEEDS, LifeEvent, Procedure, SiteConfig
 from .catalogue import Route, categories, route, search
 from .issuing import Intent, Issued, Issuer, IssueRefused, TooEarly
 from .lock import Attempt, ConciergeLock
+from .pagers import PagerDesk, PagerError, parse_pager
 from .printer import READY, TicketPrinter
 from .settings import DeviceSettings
 from .store import LocalStore, StoredTicket
@@ -59,6 +60,8 @@ class ConciergePresenter:
         self.answers: set[str] = set()  # questions of the life event answered yes
         self.procedures: list[str] = []
         self.needs: set[str] = set()
+        self.pagers: PagerDesk | None = None  # the desk's transmitter, if it has one
+        self.pager: int | None = None  # the pager lent with the ticket on screen
         self.query = ""
         self.category: str | None = None
         self.request_id = new_request_id()
@@ -224,6 +227,40 @@ class ConciergePresenter:
         self.needs ^= {need}
         self._edited()
 
+    def set_pager(self, text: str) -> bool:
+        """The pager typed or scanned for this ticket ('' removes it). A pager means the
+        citizen may not hear the call: the `hearing` need goes with it."""
+        self.activity()
+        if not text.strip():
+            self.pager = None
+            self._changed()
+            return True
+        try:
+            pager = parse_pager(text)
+            if self.pagers is not None and not self.pagers.available(pager):
+                raise PagerError(f"呼出器{pager}番は貸出中です。返却を記録してから使ってください。")
+            self.pager = pager
+        except PagerError as exc:
+            self.notice = Notice("error", str(exc))
+            self._changed()
+            return False
+        self.needs.add("hearing")
+        self._changed()
+        return True
+
+    def pager_returned(self, text: str) -> bool:
+        """A pager scanned back at the desk (the charging base also reports it)."""
+        self.activity()
+        try:
+            ok = self.pagers is not None and self.pagers.returned(parse_pager(text))
+        except PagerError as exc:
+            self.notice = Notice("error", str(exc))
+        else:
+            self.notice = Notice("info" if ok else "error",
+                                 "呼出器の返却を記録しました。" if ok else "その呼出器は貸出中ではありません。")
+        self._changed()
+        return self.notice.kind == "info"
+
     def set_query(self, text: str) -> None:
         self.activity()
         self.query = text
@@ -246,6 +283,7 @@ class ConciergePresenter:
         self.activity()
         self.life_event, self.answers, self.procedures = None, set(), []
         self.needs, self.query, self.category = set(), "", None
+        self.pager = None
         self.request_id = new_request_id()
         self.notice = None
         self._changed()
@@ -261,10 +299,11 @@ class ConciergePresenter:
         staff = self.lock.staff_id if self.mode == "concierge" else None
         intent = Intent(self.request_id, tuple(self.procedures), self.life_event,
                         tuple(sorted(self.needs)), self.lang, staff)
-        self._run(lambda: self._issue_work(intent))
+        pager = self.pager
+        self._run(lambda: self._issue_work(intent, pager))
         return True
 
-    def _issue_work(self, intent: Intent) -> None:
+    def _issue_work(self, intent: Intent, pager: int | None = None) -> None:
         try:
             issued = self.issuer.issue(intent)
         except IssueRefused as exc:
@@ -278,6 +317,11 @@ class ConciergePresenter:
         if not issued.repeated:
             self.store.audit("issue", intent.staff,
                              f"number {issued.number}{' offline' if issued.offline else ''}")
+            if pager is not None and self.pagers is not None:
+                try:
+                    self.pagers.lend(issued.number, pager)
+                except PagerError:  # lent at another moment since it was typed: note it
+                    self.store.audit("pager_busy", intent.staff, f"pager {pager}, number {issued.number}")
         self._post(lambda: self._finish(issued, state, None))
 
     def _print(self, request_id: str, ticket: dict) -> PrinterState:

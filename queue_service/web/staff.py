@@ -8,7 +8,6 @@ staff member and the counter, whether the service accepted it or not.
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import date, timedelta
 from urllib.parse import quote
 
@@ -23,13 +22,11 @@ from protocol.client import new_request_id
 from .. import booking_report, reports
 from ..accounts import ROLE_NAMES, ROLES, AccountError
 from . import auth
+from .login_guard import Refusal
 from .pages import render
 from .views import console_view, counters_view, dashboard_view
 
 router = APIRouter(prefix="/staff")
-# Password guessing: after this many failures in the window, the user id is refused.
-LOCKOUT_FAILURES = 5
-LOCKOUT_WINDOW_S = 15 * 60
 
 # Console actions: the form field each one reads besides the counter.
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -101,12 +98,18 @@ async def login(request: Request):
     store = request.app.state.accounts
     if not expected or not secrets.compare_digest(sent, expected):
         return _redirect("/staff/login?error=expired")
-    if store.failed_logins(user[:32], time.time() - LOCKOUT_WINDOW_S) >= LOCKOUT_FAILURES:
-        store.audit(user[:32] or None, None, "login", ok=False, locked=True)
-        return _redirect(f"/staff/login?error=locked&next={quote(nxt)}")
+    address = request.client.host if request.client else ""
+    guard = request.app.state.login_guard
+    attempt = guard.begin(user[:32], address)
+    if isinstance(attempt, Refusal):
+        store.audit(user[:32] or None, None, "login", ok=False, locked=attempt.reason,
+                    address=address)
+        error = "locked" if attempt.reason == "user" else "busy"
+        return _redirect(f"/staff/login?error={error}&next={quote(nxt)}")
     account = await run_in_threadpool(store.authenticate, user, password)
+    guard.finish(attempt, account is not None)
     if account is None:
-        store.audit(user[:32] or None, None, "login", ok=False)
+        store.audit(user[:32] or None, None, "login", ok=False, address=address)
         return _redirect(f"/staff/login?error=bad&next={quote(nxt)}")
     token = store.open_session(account)
     store.audit(account.user, None, "login")
@@ -372,6 +375,7 @@ def accounts_page(request: Request):
     staff = auth.require(request, "accounts")
     return render(request, "accounts.html", {
         "accounts": request.app.state.accounts.accounts(), "roles": ROLES,
+        "locked": request.app.state.login_guard.locked_users(),
         "role_names": ROLE_NAMES, "message": request.query_params.get("msg", ""),
     }, staff=staff)
 
@@ -384,7 +388,10 @@ async def accounts_add(request: Request):
     store = request.app.state.accounts
     user = str(form.get("user", "")).strip()
     try:
-        if form.get("disable"):
+        if form.get("unlock"):
+            request.app.state.login_guard.unlock(user)
+            message = f"{user} のサインイン制限を解除しました。"
+        elif form.get("disable"):
             store.set_active(user, False)
             message = f"{user} を無効にしました。"
         else:
@@ -392,7 +399,7 @@ async def accounts_add(request: Request):
                       str(form.get("password", "")))
             message = f"{user} を作成しました。"
         store.audit(staff.user, staff.counter, "account", account=user,
-                    disable=bool(form.get("disable")))
+                    disable=bool(form.get("disable")), unlock=bool(form.get("unlock")))
     except AccountError as exc:
         message = f"エラー: {exc}"
     return _redirect(f"/staff/accounts?msg={quote(message)}")
