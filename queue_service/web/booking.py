@@ -95,6 +95,13 @@ def choose_purpose(request: Request):
     return _page(request, "booking_start.html", {"groups": [(g, ps) for g, ps in groups if ps]})
 
 
+@router.get("/booking/rule", response_class=HTMLResponse)
+def rule(request: Request):
+    """The published calling rule that merges bookings and walk-ins (docs/bookings.md)."""
+    rules = request.app.state.svc.config.bookings
+    return _page(request, "booking_rule.html", {"rules": rules})
+
+
 @router.get("/booking/find")
 def find(request: Request, code: str = ""):
     found = normalise_code(code)

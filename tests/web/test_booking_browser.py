@@ -110,3 +110,16 @@ def test_a_bad_code_gets_a_clear_message_and_changes_nothing(chromium, live_serv
     page.click("button:has-text('確認する')")
     expect(page.locator(".alert")).to_have_text("予約番号は8文字です(例: ABCD-EFGH)。")
     assert bookings(service) == []
+
+
+def test_the_calling_rule_is_published_in_three_languages(chromium, live_server):
+    page = chromium.new_context(**PHONE).new_page()
+    page.goto(f"{live_server.url}/booking/rule?lang=ja")
+    items = page.locator(".rule-list li")
+    expect(items).to_have_count(4)
+    expect(items.nth(1)).to_have_text("予約をして受付を済ませたかたは、予約した時刻の2分前になったらお呼びします。")
+    page.goto(f"{live_server.url}/booking/rule?lang=easy")
+    expect(items.nth(1)).to_contain_text("よやくの じかんの 2ふん まえに よびます")
+    page.goto(f"{live_server.url}/booking/rule?lang=en")
+    expect(items.nth(2)).to_have_text("Otherwise walk-ins are called in the order of their tickets.")
+    expect(page.locator("main")).to_contain_text("at most 20% of each division's counter time")
