@@ -203,8 +203,9 @@ BookingState = Literal["booked", "checked_in", "late", "cancelled", "no_show"]
 
 
 class BookRequest(Request):
-    """Book the slot starting at `start` (epoch seconds, one of the free slots listed)
-    for a purpose: its procedures, in a department, or at a remote booth."""
+    """Book a place in the slot starting at `start` (epoch seconds, one of the free slots
+    listed) for a purpose: its procedures, in a department, or at a remote booth. The
+    answer gives the booking's own time within the slot."""
 
     procedures: list[str] = Field(min_length=1, max_length=20)
     life_event: str | None = None
@@ -542,8 +543,9 @@ class BookingInfo(Result):
 
     code: str
     slot_day: str
-    start: float
-    end: float
+    slot: float  # start of the slot it holds a place in
+    start: float  # its own time within the slot: come then; called from just before
+    end: float  # end of the slot
     department: str
     booth: str | None = None
     procedures: list[str]
