@@ -143,16 +143,35 @@ class Notifier:
         if not self._fired:
             return
         candidates = {v for v in (_visit_of(e) for e in events) if v in self._fired}
-        if full or now - self._checked_at >= NEAR_EVERY_S:
-            self._checked_at = now
-            for vid, fired in self._fired.items():
-                v = engine.state.visits.get(vid)
-                if v is not None and not v.closed and f"near:{v.current_index()}" not in fired:
-                    candidates.add(vid)
-            if full:
-                candidates |= set(self._fired)
+        if full:
+            candidates |= set(self._fired)
         if candidates:
             self._check(engine, now, sorted(candidates))
+        if not full and now - self._checked_at >= NEAR_EVERY_S:
+            self._checked_at = now
+            self._check_near(engine, now)
+
+    def _check_near(self, engine, now: float) -> None:
+        """The subscribed visits still waiting for their "near" message, front of each line
+        first: the first one that is not near yet ends its line's look (those behind it
+        have more people ahead and longer waits), so the cost stays small on long lines."""
+        lines: dict[str, list[tuple[tuple, str]]] = {}
+        for vid, fired in self._fired.items():
+            v = engine.state.visits.get(vid)
+            step = v.current() if v is not None and not v.closed else None
+            if step is None or step.state != "waiting" or f"near:{v.current_index()}" in fired:
+                continue
+            key = engine.state.waiting[step.department].get(vid)
+            if key is not None:
+                lines.setdefault(step.department, []).append((key, vid))
+        reader = engine.reader(now)
+        for dept, waiting in lines.items():
+            known = bool(engine.counters_open(dept))
+            for _, vid in sorted(waiting):
+                status = engine.visit_status(engine.state.visits[vid], now, reader)
+                if not triggers.is_near(self.config.notify, status, known):
+                    break
+                self._check(engine, now, [vid])
 
     def _check(self, engine, now: float, visit_ids: list[str]) -> None:
         reader = engine.reader(now)
@@ -165,8 +184,10 @@ class Notifier:
                 closed.append(vid)
                 continue
             url = f"{self.config.public_url}/v/{v.token}"
+            step = v.current()
             notices = [replace(n, url=url) for n in triggers.due(
-                self.config, engine.visit_status(v, now, reader), self._fired.setdefault(vid, set()))]
+                self.config, engine.visit_status(v, now, reader), self._fired.setdefault(vid, set()),
+                wait_known=bool(step and engine.counters_open(step.department)))]
             if notices:
                 queued += self.store.record(v.day, vid, notices, now)
                 for n in notices:
