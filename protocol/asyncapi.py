@@ -108,8 +108,9 @@ def build() -> dict:
 
     channels["response"] = {
         "address": f"{ROOT}/{{site}}/dev/{{device}}/res",
-        "description": "Answers to a device's requests (the request's Response Topic); "
-                       "Correlation Data copied from the request.",
+        "description": "Answers to a device's requests, always on its own `res` topic "
+                       "(whatever Response Topic it names); Correlation Data copied "
+                       "from the request.",
         "parameters": _params("{site}/dev/{device}"),
         "messages": {"Response": message(m.Response),
                      **{a.__name__: message(a) for a in answers.values()}},

@@ -23,8 +23,10 @@ from typing import Any, Protocol
 from protocol import messages as m
 from protocol import topics
 from protocol.codec import encode
+from protocol.sealing import SealError, load_or_create_private_key, open_sealed, public_key_text
 from protocol.site import SiteConfig
 
+from . import backup, bookings
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .events import Event, VisitEvent
@@ -55,15 +57,17 @@ class _Work:
 
 class QueueService:
     def __init__(self, config: SiteConfig, data_dir: str | Path,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time, *, new_store: bool = False):
         self.config = config
         self.clock = clock
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.data_dir / "madoguchi.db")
+        self.store = Store(self.data_dir / backup.STORE_NAME, new_store=new_store)
         self.applications = ApplicationStore(
             self.data_dir / "applications.db", load_or_create_key(self.data_dir / "applications.key")
         )
+        self._seal_key = load_or_create_private_key(self.data_dir / "seal.key")
+        self.seal_public_key = public_key_text(self._seal_key)
         self.notifier = Notifier(config, self.data_dir, clock=clock)
         self.lock = threading.RLock()
         self.publisher: Publisher | None = None
@@ -82,6 +86,8 @@ class QueueService:
     def _load(self) -> None:
         """Rebuild the engine from today's events and the answers already given."""
         self.engine = QueueEngine(self.config)
+        for event in self.store.earlier_events_of(bookings.EVENTS):  # booked days ahead
+            self.engine.apply(event)
         for event in self.store.current_day_events():
             self.engine.apply(event)
         self._answers: dict[str, tuple[float, bytes]] = {
@@ -191,7 +197,7 @@ class QueueService:
         with self.lock:
             rolling = self.engine.business_day(now) != self.engine.state.day
             previous_day = list(self.engine.state.by_number) if rolling else []
-            batch.events += self.engine.rollover(now)
+            batch.events += self.engine.tick(now)
             self._forget_answers(now - DEDUP_WINDOW_S)
             for item in items:
                 rid = item.request.request_id
@@ -219,6 +225,7 @@ class QueueService:
             if rolling:
                 self.applications.purge_before(self.engine.state.day)
                 self.store.prune_responses(now - RESPONSES_KEPT_S)
+                self._backup(self.engine.state.day)
         for item, answer in replies:
             item.reply(answer)
         with self.lock:
@@ -233,6 +240,13 @@ class QueueService:
                     listener()
                 except Exception:
                     log.exception("change listener failed")
+
+    def _backup(self, day: str) -> None:
+        """The online backup as a business day begins; a failure is logged, not fatal."""
+        try:
+            backup.take(self.store, self.data_dir, day)
+        except (OSError, sqlite3.Error):
+            log.exception("the backup at the start of %s failed", day)
 
     def _forget_answers(self, before: float) -> None:
         """Drop the answers older than the de-duplication window (oldest come first)."""
@@ -271,7 +285,14 @@ class QueueService:
         expected = sum(self.config.procedures[c.procedure].fee_yen * c.copies for c in r.certificates)
         if expected != r.fee_yen:
             raise EngineError("fee_mismatch", f"fee should be {expected} yen, got {r.fee_yen}")
-        self.applications.attach(self.engine.state.day, r.number, r.model_dump(exclude={"v", "request_id"}))
+        try:
+            applicant = m.Applicant.model_validate_json(
+                open_sealed(self._seal_key, r.sealed_applicant, m.applicant_aad(r.number)))
+        except (SealError, ValueError):
+            raise EngineError("unsealable", "the applicant is not sealed for this service") from None
+        application = r.model_dump(exclude={"v", "request_id", "sealed_applicant"})
+        self.applications.attach(self.engine.state.day, r.number,
+                                 {**application, "applicant": applicant.model_dump()})
         return {"number": r.number, "attached": True, "fee_yen": expected}
 
     def _visit_rows(self, events: list[Event]) -> list[tuple[str, str, int, str, str]]:
@@ -341,6 +362,11 @@ class QueueService:
             self._visits_published_at = now
         return out
 
+    def status(self, state: str) -> m.ServiceStatus:
+        """The retained birth/death message; it carries the key devices seal data with."""
+        day = self.engine.state.day if state == "online" else None
+        return m.ServiceStatus(state=state, day=day, boot=self.boot, seal_key=self.seal_public_key)
+
     def republish(self) -> None:
         """Publish every retained topic again (after the broker or this service restarted)."""
         site = self.config.id
@@ -348,8 +374,7 @@ class QueueService:
             self._published.clear()
             changes = self._state_changes(self.clock(), [], full=True, cleared=[])
         base = [
-            (topics.service_status(site),
-             encode(m.ServiceStatus(state="online", day=self.engine.state.day, boot=self.boot))),
+            (topics.service_status(site), encode(self.status("online"))),
             (topics.site_config(site), _json(self.config.document)),
         ]
         self._publish(base + changes)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from protocol.booking_code import normalise_code, show_code
 from protocol.client import new_request_id
 from protocol.messages import CongestionMessage, PrinterState
 from protocol.site import NEEDS, LifeEvent, Procedure, SiteConfig
 
 from .catalogue import Route, categories, route, search
-from .issuing import Intent, Issued, Issuer, IssueRefused
+from .issuing import Intent, Issued, Issuer, IssueRefused, TooEarly
 from .lock import Attempt, ConciergeLock
 from .pagers import PagerDesk, PagerError, parse_pager
 from .printer import READY, TicketPrinter
@@ -350,6 +351,71 @@ class ConciergePresenter:
             if self.mode == "self_service":  # the next citizen starts afresh
                 self.procedures, self.request_id = [], new_request_id()
         self._changed()
+
+    # ---- check-in of a booking -------------------------------------------------------
+    def check_in(self, text: str) -> bool:
+        """A booking code typed, or the booking's QR code scanned: the day's ticket,
+        marked booked; too early, a notice with the time to come back."""
+        if self.mode != "concierge" or self.busy:
+            return False
+        self.activity()
+        code = normalise_code(text)
+        if code is None:
+            self.notice = Notice("error", self.text("booking_bad_code"))
+            self._changed()
+            return False
+        self.busy = True
+        self._changed()
+        request_id, staff, lang = new_request_id(), self.lock.staff_id, self.lang
+
+        def work() -> None:
+            try:
+                result = self.issuer.check_in(request_id, code, lang, staff)
+            except IssueRefused as exc:
+                refused = exc
+                self._post(lambda: self._checked_in(code, None, None, refused))
+                return
+            state = None
+            if isinstance(result, Issued):
+                state = self._print(result.request_id, result.ticket)
+                self.store.audit("check_in", staff, f"number {result.number}")
+            self._post(lambda: self._checked_in(code, result, state, None))
+
+        self._run(work)
+        return True
+
+    def _checked_in(self, code: str, result: Issued | TooEarly | None,
+                    state: PrinterState | None, error: IssueRefused | None) -> None:
+        self.busy = False
+        shown = show_code(code)
+        if error is not None:
+            key = {"unknown_booking": "booking_unknown", "booking_expired": "booking_expired",
+                   "booking_cancelled": "booking_cancelled",
+                   "already_checked_in": "booking_already"}.get(error.code)
+            self.notice = Notice("error", self.text(key, code=shown) if key
+                                 else self.text("error", reason=error.reason))
+        elif isinstance(result, TooEarly):
+            self.notice = Notice("warning", self.text(
+                "booking_too_early", code=shown, slot=self._hhmm(result.start),
+                at=self._hhmm(result.at)))
+        else:
+            assert result is not None
+            self.last = result
+            if state is not None:
+                self.printer_state = state
+            if state is not None and state not in READY:
+                self.notice = Notice("error", self.text("not_printed", n=result.number))
+            else:
+                key = "booking_on_time" if result.ticket.get("booked") == "on_time" else "booking_late"
+                self.notice = Notice("info", self.text(key, n=result.number,
+                                                       slot=self._hhmm(result.ticket["slot_at"])))
+        self._changed()
+
+    def _hhmm(self, ts: float) -> str:
+        local = datetime.fromtimestamp(ts, ZoneInfo(self.site.timezone))
+        if local.date() != datetime.fromtimestamp(self._clock(), ZoneInfo(self.site.timezone)).date():
+            return f"{local.month}/{local.day} {local:%H:%M}"
+        return f"{local:%H:%M}"
 
     def reprint(self) -> None:
         """Reprint the oldest ticket that did not print, else the last ticket: same number."""
