@@ -171,10 +171,10 @@ class Notifier:
                 status = engine.visit_status(engine.state.visits[vid], now, reader)
                 if not triggers.is_near(self.config.notify, status, known):
                     break
-                self._check(engine, now, [vid])
+                self._check(engine, now, [vid], reader)
 
-    def _check(self, engine, now: float, visit_ids: list[str]) -> None:
-        reader = engine.reader(now)
+    def _check(self, engine, now: float, visit_ids: list[str], reader=None) -> None:
+        reader = reader or engine.reader(now)
         queued, closed = 0, []
         for vid in visit_ids:
             v = engine.state.visits.get(vid)
@@ -187,7 +187,8 @@ class Notifier:
             step = v.current()
             notices = [replace(n, url=url) for n in triggers.due(
                 self.config, engine.visit_status(v, now, reader), self._fired.setdefault(vid, set()),
-                wait_known=bool(step and engine.counters_open(step.department)))]
+                wait_known=bool(step and engine.counters_open(step.department)),
+                transferred=bool(step and step.transferred))]
             if notices:
                 queued += self.store.record(v.day, vid, notices, now)
                 for n in notices:

@@ -39,10 +39,11 @@ class Notice:
 
 
 def due(config: SiteConfig, status: VisitStatus, fired: set[str],
-        wait_known: bool = True) -> list[Notice]:
+        wait_known: bool = True, transferred: bool = False) -> list[Notice]:
     """The notices this status calls for that were not sent yet, within the visit's cap.
     `wait_known` is False while no counter of the visit's department is open: its wait
-    is then no estimate, so only the people-ahead rule may tell it is near."""
+    is then no estimate, so only the people-ahead rule may tell it is near.
+    `transferred`: the current step was passed on to its department by a counter."""
     rules: NotifySettings = config.notify
     if status.state not in OPEN_STEP:
         return []  # served, cancelled or gone: never a message
@@ -62,7 +63,7 @@ def due(config: SiteConfig, status: VisitStatus, fired: set[str],
                           counter_number=status.counter_number, department=step.department))
     if status.state == "waiting":
         previous = status.steps[index - 1].department if index else step.department
-        if rules.on_next_department and previous != step.department:
+        if rules.on_next_department and (transferred or previous != step.department):
             out.append(Notice(f"next:{index}:{step.department}", "next", status.number,
                               f"{head}のかた 次は{dept_ja}です",
                               f"{floor_ja}の{dept_ja}でお待ちください。順番は引き継がれています。",

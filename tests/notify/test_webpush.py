@@ -151,3 +151,17 @@ def test_a_wait_under_m_minutes_counts_only_where_a_counter_is_open():
     assert [n.trigger for n in due(config, near, set())] == ["near:0"]
     assert due(config, near, {"near:0"}) == []
     assert due(config, near, {"a", "b"}) == []  # the last of 3 messages is kept for the call
+
+
+def test_a_visit_passed_on_by_a_counter_is_told_where_to_go(notify_service, push_endpoint):
+    svc = notify_service
+    phone = push_endpoint.new_subscriber()
+    ticket = issue(svc, "nozei")
+    subscribe(svc, ticket["token"], "webpush", phone.subscription())
+    command(svc, "open_counter", "c07")
+    command(svc, "call_next", "c07")
+    command(svc, "transfer", "c07", department="kokuho")
+    got = push_endpoint.wait_for(lambda: len(push_endpoint.payloads(phone)) >= 3 and
+                                 push_endpoint.payloads(phone))
+    assert [p["kind"] for p in got] == ["near", "called", "next"]
+    assert got[2]["title"].endswith("次は国民健康保険課です")
