@@ -55,6 +55,7 @@ class Notifier:
         self._day: str | None = None
         self._fired: dict[str, set[str]] = {}
         self._checked_at = 0.0
+        self._line_codes: dict[str, str] = {}
 
     def start(self) -> None:
         self.sender.start()
@@ -80,9 +81,10 @@ class Notifier:
             raise NotifyError("登録できませんでした。入力をご確認ください。") from None
         return self._add(engine, now, visit, channel, contact)
 
-    def link_line(self, engine, now: float, code: str, user_id: str) -> bool:
-        """The official account received a visit's code from this LINE user."""
-        visit = self.visit_of_line_code(engine, code)
+    def link_line(self, engine, now: float, codes: list[str], user_id: str) -> bool:
+        """The official account received text from this LINE user; `codes` are the
+        8-letter runs in it, one of which may be a visit's code."""
+        visit = self.visit_of_line_code(engine, codes)
         if visit is None:
             return False
         try:
@@ -94,7 +96,8 @@ class Notifier:
 
     def _add(self, engine, now: float, visit, channel: str, contact: dict) -> list[str]:
         self.store.subscribe(visit.day, visit.id, channel, contact)
-        self._fired.setdefault(visit.id, set())
+        if visit.id not in self._fired:  # (again, after a stop: what was told stays told)
+            self._fired[visit.id] = self.store.fired(visit.id)
         self._check(engine, now, [visit.id])
         return self.store.channels_of(visit.id)
 
@@ -103,10 +106,6 @@ class Notifier:
         if visit is not None:
             self.store.unsubscribe(visit.id)
             self._fired.pop(visit.id, None)
-
-    def subscribed_channels(self, engine, token: str) -> list[str]:
-        visit = self.visit_of_token(engine, token)
-        return self.store.channels_of(visit.id) if visit else []
 
     @staticmethod
     def visit_of_token(engine, token: str):
@@ -117,13 +116,16 @@ class Notifier:
 
     def line_code(self, visit_id: str) -> str:
         """The code a citizen sends to the official account to link LINE to this visit."""
-        mac = hmac.new(self._key, f"line:{visit_id}".encode(), hashlib.sha256).digest()
-        return base64.b32encode(mac)[:8].decode()
+        code = self._line_codes.get(visit_id)
+        if code is None:
+            mac = hmac.new(self._key, f"line:{visit_id}".encode(), hashlib.sha256).digest()
+            code = self._line_codes[visit_id] = base64.b32encode(mac)[:8].decode()
+        return code
 
-    def visit_of_line_code(self, engine, code: str):
-        code = code.strip().upper()
+    def visit_of_line_code(self, engine, codes: list[str]):
+        wanted = set(codes)
         return next((v for v in engine.state.visits.values()
-                     if not v.closed and hmac.compare_digest(self.line_code(v.id), code)), None)
+                     if not v.closed and self.line_code(v.id) in wanted), None)
 
     # ---- from the service ----------------------------------------------------------------
     def after_batch(self, engine, events: list[Event], now: float) -> None:
@@ -138,6 +140,7 @@ class Notifier:
         if full:
             if day:
                 self.store.purge_before(day)
+                self._line_codes.clear()
             self._fired = self.store.subscribed(day)
             self._day = day
         if not self._fired:

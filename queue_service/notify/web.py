@@ -114,6 +114,5 @@ async def line_webhook(request: Request):
         compact = NOT_CODE.sub("", event.message.text.upper().translate(LOOK_ALIKE))[:40]
         codes = [compact[i:i + 8] for i in range(max(len(compact) - 7, 0))]
         if codes and user:
-            svc.read(lambda engine, now, cs=codes, u=user:
-                     any(n.link_line(engine, now, c, u) for c in cs))
+            svc.read(lambda engine, now, cs=codes, u=user: n.link_line(engine, now, cs, u))
     return JSONResponse({})

@@ -50,6 +50,9 @@ def test_subscribing_by_email_and_stopping_again(web, notify_service, smtp_serve
         notify_service.engine.visit_by_number(ticket["number"]).id) == []
     assert web.post("/v/unknown-token-123/notify/email",
                     json={"address": "sato@example.jp"}).status_code == 400
+    # Subscribing again does not repeat what was already told.
+    assert web.post(f"{url}/email", json={"address": "sato@example.jp"}).json()["ok"]
+    assert [r["trigger"] for r in notify_service.notifier.store.deliveries()] == ["near:0"]
 
 
 def test_a_finished_visit_offers_nothing(web, notify_service):
