@@ -70,17 +70,19 @@ def due(config: SiteConfig, status: VisitStatus, fired: set[str],
                               department=step.department))
         ahead, wait = status.people_ahead, status.estimated_wait_min
         near = is_near(rules, status, wait_known)
+        line = f"あと{ahead}人、約{wait:.0f}分" if wait_known else f"あと{ahead}人"
         if out and near:  # routed on straight into a short line: one message says both
             out[0] = Notice(out[0].trigger, "next", status.number, out[0].title,
-                            f"{floor_ja}の{dept_ja}へお越しください。あと{ahead}人、約{wait:.0f}分です。",
-                            department=step.department, wait_min=round(wait, 1),
+                            f"{floor_ja}の{dept_ja}へお越しください。{line}です。",
+                            department=step.department, wait_min=round(wait, 1) if wait_known else None,
                             covers=(f"near:{index}",))
         elif near:
             out.append(Notice(f"near:{index}", "near", status.number,
                               f"{head}のかた まもなく順番です",
-                              f"{dept_ja}（{floor_ja}）: あと{ahead}人、約{wait:.0f}分。"
+                              f"{dept_ja}（{floor_ja}）: {line}。"
                               "窓口の近くでお待ちください。",
-                              department=step.department, wait_min=round(wait, 1)))
+                              department=step.department,
+                              wait_min=round(wait, 1) if wait_known else None))
     return _within_cap(rules.max_messages, out, fired)
 
 
