@@ -62,6 +62,7 @@ class VisitRecord:
     issued: float
     estimate_min: float | None = None  # what the service showed at issue (first stop)
     naive_min: float | None = None
+    range_min: tuple[int, int] | None = None  # the range shown at issue (None: closed)
     people_ahead: int = 0
     done_at: float | None = None
 
@@ -214,6 +215,8 @@ class DaySimulation:
         visit = result["visit"]
         record.people_ahead = visit["people_ahead"]
         record.estimate_min = visit["estimated_wait_min"]
+        if visit["wait_min_high"] is not None:
+            record.range_min = (visit["wait_min_low"], visit["wait_min_high"])
         record.naive_min = estimator.naive_wait_minutes(
             visit["people_ahead"], len(self.engine.counters_open(first.department)),
             self.engine.mean_service_minutes(first.department))
@@ -294,7 +297,11 @@ class DaySimulation:
     def _start(self, t: float, counter: str) -> None:
         run = self._at_counter[counter]
         self._handle("start", m.StartService, t, counter=counter)
-        self._at(t + run.service_s(run.proc), "finish", counter)
+        self._at(t + self.service_seconds(run, counter, t), "finish", counter)
+
+    def service_seconds(self, run: _Run, counter: str, t: float) -> float:
+        """How long the procedure being started takes (drawn up front with the citizen)."""
+        return run.service_s(run.proc)
 
     def _finish(self, t: float, counter: str) -> None:
         run = self._at_counter[counter]
@@ -307,7 +314,7 @@ class DaySimulation:
                 stop.procedures.append(step["procedure"])
             self._check(step, stop.procedures, counter)
             run.proc = step["procedure"]
-            self._at(t + run.service_s(run.proc), "finish", counter)
+            self._at(t + self.service_seconds(run, counter, t), "finish", counter)
             return
         stop.finished = t
         self._free(t, counter)

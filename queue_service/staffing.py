@@ -2,7 +2,8 @@
 the building and the day's arrivals.
 
 A pure function of the engine's state and the time. Per department it forecasts, in
-10-minute slots over the next 60 minutes, the counter-minutes that will want serving:
+10-minute slots over the next 60 minutes, the counter-minutes that will want serving
+(each procedure at the minutes the service has learned, `engine.service_times`):
 - the work waiting there now, and what the busy counters still have to do;
 - the visits elsewhere in the building with a procedure there later in their itinerary
   (their remaining itinerary), arriving when their earlier procedures should be done;
@@ -28,7 +29,8 @@ from zoneinfo import ZoneInfo
 
 from protocol import messages as m
 
-from .estimator import CALL_OVERHEAD_MIN, WALK_MIN
+from .estimator import WALK_MIN
+from .service_times import local_hour
 
 if TYPE_CHECKING:
     from .engine import QueueEngine
@@ -85,7 +87,8 @@ def forecast(engine: QueueEngine, now: float, curve: Curve | None = None) -> dic
     inflow = {d: [0.0] * slots for d in depts}
     open_ = {d: engine.counters_open(d) for d in depts}
     recent = dict.fromkeys(depts, 0.0)
-    minutes = {p: c.minutes for p, c in config.procedures.items()}
+    times = engine.service_times  # learned from the day's log, the site file's minutes at first
+    minutes = times.table(local_hour(now, config.timezone)[0])
 
     def blocks(v: Visit, open_only: bool = True) -> list[tuple[str, float, str]]:
         """(department, counter-minutes, state of its first step) of v's steps, in order."""
@@ -96,7 +99,8 @@ def forecast(engine: QueueEngine, now: float, curve: Curve | None = None) -> dic
             if out and out[-1][0] == s.department:
                 out[-1] = (s.department, out[-1][1] + minutes[s.procedure], out[-1][2])
             else:
-                out.append((s.department, CALL_OVERHEAD_MIN + minutes[s.procedure], s.state))
+                out.append((s.department, times.call_minutes(s.department) + minutes[s.procedure],
+                            s.state))
         return out
 
     # the arrival curve so far: all the work of the visits issued in the last window
@@ -141,7 +145,7 @@ def forecast(engine: QueueEngine, now: float, curve: Curve | None = None) -> dic
             inflow[d][k] += rate[d] * SLOT_MIN
     return {d: Forecast(d, len(open_[d]), sum(1 for c in open_[d] if c.visit is None),
                         len(config.counters_of(d)), backlog[d], tuple(inflow[d]),
-                        engine.mean_service_minutes(d) + CALL_OVERHEAD_MIN)
+                        engine.mean_service_minutes(d) + times.call_minutes(d))
             for d in depts}
 
 

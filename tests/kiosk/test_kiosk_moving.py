@@ -4,9 +4,9 @@ service sent it, over the real service and Mosquitto."""
 from __future__ import annotations
 
 from kiosk.guide import GuidePresenter
-from kiosk.live import LiveData
 from protocol import messages as m
 from protocol.client import ServiceClient, new_request_id
+from protocol.follower import ServiceFollower
 from protocol.site import load_config
 
 
@@ -23,7 +23,7 @@ def test_the_guide_shows_where_a_mover_goes_now(queue_service, east):
         return r.result
 
     try:
-        guide = GuidePresenter(LiveData(load_config()), east, client=guide_client)
+        guide = GuidePresenter(ServiceFollower(load_config()), east, client=guide_client)
         for c in ("c01", "c09", "c11"):
             ask("open_counter", counter=c)
         number = ask("issue", issuing_point="east",
