@@ -151,11 +151,12 @@ async def book(request: Request):
         return _not_found(request)
     start = str(form.get("start", ""))
     contact = str(form.get("contact", "")).strip() or None
+    lang = bt.choose(request)
     response = await _submit(request, "book", m.BookRequest,
                              request_id=str(form.get("request_id", "")) or new_request_id(),
                              procedures=list(chosen.procedures), life_event=chosen.life_event,
                              booth=chosen.booth, start=start, contact=contact,
-                             language=bt.choose(request) if bt.choose(request) != "easy" else "ja")
+                             language="ja" if lang == "easy" else lang)
     if not response.ok:
         code = response.error.code if response.error else "invalid"
         return RedirectResponse(f"/booking/slots?purpose={quote(purpose_id)}&error={code}",
