@@ -90,6 +90,7 @@ class BookingBook:
         self.taken: dict[tuple[str, float], set[float]] = {}  # (place, slot) -> times held
         self._due: list[tuple[float, str]] = []  # (end of the late window, code) of booked
         self._made = 0
+        self.contacts: dict[str, str] = {}  # code -> the reminder contact as the service sealed it
 
     # ---- places, slots, capacity ---------------------------------------------------
     def place(self, procedures: list[str], booth: str | None) -> tuple[str, str | None]:
@@ -287,6 +288,8 @@ class BookingBook:
                     department=e.department, booth=e.booth, procedures=e.procedures,
                     life_event=e.life_event, language=e.language, staff=e.staff)
         self.bookings[b.code] = b
+        if e.contact:
+            self.contacts[b.code] = e.contact
         self._made += 1
         self._hold(b, True)
 
