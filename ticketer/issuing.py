@@ -137,6 +137,8 @@ class Issuer:
             stored = self.store.ticket(request_id)
             if stored is not None:
                 return Issued(request_id, stored.number, stored.ticket, False, repeated=True)
+            if not self.client.connected:
+                raise IssueRefused("offline", "the queue service cannot be reached")
             request = m.CheckIn(request_id=request_id, code=code, issuing_point=self.issuing_point,
                                 language=language, staff=staff)
             try:

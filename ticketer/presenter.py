@@ -393,6 +393,7 @@ class ConciergePresenter:
         shown = show_code(code)
         if error is not None:
             key = {"unknown_booking": "booking_unknown", "booking_expired": "booking_expired",
+                   "offline": "booking_offline",
                    "booking_cancelled": "booking_cancelled",
                    "already_checked_in": "booking_already"}.get(error.code)
             self.notice = Notice("error", self.text(key, code=shown) if key
