@@ -452,7 +452,7 @@ class QueueEngine:
         else:
             steps, guidance = self._steps_for(list(b.procedures))
         late = outcome == "late"
-        issued = self._issue_visit(r, steps, guidance, now, new_token, [], b.life_event,
+        issued = self._issue_visit(r, steps, guidance, now, new_token, list(r.needs), b.life_event,
                                    ev.BookingRef(code=b.code, slot_at=None if late else b.start))
         checked = ev.BookingCheckedIn(at=now, code=b.code, number=issued.result["number"],
                                       late=late)

@@ -370,10 +370,11 @@ class ConciergePresenter:
         self.busy = True
         self._changed()
         request_id, staff, lang = new_request_id(), self.lock.staff_id, self.lang
+        needs = tuple(sorted(self.needs))  # the concierge may mark needs first, as for a ticket
 
         def work() -> None:
             try:
-                result = self.issuer.check_in(request_id, code, lang, staff)
+                result = self.issuer.check_in(request_id, code, lang, staff, needs)
             except IssueRefused as exc:
                 refused = exc
                 self._post(lambda: self._checked_in(code, None, None, refused))

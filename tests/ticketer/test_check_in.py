@@ -124,3 +124,11 @@ def test_a_booking_checked_in_twice_gets_one_ticket(desk, service, sim, clock):
     desk.check_in(code)
     assert sim.tickets == 1
     assert desk.notice.text == f"予約 {code[:4]}-{code[4:]} は受付済みです"
+
+
+def test_needs_marked_before_the_scan_go_with_the_booked_visit(desk, service, clock):
+    code = book(service, 10)
+    clock.advance(50)
+    desk.toggle_need("wheelchair")
+    desk.check_in(code)
+    assert service.engine.visit_by_number(desk.last.number).needs == ("wheelchair",)
