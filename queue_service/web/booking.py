@@ -11,7 +11,7 @@ page is reached by its code; it is private (no referrer, not indexed, not cached
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import qrcode
@@ -219,7 +219,9 @@ def staff_bookings(request: Request, day: str | None = None, purpose: str = "",
         "slots": slots_view(e, now, chosen, slot_day, "ja") if chosen else None})
     return _page(request, "staff_bookings.html", {
         "day": day, "rows": view["rows"], "slots": view["slots"], "purposes": purposes(svc.config),
-        "chosen": chosen, "request_id": new_request_id(), "message": msg}, staff=staff)
+        "chosen": chosen, "request_id": new_request_id(), "message": msg,
+        "prev": (date.fromisoformat(day) - timedelta(days=1)).isoformat(),
+        "next": (date.fromisoformat(day) + timedelta(days=1)).isoformat()}, staff=staff)
 
 
 @router.post("/staff/bookings")
