@@ -205,6 +205,8 @@ ERROR_CODES: dict[str, str] = {
     "unknown_procedure": "A procedure is unknown, not a certificate, or not open on the visit.",
     "nothing_to_queue": "None of the procedures is handled in this building (guidance only).",
     "numbers_exhausted": "Every number of the business day has been issued or leased.",
+    "unknown_life_event": "The life event is not in the site configuration.",
+    "duplicate_procedure": "A visit lists the same procedure more than once.",
     # counters
     "unknown_counter": "The counter is not in the site configuration.",
     "counter_closed": "The counter is closed: send open_counter first.",

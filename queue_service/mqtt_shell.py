@@ -24,6 +24,7 @@ from protocol import topics
 from protocol.client import disable_nagle
 from protocol.codec import ProtocolError, decode, encode, request_id_of
 
+from .request_checks import device_staff
 from .service import QueueService
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ class MqttShell:
             log.warning("refused %s from %s: %s", command, device, exc.code)
             reply(_refusal(msg.payload, exc.code, exc.reason))
             return False
-        self.service.enqueue(command, request, device, reply_and_ack)
+        self.service.enqueue(command, device_staff(request, device), device, reply_and_ack)
         return True
 
     def _on_device(self, msg: mqtt.MQTTMessage) -> None:

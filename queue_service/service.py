@@ -30,6 +30,7 @@ from . import backup
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .events import Event, VisitEvent
+from .request_checks import check_request
 from .store import RESPONSES_KEPT_S, Batch, Store
 
 log = logging.getLogger(__name__)
@@ -252,6 +253,7 @@ class QueueService:
     def _execute(self, item: _Work, now: float) -> tuple[bytes, list[Event] | None]:
         """Run one command; events None means refused (nothing stored)."""
         try:
+            check_request(self.config, item.command, item.request)
             if item.command == "attach_application":
                 result, events = self._attach(item.request), []
             else:
