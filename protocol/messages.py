@@ -225,6 +225,7 @@ ERROR_CODES: dict[str, str] = {
     "unsealable": "The applicant is not sealed with this service's key for this visit.",
     # the service
     "store_failed": "The service could not save the request; nothing changed, try again.",
+    "busy": "The service has too many requests waiting; nothing changed, try again shortly.",
     "internal": "The service failed on this request; nothing changed.",
 }
 ErrorCode = Literal[tuple(ERROR_CODES)]  # type: ignore[valid-type]

@@ -24,13 +24,19 @@ from protocol import topics
 from protocol.client import disable_nagle
 from protocol.codec import ProtocolError, decode, encode, request_id_of
 
+from .log_limit import LogLimiter
 from .request_checks import device_staff
 from .service import QueueService
 
 log = logging.getLogger(__name__)
-# Unacknowledged requests the broker may have in flight to the service: enough for the
-# worker's group commit (requests are acknowledged only after their batch is committed).
-RECEIVE_MAXIMUM = 1000
+# Unacknowledged requests the broker may have in flight to the service (requests are
+# acknowledged only after their batch is committed): the most MQTT allows, so a flood
+# reaches the service, which refuses what it cannot take in time, instead of overflowing
+# the broker's queue for it (where Mosquitto drops messages without a word).
+RECEIVE_MAXIMUM = 65535
+# Requests waiting for the worker beyond which new ones are refused with `busy` at once:
+# about two seconds of work, well inside a request's 10 s expiry.
+BUSY_BACKLOG = 4000
 
 
 class MqttShell:
@@ -38,6 +44,7 @@ class MqttShell:
                  username: str | None = None, password: str | None = None,
                  tls: ssl.SSLContext | None = None):
         self.service = service
+        self._log = LogLimiter(log)
         self.site = service.config.id
         self.host, self.port = host, port
         client_id = username or f"queue-service-{self.site}"
@@ -130,8 +137,15 @@ class MqttShell:
         try:
             request = decode(model, msg.payload)
         except ProtocolError as exc:
-            log.warning("refused %s from %s: %s", command, device, exc.code)
+            self._log.warning(f"refused:{exc.code}", "refused %s from %s: %s", command, device,
+                              exc.code)
             reply(_refusal(msg.payload, exc.code, exc.reason))
+            return False
+        if self.service.backlog() >= BUSY_BACKLOG:
+            self._log.warning("busy", "busy: refused %s from %s (%d requests waiting)",
+                              command, device, self.service.backlog())
+            reply(encode(m.Response.failure(request.request_id, "busy",
+                                            "the service is overloaded; try again shortly")))
             return False
         self.service.enqueue(command, device_staff(request, device), device, reply_and_ack)
         return True
@@ -150,8 +164,9 @@ class MqttShell:
                 self.service.note_device(device, version=h.version, alerts=list(h.alerts),
                                          printer=h.printer, audio=h.audio, uptime_s=h.uptime_s)
         except ProtocolError as exc:
-            log.warning("ignored a bad %s message from %s: %s", msg.topic.rsplit("/", 1)[-1],
-                        device, exc.code)
+            kind = msg.topic.rsplit("/", 1)[-1]
+            self._log.warning(f"bad:{kind}", "ignored a bad %s message from %s: %s", kind,
+                              device, exc.code)
 
 
 def _refusal(payload: bytes, code: str, reason: str) -> bytes:

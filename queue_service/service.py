@@ -110,6 +110,10 @@ class QueueService:
         """Queue a decoded request; `reply(payload)` is called once it is durable."""
         self._inbox.put(_Work(command, request, device, reply))
 
+    def backlog(self) -> int:
+        """Requests waiting for the worker."""
+        return self._inbox.qsize()
+
     def submit(self, command: str, request: m.Request, device: str = "web",
                timeout: float = 10.0) -> m.Response:
         """Run one command and wait for its answer, with the command's typed result (the

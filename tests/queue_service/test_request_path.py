@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 
 import paho.mqtt.client as mqtt
@@ -18,6 +19,7 @@ from paho.mqtt.properties import Properties
 
 from protocol import messages as m
 from protocol import topics
+from protocol.codec import encode
 from protocol.site import load_config
 from queue_service.mqtt_shell import MqttShell
 from queue_service.service import QueueService
@@ -139,3 +141,27 @@ def test_a_device_cannot_name_a_staff_member_into_the_audit_trail(device):
     issued = [e for e in device.svc.store.events() if e.type == "visit_issued"
               and e.number == answer["result"]["number"]]
     assert [e.staff for e in issued] == [f"admin@{DEVICE}"]
+
+
+def test_requests_beyond_the_backlog_are_refused_busy_at_once(tmp_path, broker, monkeypatch):
+    import queue_service.mqtt_shell as shell_module
+
+    monkeypatch.setattr(shell_module, "BUSY_BACKLOG", 5)
+    svc = QueueService(load_config(), tmp_path / "data")
+    shell = MqttShell(svc, broker.host, broker.port)
+    shell.start()  # the worker is not started: nothing leaves the backlog
+    d = Device(broker)
+    try:
+        for _ in range(5):
+            d.client.publish(topics.request(SITE, DEVICE, "get_visit"), encode(
+                m.GetVisit(request_id=uuid.uuid4().hex, number=1)), qos=1)
+        deadline = time.monotonic() + 10
+        while svc.backlog() < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        answer = d.ask("get_visit", encode(m.GetVisit(request_id=uuid.uuid4().hex, number=1)))
+        assert answer["error"]["code"] == "busy"
+        svc.start()
+    finally:
+        d.close()
+        shell.stop()
+        svc.stop()
