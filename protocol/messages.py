@@ -329,6 +329,7 @@ class ServiceStatus(Message):
     day: str | None = None
     boot: int = 0
     seal_key: str | None = Field(default=None, max_length=64)  # X25519 public key, for sealing
+    instance: str | None = Field(default=None, max_length=32)  # which installation (one per site)
 
 
 # ---- devices -----------------------------------------------------------------------------

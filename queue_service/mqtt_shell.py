@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import ssl
+import threading
+from collections.abc import Callable
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -27,6 +29,7 @@ from protocol.codec import ProtocolError, decode, encode, request_id_of
 from .log_limit import LogLimiter
 from .request_checks import device_staff
 from .service import QueueService
+from .sole_service import WILL_DELAY_S, SoleServiceCheck
 
 log = logging.getLogger(__name__)
 # Unacknowledged requests the broker may have in flight to the service (requests are
@@ -54,9 +57,14 @@ class MqttShell:
             self.client.username_pw_set(username, password)
         if tls is not None:
             self.client.tls_set_context(tls)
+        will = Properties(PacketTypes.WILLMESSAGE)
+        will.WillDelayInterval = WILL_DELAY_S  # a takeover sends no "offline" (sole_service)
         self.client.will_set(topics.service_status(self.site),
                              encode(service.status("offline")),
-                             qos=1, retain=True)
+                             qos=1, retain=True, properties=will)
+        self.sole = SoleServiceCheck(service.instance, self._serve, self._give_way)
+        self._held: list[mqtt.MQTTMessage] = []
+        self._held_lock = threading.Lock()
         self.client.max_queued_messages_set(0)
         self.client.max_inflight_messages_set(1000)
         self.client.manual_ack_set(True)
@@ -64,6 +72,7 @@ class MqttShell:
         disable_nagle(self.client)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
+        self.on_refused: Callable[[str], None] | None = None
         service.publisher = self
 
     def start(self) -> None:
@@ -75,6 +84,9 @@ class MqttShell:
         self.client.loop_start()
 
     def stop(self) -> None:
+        if self.sole.refused:  # the other service is online: say nothing about the site
+            self.client.loop_stop()
+            return
         self.client.publish(topics.service_status(self.site),
                             encode(self.service.status("offline")),
                             qos=1, retain=True).wait_for_publish(2)
@@ -89,16 +101,42 @@ class MqttShell:
         if reason_code.is_failure:
             log.error("broker refused the service: %s", reason_code)
             return
+        log.info("connected to %s:%s", self.host, self.port)
+        self.sole.begin()  # first: is another service online under this user?
+        client.subscribe(topics.service_status(self.site), qos=1)
         client.subscribe(topics.all_requests(self.site), qos=1)
         client.subscribe(topics.all_device_status(self.site), qos=1)
         client.subscribe(topics.all_device_health(self.site), qos=1)
-        log.info("connected to %s:%s", self.host, self.port)
+
+    def _serve(self) -> None:
+        """This service may serve: announce it, then answer what was held back."""
         try:
             self.service.republish()
         except Exception:
             log.exception("republishing retained state failed")
+        with self._held_lock:
+            held, self._held = self._held, []
+        for msg in held:
+            self._on_message(self.client, None, msg)
+
+    def _give_way(self, why: str) -> None:
+        log.error("%s", why)
+        self._held = []  # unacknowledged: the broker delivers them to the other service
+        self.client.disconnect()
+        if self.on_refused is not None:
+            self.on_refused(why)
 
     def _on_message(self, client, userdata, msg: mqtt.MQTTMessage) -> None:
+        if msg.topic == topics.service_status(self.site):
+            self.sole.status(msg.payload)
+            client.ack(msg.mid, msg.qos)
+            return
+        with self._held_lock:
+            if self.sole.refused:
+                return
+            if self.sole.pending:
+                self._held.append(msg)
+                return
         queued = False
         try:
             parsed = topics.parse_request(msg.topic)

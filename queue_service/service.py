@@ -31,6 +31,7 @@ from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .events import Event, VisitEvent
 from .request_checks import check_request
+from .sole_service import instance_id
 from .store import RESPONSES_KEPT_S, Batch, Store
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class QueueService:
         )
         self._seal_key = load_or_create_private_key(self.data_dir / "seal.key")
         self.seal_public_key = public_key_text(self._seal_key)
+        self.instance = instance_id(self.data_dir)
         self.lock = threading.RLock()
         self.publisher: Publisher | None = None
         self.boot = self.store.bump_boot()
@@ -364,7 +366,8 @@ class QueueService:
     def status(self, state: str) -> m.ServiceStatus:
         """The retained birth/death message; it carries the key devices seal data with."""
         day = self.engine.state.day if state == "online" else None
-        return m.ServiceStatus(state=state, day=day, boot=self.boot, seal_key=self.seal_public_key)
+        return m.ServiceStatus(state=state, day=day, boot=self.boot, seal_key=self.seal_public_key,
+                               instance=self.instance)
 
     def republish(self) -> None:
         """Publish every retained topic again (after the broker or this service restarted)."""

@@ -43,7 +43,7 @@ class Device:
 
     def _on_message(self, client, userdata, msg) -> None:
         with self.cond:
-            self.answers[msg.properties.CorrelationData] = msg.payload
+            self.answers[getattr(msg.properties, "CorrelationData", b"")] = msg.payload
             self.cond.notify_all()
 
     def ask(self, command: str, payload: bytes) -> dict:
@@ -152,6 +152,7 @@ def test_requests_beyond_the_backlog_are_refused_busy_at_once(tmp_path, broker, 
     shell.start()  # the worker is not started: nothing leaves the backlog
     d = Device(broker)
     try:
+        assert shell.sole.cleared.wait(10)  # subscribed and serving
         for _ in range(5):
             d.client.publish(topics.request(SITE, DEVICE, "get_visit"), encode(
                 m.GetVisit(request_id=uuid.uuid4().hex, number=1)), qos=1)
