@@ -189,6 +189,49 @@ def seal_applicant(public_key: str, applicant: Applicant, number: int) -> str:
     return seal(public_key, applicant.model_dump_json().encode(), applicant_aad(number))
 
 
+# ---- requests: bookings (a slot for a purpose; no name, a contact only for a reminder) --
+
+BookingCode = Field(min_length=8, max_length=8, pattern=r"^[A-HJ-NP-Z2-9]{8}$")
+BookingState = Literal["booked", "checked_in", "late", "cancelled", "no_show"]
+
+
+class BookRequest(Request):
+    """Book the slot starting at `start` (epoch seconds, one of the free slots listed)
+    for a purpose: its procedures, in a department, or at a remote booth."""
+
+    procedures: list[str] = Field(min_length=1, max_length=20)
+    life_event: str | None = None
+    start: float
+    booth: str | None = None
+    language: str = Field(default="ja", max_length=8)
+    contact: str | None = Field(default=None, max_length=120)  # never published or logged
+    staff: str | None = Field(default=None, max_length=32)  # booked on a citizen's behalf
+
+
+class ChangeBooking(Request):
+    code: str = BookingCode
+    start: float
+    staff: str | None = Field(default=None, max_length=32)
+
+
+class CancelBooking(Request):
+    code: str = BookingCode
+    staff: str | None = Field(default=None, max_length=32)
+
+
+class GetBooking(Request):
+    code: str = BookingCode
+
+
+class CheckIn(Request):
+    """A booked citizen arrives: the booking becomes the day's visit with one number."""
+
+    code: str = BookingCode
+    issuing_point: str = Ident
+    language: str = Field(default="ja", max_length=8)
+    staff: str | None = Field(default=None, max_length=32)
+
+
 # ---- responses -------------------------------------------------------------------------
 
 # Every error code an answer can carry, with what it means. A new refusal adds its code
@@ -205,7 +248,6 @@ ERROR_CODES: dict[str, str] = {
     "unknown_procedure": "A procedure is unknown, not a certificate, or not open on the visit.",
     "nothing_to_queue": "None of the procedures is handled in this building (guidance only).",
     "numbers_exhausted": "Every number of the business day has been issued or leased.",
-    "unknown_life_event": "The life event is not in the site configuration.",
     "duplicate_procedure": "A visit lists the same procedure more than once.",
     # counters
     "unknown_counter": "The counter is not in the site configuration.",
@@ -223,6 +265,19 @@ ERROR_CODES: dict[str, str] = {
     "not_on_visit": "The certificate is not one of the visit's procedures.",
     "fee_mismatch": "The fee does not match the site's fees for these certificates.",
     "unsealable": "The applicant is not sealed with this service's key for this visit.",
+    # bookings
+    "bookings_closed": "This site takes no bookings.",
+    "not_bookable": "This purpose is not taken by booking (or not at that booth).",
+    "unknown_booth": "There is no remote booth with that counter id.",
+    "unknown_life_event": "The life event is not in the site configuration.",
+    "no_such_slot": "That time is not a slot that can be booked (hours, day, how far ahead).",
+    "slot_passed": "That slot has already begun.",
+    "slot_full": "That slot has no place left (someone took the last one).",
+    "unknown_booking": "No booking has this code.",
+    "not_changeable": "The booking is checked in, cancelled or released: it cannot change.",
+    "booking_cancelled": "The booking was cancelled.",
+    "already_checked_in": "The booking was already checked in; the reason gives its number.",
+    "booking_expired": "The booking was for an earlier day.",
     # the service
     "store_failed": "The service could not save the request; nothing changed, try again.",
     "busy": "The service has too many requests waiting; nothing changed, try again shortly.",
@@ -290,6 +345,8 @@ class VisitStatus(Message):
     people_ahead: int = 0
     estimated_wait_min: float = 0.0
     steps: list[StepStatus]
+    booked: Literal["on_time", "late"] | None = None  # checked in with a booking
+    slot_at: float | None = None  # the booked slot (on time only): called when it is due
 
 
 class CallMessage(Message):
@@ -465,6 +522,47 @@ class AttachResult(Result):
     fee_yen: int
 
 
+class BookingInfo(Result):
+    """A booking as its holder sees it (no contact: that stays in the service)."""
+
+    code: str
+    slot_day: str
+    start: float
+    end: float
+    department: str
+    booth: str | None = None
+    procedures: list[str]
+    life_event: str | None = None
+    state: BookingState
+    number: int | None = None  # the visit's number once checked in
+
+
+class BookingResult(Result):
+    """The booking after the command (made, changed, cancelled, or as it is now)."""
+
+    booking: BookingInfo
+
+
+class CheckInResult(Result):
+    """`checked_in`: a visit called when its slot is due; `late`: a walk-in visit (more
+    than the late window after the slot); `too_early`: nothing changed, come back at
+    `come_back_at`. The visit fields are those of the issue answer (None when too early)."""
+
+    outcome: Literal["checked_in", "late", "too_early"]
+    booking: BookingInfo
+    come_back_at: float | None = None
+    number: int | None = None
+    token: str | None = None
+    visit: VisitStatus | None = None
+    guidance: list[str] = Field(default_factory=list)
+    congestion: CongestionMessage | None = None
+
+    def issued(self) -> IssueResult:
+        """The visit part as an issue answer (what a ticket is printed from)."""
+        return IssueResult(number=self.number, token=self.token, visit=self.visit,
+                           guidance=self.guidance, congestion=self.congestion)
+
+
 COMMANDS: dict[str, type[Request]] = {
     "issue": IssueRequest,
     "lease": LeaseRequest,
@@ -485,6 +583,11 @@ COMMANDS: dict[str, type[Request]] = {
     "close_counter": CloseCounter,
     "get_visit": GetVisit,
     "attach_application": AttachApplication,
+    "book": BookRequest,
+    "change_booking": ChangeBooking,
+    "cancel_booking": CancelBooking,
+    "get_booking": GetBooking,
+    "check_in": CheckIn,
 }
 
 # The result model of each command's answer (a test checks every command has one).
@@ -508,13 +611,18 @@ RESULTS: dict[str, type[Result]] = {
     "close_counter": CounterResult,
     "get_visit": VisitResult,
     "attach_application": AttachResult,
+    "book": BookingResult,
+    "change_booking": BookingResult,
+    "cancel_booking": BookingResult,
+    "get_booking": BookingResult,
+    "check_in": CheckInResult,
 }
 
 # What each device role may ask the service (the broker ACL is generated from this).
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "issuer": ("issue", "lease", "handover", "get_visit"),
+    "issuer": ("issue", "lease", "handover", "get_visit", "check_in", "get_booking"),
     "certterm": ("issue", "attach_application", "get_visit"),
-    "guide": ("get_visit",),
+    "guide": ("get_visit", "check_in"),
     "board": (),
     "counter": (
         "call_next", "recall", "absent", "start", "finish", "hold", "requeue",

@@ -17,8 +17,9 @@ from typing import Any
 from protocol import messages as m
 from protocol.site import SiteConfig
 
-from . import estimator
+from . import bookings, estimator
 from . import events as ev
+from .bookings import BookingBook, BookingError
 from .events import Event
 from .model import CounterState, EngineState, Step, Visit, visit_id
 
@@ -62,6 +63,7 @@ class QueueEngine:
         self.state.lines = {d: [] for d in config.departments}
         self._priority = set(config.calling.priority_needs)
         self._typical_minutes = {d: _typical_minutes(config, d) for d in config.departments}
+        self.bookings = BookingBook(config)  # outlives the business day
         self._handlers: dict[str, Callable[[object, float, Callable[[], str]], Outcome]] = {
             "issue": self._issue,
             "lease": self._lease,
@@ -81,6 +83,11 @@ class QueueEngine:
             "open_counter": self._open_counter,
             "close_counter": self._close_counter,
             "get_visit": self._get_visit,
+            "book": self._book,
+            "change_booking": lambda r, now, _t: self._booked(self.bookings.change(r, now), r.code),
+            "cancel_booking": lambda r, now, _t: self._booked(self.bookings.cancel(r, now), r.code),
+            "get_booking": lambda r, now, _t: self._booked([], r.code),
+            "check_in": self._check_in,
         }
 
     # ---- entry points --------------------------------------------------------------
@@ -99,17 +106,38 @@ class QueueEngine:
         if handler is None:
             raise EngineError("unknown_command", f"the engine has no command {command!r}")
         if self.business_day(now) == self.state.day:
-            return handler(request, now, new_token)
+            return self._released(self._run(handler, request, now, new_token), now)
         before = self.state
         self.state = copy.deepcopy(before)  # once a day: the refusal below puts it back
         try:
             rollover = self.rollover(now)
-            outcome = handler(request, now, new_token)
+            outcome = self._run(handler, request, now, new_token)
         except BaseException:
             self.state = before
             raise
         outcome.events[:0] = rollover
+        return self._released(outcome, now)
+
+    def _run(self, handler, request: m.Request, now: float, new_token) -> Outcome:
+        try:
+            return handler(request, now, new_token)
+        except BookingError as exc:
+            raise EngineError(exc.code, exc.reason) from None
+
+    def _released(self, outcome: Outcome, now: float) -> Outcome:
+        """After a command: bookings whose late window has ended are released (no-shows)."""
+        outcome.events += self.release_no_shows(now)
         return outcome
+
+    def release_no_shows(self, now: float) -> list[Event]:
+        events = self.bookings.release_due(now)
+        for e in events:
+            self.apply(e)
+        return events
+
+    def tick(self, now: float) -> list[Event]:
+        """What time alone changes: a new business day, bookings released as no-shows."""
+        return self.rollover(now) + self.release_no_shows(now)
 
     def rollover(self, now: float) -> list[Event]:
         """Start a new business day if `now` is past the reset time; returns its events."""
@@ -136,6 +164,12 @@ class QueueEngine:
     def queue(self, department: str) -> list[Visit]:
         """Visits waiting in a department, in the order they will be called."""
         return self.state.queue(department)
+
+    def call_order(self, department: str, now: float) -> list[Visit]:
+        """Who is called next in a department: the published rule (bookings.call_order)."""
+        due_s = self.config.bookings.due_minutes * 60 if self.config.bookings else 0.0
+        return bookings.call_order(self.queue(department), now, due_s,
+                                   lambda v: bool(self._priority.intersection(v.needs)))
 
     def counters_open(self, department: str) -> list[CounterState]:
         return self.state.counters_open(self.config, department)
@@ -237,6 +271,8 @@ class QueueEngine:
             counter=counter.id if counter else None,
             counter_number=counter.number if counter else None,
             people_ahead=rank or 0, estimated_wait_min=round(wait, 1), steps=steps,
+            booked=None if v.booking is None else "late" if v.slot_at is None else "on_time",
+            slot_at=v.slot_at,
         )
 
     def _reindex(self, v: Visit) -> None:
@@ -303,14 +339,19 @@ class QueueEngine:
         if r.issuing_point not in self.config.issuing_points:
             raise EngineError("unknown_issuing_point", f"unknown issuing point {r.issuing_point!r}")
         steps, guidance = self._steps_for(r.procedures)
+        return self._issue_visit(r, steps, guidance, now, new_token, list(r.needs), r.life_event)
+
+    def _issue_visit(self, r: m.IssueRequest | m.CheckIn, steps: list[dict], guidance: list[str],
+                     now: float, new_token: Callable[[], str], needs: list[str],
+                     life_event: str | None, booking: ev.BookingRef | None = None) -> Outcome:
         number = self.state.next_number
         if number > self.config.numbers.last:
             raise EngineError("numbers_exhausted", "every number of the day has been issued")
         event = ev.VisitIssued(
             at=now, visit=visit_id(self.state.day, number), number=number, issued_at=now,
-            issuing_point=r.issuing_point, steps=steps, needs=tuple(r.needs),
-            language=r.language, staff=r.staff, life_event=r.life_event,
-            token=new_token(), request_id=r.request_id, offline=False,
+            issuing_point=r.issuing_point, steps=steps, needs=tuple(needs),
+            language=r.language, staff=r.staff, life_event=life_event,
+            token=new_token(), request_id=r.request_id, offline=False, booking=booking,
         )
         self.apply(event)
         v = self.visit_by_number(number)
@@ -319,6 +360,40 @@ class QueueEngine:
         result.update(number=number, token=v.token, guidance=guidance,
                       congestion=self.congestion(steps[0]["department"], now, reader).model_dump())
         return Outcome(result, [event])
+
+    # ---- bookings (rules in bookings.py) ---------------------------------------------
+    def _booked(self, events: list[ev.Event], code: str) -> Outcome:
+        for e in events:
+            self.apply(e)
+        return Outcome({"booking": self.bookings.get(code).info().model_dump()}, events)
+
+    def _book(self, r: m.BookRequest, now: float, new_token: Callable[[], str]) -> Outcome:
+        events = self.bookings.book(r, now, new_token)
+        return self._booked(events, events[-1].code)
+
+    def _check_in(self, r: m.CheckIn, now: float, new_token: Callable[[], str]) -> Outcome:
+        """A booked citizen arrives: on time, a visit called when its slot is due; too
+        late, a walk-in visit; too early, nothing changes and the answer says when."""
+        if r.issuing_point not in self.config.issuing_points:
+            raise EngineError("unknown_issuing_point", f"unknown issuing point {r.issuing_point!r}")
+        outcome = self.bookings.arrival(r.code, now)
+        b = self.bookings.get(r.code)
+        if outcome == "too_early":
+            return Outcome({"outcome": outcome, "booking": b.info().model_dump(),
+                            "come_back_at": self.bookings.opens_at(b)})
+        if b.booth is not None:
+            steps = [{"procedure": p, "department": b.department} for p in b.procedures]
+            guidance: list[str] = []
+        else:
+            steps, guidance = self._steps_for(list(b.procedures))
+        late = outcome == "late"
+        issued = self._issue_visit(r, steps, guidance, now, new_token, [], b.life_event,
+                                   ev.BookingRef(code=b.code, slot_at=None if late else b.start))
+        checked = ev.BookingCheckedIn(at=now, code=b.code, number=issued.result["number"],
+                                      late=late)
+        self.apply(checked)
+        result = {**issued.result, "outcome": outcome, "booking": b.info().model_dump()}
+        return Outcome(result, issued.events + [checked])
 
     def _lease(self, r: m.LeaseRequest, now: float, _t) -> Outcome:
         if r.issuing_point not in self.config.issuing_points:
@@ -389,7 +464,7 @@ class QueueEngine:
         c = self._counter(r.counter)
         self._ensure_free(c)
         dept = self.config.counters[r.counter].department
-        for v in self.queue(dept):
+        for v in self.call_order(dept, now):
             if self._can_serve(r.counter, v.current()):
                 return self._done([self._call_event(v, r.counter, now, "call")], v, now)
         return Outcome({"visit": None})
@@ -525,6 +600,8 @@ class QueueEngine:
             life_event=e.life_event, token=e.token, request_id=e.request_id,
             steps=[Step(x.procedure, x.department) for x in e.steps],
             offline=e.offline, arrived_at=e.at,
+            booking=e.booking.code if e.booking else None,
+            slot_at=e.booking.slot_at if e.booking else None,
         )
         s.visits[v.id] = v
         s.by_number[number] = v.id
@@ -677,3 +754,7 @@ def _typical_minutes(config: SiteConfig, department: str) -> float:
     minutes = [p.minutes for p in config.procedures.values()
                if p.queued and config.queue_department(p.id) == department]
     return sum(minutes) / len(minutes) if minutes else 10.0
+
+
+for _kind in bookings.KINDS:  # the booking book applies its own events
+    APPLY[_kind.model_fields["type"].default] = lambda engine, e: engine.bookings.apply(e)

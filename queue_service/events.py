@@ -58,6 +58,14 @@ class NumbersLeased(EventBase):
 
 # ---- visits ----------------------------------------------------------------------------
 
+class BookingRef(BaseModel):
+    """The booking a visit was checked in with; `slot_at` None when it came too late."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str
+    slot_at: float | None
+
+
 class VisitIssued(VisitEvent):
     type: Literal["visit_issued"] = "visit_issued"
     number: int
@@ -71,6 +79,7 @@ class VisitIssued(VisitEvent):
     token: str
     request_id: str
     offline: bool
+    booking: BookingRef | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -159,10 +168,58 @@ class CounterClosed(EventBase):
     staff: str | None
 
 
+# ---- bookings (they outlive the business day: replayed from the whole log) ---------------
+
+class BookingMade(EventBase):
+    type: Literal["booking_made"] = "booking_made"
+    code: str
+    slot_day: str  # the business day of the slot (not the day it was made)
+    start: float
+    end: float
+    department: str
+    booth: str | None
+    procedures: tuple[str, ...]
+    life_event: str | None
+    language: str
+    contact: str | None  # only for a reminder; never published or logged
+    staff: str | None
+    request_id: str
+
+
+class BookingChanged(EventBase):
+    type: Literal["booking_changed"] = "booking_changed"
+    code: str
+    slot_day: str
+    start: float
+    end: float
+    staff: str | None
+
+
+class BookingCancelled(EventBase):
+    type: Literal["booking_cancelled"] = "booking_cancelled"
+    code: str
+    staff: str | None
+
+
+class BookingCheckedIn(EventBase):
+    type: Literal["booking_checked_in"] = "booking_checked_in"
+    code: str
+    number: int
+    late: bool  # after the late window: a walk-in visit
+
+
+class BookingReleased(EventBase):
+    """Not checked in by the end of its late window: a no-show, its place freed."""
+
+    type: Literal["booking_released"] = "booking_released"
+    code: str
+
+
 Event = Annotated[
     DayStarted | NumbersLeased | VisitIssued | Called | Absent | Started | Finished
     | Skipped | ProcedureCancelled | Held | Requeued | ProcedureAdded | Transferred
-    | VisitCancelled | CounterOpened | CounterClosed,
+    | VisitCancelled | CounterOpened | CounterClosed
+    | BookingMade | BookingChanged | BookingCancelled | BookingCheckedIn | BookingReleased,
     Field(discriminator="type"),
 ]
 ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

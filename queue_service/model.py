@@ -56,6 +56,8 @@ class Visit:
     cancelled: bool = False
     expired: bool = False
     arrived_at: float | None = None  # when the current step started waiting
+    booking: str | None = None  # the booking code it was checked in with
+    slot_at: float | None = None  # the booked slot's start (None for a late booking)
 
     def current_index(self) -> int | None:
         if self.cancelled or self.expired:

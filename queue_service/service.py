@@ -26,10 +26,11 @@ from protocol.codec import encode
 from protocol.sealing import SealError, load_or_create_private_key, open_sealed, public_key_text
 from protocol.site import SiteConfig
 
-from . import backup
+from . import backup, bookings
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .events import Event, VisitEvent
+from .notify.notifier import Notifier
 from .request_checks import check_request
 from .sole_service import instance_id
 from .store import RESPONSES_KEPT_S, Batch, Store
@@ -70,6 +71,7 @@ class QueueService:
         self._seal_key = load_or_create_private_key(self.data_dir / "seal.key")
         self.seal_public_key = public_key_text(self._seal_key)
         self.instance = instance_id(self.data_dir)
+        self.notifier = Notifier(config, self.data_dir, clock=clock)
         self.lock = threading.RLock()
         self.publisher: Publisher | None = None
         self.boot = self.store.bump_boot()
@@ -87,6 +89,8 @@ class QueueService:
     def _load(self) -> None:
         """Rebuild the engine from today's events and the answers already given."""
         self.engine = QueueEngine(self.config)
+        for event in self.store.earlier_events_of(bookings.EVENTS):  # booked days ahead
+            self.engine.apply(event)
         for event in self.store.current_day_events():
             self.engine.apply(event)
         self._answers: dict[str, tuple[float, bytes]] = {
@@ -95,6 +99,7 @@ class QueueService:
 
     def start(self) -> None:
         self._run_batch([])  # a new day may have begun while the service was down
+        self.notifier.start()
         self._worker = threading.Thread(target=self._work, name="queue-worker", daemon=True)
         self._worker.start()
 
@@ -103,6 +108,7 @@ class QueueService:
             self._inbox.put(None)
             self._worker.join(10)
             self._worker = None
+        self.notifier.stop()
         self.store.close()
         self.applications.close()
 
@@ -198,7 +204,7 @@ class QueueService:
         with self.lock:
             rolling = self.engine.business_day(now) != self.engine.state.day
             previous_day = list(self.engine.state.by_number) if rolling else []
-            batch.events += self.engine.rollover(now)
+            batch.events += self.engine.tick(now)
             self._forget_answers(now - DEDUP_WINDOW_S)
             for item in items:
                 rid = item.request.request_id
@@ -233,6 +239,7 @@ class QueueService:
             # An empty batch is a timer: estimates change as time passes, so refresh all.
             changes = self._state_changes(now, batch.events, full=rolling or not items,
                                           cleared=previous_day)
+            self.notifier.after_batch(self.engine, batch.events, now)
         self._publish(changes)
         if batch.events:
             for listener in self._listeners:

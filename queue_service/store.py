@@ -167,15 +167,27 @@ class Store:
                 db.execute("ROLLBACK")
                 raise
 
+    def _current_day_start(self) -> int:
+        row = self._db.execute("SELECT max(seq) FROM events WHERE type = 'day_started'").fetchone()
+        return row[0] or 0
+
     def current_day_events(self) -> list[Event]:
         """Events from the last `day_started` on, in order: what replay needs."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT max(seq) FROM events WHERE type = 'day_started'"
-            ).fetchone()
-            start = row[0] or 0
+            start = self._current_day_start()
             rows = self._db.execute(
                 "SELECT day, body FROM events WHERE seq >= ? ORDER BY seq", (start,)
+            ).fetchall()
+        return [ev.parse(body, day) for day, body in rows]
+
+    def earlier_events_of(self, types: tuple[str, ...]) -> list[Event]:
+        """Events of these types from before the current day, in order (records that
+        outlive a business day, such as bookings made days ahead)."""
+        marks = ", ".join("?" * len(types))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT day, body FROM events WHERE type IN ({marks}) AND seq < ? ORDER BY seq",
+                (*types, self._current_day_start()),
             ).fetchall()
         return [ev.parse(body, day) for day, body in rows]
 

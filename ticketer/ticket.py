@@ -58,6 +58,7 @@ def online_ticket(site: SiteConfig, result: m.IssueResult, language: str) -> dic
         guidance=_guidance(site, result.guidance),
         ahead=visit.people_ahead, wait_min=visit.estimated_wait_min,
         url=f"{site.public_url}/v/{result.token}", offline=False,
+        booked=visit.booked, slot_at=visit.slot_at,
     )
     return ticket
 

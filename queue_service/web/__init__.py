@@ -21,7 +21,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..accounts import AccountStore
+from ..notify.web import router as notify_router
 from . import auth
+from .booking import router as booking_router
 from .live import ChangeFeed
 from .login_guard import USER_WINDOW_S, LoginGuard
 from .pages import render
@@ -55,6 +57,8 @@ def create_app(service, *, accounts: AccountStore | None = None,
     service.on_change(feed.notify)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(public_router)
+    app.include_router(booking_router)
+    app.include_router(notify_router)
     app.include_router(staff_router)
 
     @app.exception_handler(auth.SignInRequired)

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from protocol import messages as m
 from protocol.client import new_request_id
 
-from .. import reports
+from .. import booking_report, reports
 from ..accounts import ROLE_NAMES, ROLES, AccountError
 from . import auth
 from .login_guard import Refusal
@@ -298,7 +298,9 @@ def reports_page(request: Request, day: str | None = None):
     daily = next((r for r in report.daily() if r["day"] == day), None)
     heat_depts = [d for d in request.app.state.svc.config.departments.values()
                   if request.app.state.svc.config.counters_of(d.id)]
+    booked = _booking_days(request, day, 28)
     return render(request, "reports.html", {
+        "booking": booked.get(day), "booking_summary": booking_report.summary(booked),
         "day": day, "daily": daily, "hourly": report.hourly(day),
         "procedures": report.procedures(day), "departments": report.departments(day),
         "heat_depts": heat_depts, "tables": REPORT_TABLES,
@@ -307,7 +309,19 @@ def reports_page(request: Request, day: str | None = None):
     }, staff=staff)
 
 
-REPORT_TABLES = ("daily", "hourly", "procedures", "departments")
+REPORT_TABLES = ("daily", "hourly", "procedures", "departments", "bookings")
+
+
+def _booking_days(request: Request, day: str, days: int) -> dict[str, dict]:
+    """The days' booking rows; the log is read from `days_ahead` earlier, when the first
+    of their bookings could have been made."""
+    svc = request.app.state.svc
+    first = date.fromisoformat(day) - timedelta(days=days - 1)
+    ahead = svc.config.bookings.days_ahead if svc.config.bookings else 0
+    since, until = reports.day_bounds(svc.config, (first - timedelta(days=ahead)).isoformat(),
+                                      days + ahead)
+    rows = booking_report.booking_days(svc.store.events(since, until), svc.config)
+    return {d: r for d, r in rows.items() if first.isoformat() <= d <= day}
 
 
 @router.get("/reports/{day}/{table}.csv")
@@ -318,7 +332,10 @@ def report_csv(request: Request, day: str, table: str, days: int = 1):
     day = _day(request, day)
     days = min(max(days, 1), 366)
     report = _report(request, day, days)
-    rows = report.daily() if table == "daily" else getattr(report, table)(day)
+    if table == "bookings":
+        rows = booking_report.table(_booking_days(request, day, days))
+    else:
+        rows = report.daily() if table == "daily" else getattr(report, table)(day)
     body = "\ufeff" + reports.to_csv(rows)  # BOM: Excel opens the kanji correctly
     name = f"{day}-{table}.csv" if days == 1 else f"{day}-{days}d-{table}.csv"
     return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",

@@ -84,3 +84,14 @@ def drive_every_event_type(desk: Desk) -> None:
     desk.call("c05")
     desk.run("cancel_visit", counter="c05")
     desk.run("close_counter", counter="c12")
+    # bookings: made, changed, cancelled, checked in, and one released as a no-show
+    first = desk.run("book", procedures=["tenkyo"], start=T0 + 1800)["booking"]["code"]
+    second = desk.run("book", procedures=["tenkyo"], start=T0 + 3600)["booking"]["code"]
+    desk.run("change_booking", code=second, start=T0 + 5400)
+    third = desk.run("book", procedures=["kokuho_kanyu"], start=T0 + 3600)["booking"]["code"]
+    desk.run("cancel_booking", code=third)
+    desk.now = T0 + 1200  # 09:20: check-in is open for the 09:30 slot
+    desk.run("check_in", code=first, issuing_point="east")
+    desk.run("get_booking", code=first)
+    desk.now = T0 + 5400 + 16 * 60  # the 10:30 booking's late window is over
+    desk.issue("juminhyo")
