@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         "days": days,
     }
     print("targets (peak day):")
-    for text, met in targets(peak):
+    for text, met in targets(peak) + sim_mismatch.targets(mismatch["peak"]):
         print(f"  [{'met' if met else 'NOT met'}] {text}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")
