@@ -17,7 +17,7 @@ from pathlib import Path
 
 from protocol.site import SiteConfig, load_config
 
-from . import sim_mismatch
+from . import sim_bookings, sim_mismatch
 from .sim_report import charts, comparison, estimate_accuracy, table, utilisation
 from .sim_run import MODES, DayResult, simulate
 from .sim_scenario import DayPlan, make_citizens, plan_staffing, staffed_config
@@ -118,8 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         "total_seconds": round(time.perf_counter() - started, 2),
         "days": days,
     }
+    results.update(sim_bookings.results(base, args.seed, args.peak_visits))
     print("targets (peak day):")
-    for text, met in targets(peak) + sim_mismatch.targets(mismatch["peak"]):
+    share, ratio = results["booked_called_within_5min_share"], results["walkin_wait_ratio_with_bookings"]
+    for text, met in targets(peak) + sim_mismatch.targets(mismatch["peak"]) + [
+            (f"booked called within 5 min of their time >= 0.90: {share}", share >= 0.90),
+            (f"walk-ins' wait with bookings / without <= 1.10: {ratio}", ratio <= 1.10)]:
         print(f"  [{'met' if met else 'NOT met'}] {text}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from protocol import messages as m
 from protocol import topics
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
+from protocol.follower import ServiceFollower
 from protocol.site import SiteConfig
 from protocol.waits import wait_reason, wait_text
 
@@ -172,11 +173,15 @@ class TextBoard(Simulator):
     def __init__(self, out: Callable[[str], None] = print, report_s: float = 120.0, **kw):
         super().__init__("board-terminal", **kw)
         self.out = out
+        self.follower = ServiceFollower(self.config)  # congestion as every board follows it
         self.report_s = report_s
-        self.congestion: dict[str, m.CongestionMessage] = {}
         self.lock = threading.Lock()
         self.joined: dict[tuple[int, str], tuple[float, int | None, int | None]] = {}
         self.measured: dict[str, list[tuple[int, int, float]]] = {}  # (low, high, actual min)
+
+    @property
+    def congestion(self) -> dict[str, m.CongestionMessage]:
+        return self.follower.all_congestion()
 
     def on_call(self, topic: str, payload: bytes, retained: bool) -> None:
         call = m.CallMessage.model_validate_json(payload)
@@ -185,10 +190,6 @@ class TextBoard(Simulator):
         again = "(再)" if call.kind == "recall" else ""
         self.out(f"🔔{again} 受付番号 {call.number}番のかた、{call.counter_number}番窓口へお越しください"
                  f"  / Number {call.number}, please come to counter {call.counter_number}")
-
-    def on_congestion(self, topic: str, payload: bytes, retained: bool) -> None:
-        c = m.CongestionMessage.model_validate_json(payload)
-        self.congestion[c.department] = c
 
     def on_visit(self, topic: str, payload: bytes, retained: bool) -> None:
         if retained or not payload:
@@ -233,7 +234,7 @@ class TextBoard(Simulator):
 
     def run(self) -> None:
         self.client.subscribe(topics.all_calls(self.config.id), self.on_call)
-        self.client.subscribe(topics.all_congestion(self.config.id), self.on_congestion)
+        self.follower.attach(self.client)
         self.client.subscribe(topics.all_visits(self.config.id), self.on_visit)
         self.client.start(wait=10)
         last_report = time.monotonic()

@@ -151,9 +151,13 @@ class BoardPresenter:
                 self._calls[msg.counter] = replace(self._calls[msg.counter], number=msg.number)
             return Update(msg.counter, msg.counter_number, msg.number, announce, recall)
 
-    def on_congestion(self, msg: CongestionMessage) -> None:
+    def on_congestion(self, department: str, msg: CongestionMessage | None) -> None:
+        """A department's congestion; None: the department has none any more."""
         with self._lock:
-            self._congestion[msg.department] = msg
+            if msg is None:
+                self._congestion.pop(department, None)
+            else:
+                self._congestion[department] = msg
 
     def on_service(self, msg: ServiceStatus) -> None:
         with self._lock:

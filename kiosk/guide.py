@@ -10,19 +10,18 @@ people wait, how long, and what to bring.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from dataclasses import dataclass, field
 
 from PIL import Image
 
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
-from protocol.messages import GetVisit
-from protocol.site import Counter, LifeEvent, Procedure, SiteConfig
+from protocol.follower import ServiceFollower
+from protocol.messages import CLOSED_STEP_STATES, GetVisit
+from protocol.site import Counter, LifeEvent, Procedure, SiteConfig, normalise
 from protocol.waits import not_open_text, wait_reason, wait_text
 
 from . import floormap, i18n
 from .floormap import Position
-from .live import LiveData
 
 IDLE_SECONDS = 60.0
 log = logging.getLogger(__name__)
@@ -137,16 +136,8 @@ class ProgressUnavailable(RuntimeError):
         self.key = key
 
 
-def normalise(text: str) -> str:
-    """Width- and case-folded, katakana as hiragana, without spaces or dots, so that
-    「ジュウミンヒョウ」, 「じゅうみん ひょう」 and 「住民票」 each find 住民票の写し."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
-    return "".join(c for c in text if not c.isspace() and c not in "・･.、,()()")
-
-
 class GuidePresenter:
-    def __init__(self, live: LiveData, here: Position, idle_seconds: float = IDLE_SECONDS,
+    def __init__(self, live: ServiceFollower, here: Position, idle_seconds: float = IDLE_SECONDS,
                  client: ServiceClient | None = None):
         self.live = live
         self.client = client
@@ -267,18 +258,11 @@ class GuidePresenter:
         return self.questionnaire
 
     def guidance_list(self, procedure_ids: list[str]) -> list[Destination]:
-        """The procedures in the order to do them: the one-stop counter first (it completes
-        or accepts most of a life event at once), then each department in the order the
-        event needs it, and last what is not handled in this building."""
-        config = self.config
-        groups: dict[str, list[str]] = {config.one_stop_department: []}
-        elsewhere: list[str] = []
-        for pid in dict.fromkeys(procedure_ids):
-            if config.procedures[pid].queued:
-                groups.setdefault(config.queue_department(pid), []).append(pid)
-            else:
-                elsewhere.append(pid)
-        ordered = [pid for ids in groups.values() for pid in ids] + elsewhere
+        """The procedures in the order to do them: the stops in the order the service
+        routes the visit (SiteConfig.itinerary, the engine's rule), and last what is not
+        handled in this building."""
+        stops, elsewhere = self.config.itinerary(list(dict.fromkeys(procedure_ids)))
+        ordered = [pid for _, ids in stops for pid in ids] + elsewhere
         return [self.destination(pid) for pid in ordered]
 
     # ---- a ticket's progress (get_visit) ---------------------------------------------------
@@ -298,7 +282,7 @@ class GuidePresenter:
         visit = response.result.visit
         steps = tuple((self._step_name(s.procedure, s.name_ja, s.name_en), s.state)
                       for s in visit.steps)
-        open_steps = [s for s in visit.steps if s.state not in ("done", "skipped", "cancelled")]
+        open_steps = [s for s in visit.steps if s.state not in CLOSED_STEP_STATES]
         following, called = None, ""
         if open_steps:
             step = open_steps[0]

@@ -357,9 +357,7 @@ class QueueEngine:
 
     def _can_serve(self, counter_id: str, step: Step) -> bool:
         c = self.config.counters[counter_id]
-        return step.department == c.department and (
-            not c.procedures or step.procedure in c.procedures or step.transferred
-        )
+        return step.department == c.department and (c.serves(step.procedure) or step.transferred)
 
     def _steps_for(self, procedures: list[str]) -> tuple[list[dict], list[str]]:
         """Queued steps in itinerary order (SiteConfig.itinerary) and the guidance-only ones."""

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from protocol.messages import OPEN_STEP_STATES
+
 if TYPE_CHECKING:
     from protocol.site import SiteConfig
-
-OPEN_STEP_STATES = ("waiting", "called", "serving", "held", "absent")
-CLOSED_STEP_STATES = ("done", "skipped", "cancelled")
 
 
 def visit_id(day: str, number: int) -> str:

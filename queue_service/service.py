@@ -285,7 +285,7 @@ class QueueService:
                 raise EngineError("unknown_procedure", f"{line.procedure!r} is not a certificate")
             if line.procedure not in certificates:
                 raise EngineError("not_on_visit", f"{proc.name_ja} is not on visit {r.number}")
-        expected = sum(self.config.procedures[c.procedure].fee_yen * c.copies for c in r.certificates)
+        expected = self.config.fee_yen((c.procedure, c.copies) for c in r.certificates)
         if expected != r.fee_yen:
             raise EngineError("fee_mismatch", f"fee should be {expected} yen, got {r.fee_yen}")
         try:

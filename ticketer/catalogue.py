@@ -6,18 +6,10 @@ Pure functions of the site configuration and the last congestion messages.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from protocol.messages import CongestionMessage
-from protocol.site import Counter, Procedure, SiteConfig
-
-
-def normalise(text: str) -> str:
-    """Fold width, case and katakana to hiragana, drop spaces: 'ジュウミン' ~ 'じゅうみん'."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    folded = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
-    return "".join(folded.split())
+from protocol.site import Counter, Procedure, SiteConfig, normalise
 
 
 def search(site: SiteConfig, query: str, limit: int = 12) -> list[Procedure]:
@@ -91,8 +83,7 @@ class Route:
 
 def counters_for(site: SiteConfig, department: str, procedures: list[str]) -> list[Counter]:
     """The department's counters that serve at least one of these procedures."""
-    return [c for c in site.counters_of(department)
-            if not c.procedures or any(p in c.procedures for p in procedures)]
+    return [c for c in site.counters_of(department) if any(c.serves(p) for p in procedures)]
 
 
 def route(site: SiteConfig, procedure_ids: list[str],

@@ -481,9 +481,13 @@ class ConciergePresenter:
         return [self.site.procedures[p] for p in self.settings.self_service.procedures
                 if p in self.site.procedures]
 
-    def set_congestion(self, message: CongestionMessage) -> None:
+    def set_congestion(self, department: str, message: CongestionMessage | None) -> None:
+        """A department's congestion; None: the department has none any more."""
         with self._congestion_lock:
-            self.congestion[message.department] = message
+            if message is None:
+                self.congestion.pop(department, None)
+            else:
+                self.congestion[department] = message
         self._post(self._changed)
 
     def set_printer_state(self, state: PrinterState) -> None:

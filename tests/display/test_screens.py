@@ -42,7 +42,7 @@ def busy_presenter(counters: list[str], now: float = 50.0) -> BoardPresenter:
             p.on_call(call_message(site, counter, number, call_id, at=WALL), retained=False)
     for dept, waiting, minutes, level in (("sogo", 14, 28, "medium"), ("shimin", 6, 9, "low"),
                                           ("shiminzei", 22, 41, "high"), ("kokuho", 3, 5, "low")):
-        p.on_congestion(congestion_message(dept, waiting, minutes, level))
+        p.on_congestion(dept, congestion_message(dept, waiting, minutes, level))
     return p
 
 

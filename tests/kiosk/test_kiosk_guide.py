@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from kiosk import floormap, i18n
-from kiosk.guide import GuidePresenter, normalise
+from kiosk.guide import GuidePresenter
 from protocol.codec import encode
 from protocol.messages import CongestionMessage
-from protocol.site import ConfigError
+from protocol.site import ConfigError, normalise
+
+pytestmark = pytest.mark.pure
 
 
 def congestion(dept: str, waiting: int, minutes: float | None, level: str = "medium",

@@ -9,6 +9,8 @@ from queue_service.estimator import QueueSnapshot
 from queue_service.service_times import CALL_PRIOR_MIN as CALL_OVERHEAD_MIN
 from tests.queue_service.helpers import Desk
 
+pytestmark = pytest.mark.pure
+
 
 @pytest.fixture
 def desk():

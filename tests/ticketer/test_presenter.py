@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from protocol.messages import CongestionMessage
 from ticketer.presenter import ConciergePresenter
 
 from .conftest import with_self_service
+
+pytestmark = pytest.mark.pure
 
 
 def unlocked(p: ConciergePresenter) -> ConciergePresenter:
@@ -37,7 +41,7 @@ def test_procedures_are_found_by_reading_in_hiragana_or_katakana(presenter):
 
 def test_route_preview_orders_departments_with_counters_colours_and_waiting(presenter):
     p = unlocked(presenter)
-    p.set_congestion(CongestionMessage(
+    p.set_congestion("sogo", CongestionMessage(
         department="sogo", waiting=7, serving=2, counters_open=3, estimated_wait_min=14.2,
         wait_min_low=10, wait_min_high=20, priority_wait_min_low=0, priority_wait_min_high=5,
         level="low", label_ja="すいています", label_en="Not busy", at=0))
@@ -153,7 +157,7 @@ def test_self_service_only_inside_its_windows(settings, site, lock, store, print
 
 def test_offline_tickets_count_the_citizens_this_issuer_sent_to_the_same_queue(presenter):
     p = unlocked(presenter)
-    p.set_congestion(CongestionMessage(
+    p.set_congestion("shimin", CongestionMessage(
         department="shimin", waiting=4, serving=2, counters_open=2, estimated_wait_min=8.0,
         wait_min_low=5, wait_min_high=15, level="low", label_ja="", label_en="", at=0))
     for event in ("shomei", "konin", "shomei", "shomei"):  # konin queues at the one-stop counter

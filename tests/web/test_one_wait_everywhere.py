@@ -12,11 +12,11 @@ import pytest
 from display.presenter import BoardPresenter
 from kiosk import floormap
 from kiosk.guide import GuidePresenter
-from kiosk.live import LiveData
 from protocol import messages as m
 from protocol import topics
 from protocol.client import ServiceClient
 from protocol.codec import encode
+from protocol.follower import ServiceFollower
 from protocol.waits import NOT_OPEN, wait_text
 from tests.ticketer.conftest import STAFF
 from tests.web.conftest import counter_command, issue, sign_in
@@ -49,7 +49,7 @@ def surfaces(service, tmp_path):
                                  TicketPrinter(lambda: SimulatedPrinter(profile="TM-T88V")), store)
     assert preview.unlock_pin("1024", "4821").ok
     board = BoardPresenter(site=site)
-    live = LiveData(site)
+    live = ServiceFollower(site)
     guide = GuidePresenter(live, floormap.resolve_here(site, "east"))
     yield preview, board, live, guide
     store.close()
@@ -59,8 +59,8 @@ def feed(service, surfaces) -> m.CongestionMessage:
     """The department's congestion as published now, to every appliance."""
     preview, board, live, _guide = surfaces
     congestion = service.read(lambda e, now: e.congestion(DEPT, now))
-    preview.set_congestion(congestion)
-    board.on_congestion(congestion)
+    preview.set_congestion(DEPT, congestion)
+    board.on_congestion(DEPT, congestion)
     live.handle_congestion(topics.congestion(service.config.id, DEPT), encode(congestion), False)
     return congestion
 
