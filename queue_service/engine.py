@@ -692,7 +692,7 @@ class QueueEngine:
         line = self._lines.get(dept)
         reader = self.reader(now)
         if line is not None and rank == behind - 1 and v.id not in line.start:
-            line.join(v.id, key, reader.job(v, v.current_index(), dept))
+            line.join(v.id, key, reader.job(v, v.current_index(), dept), now)
         else:
             self._lines.pop(dept, None)
         line = self.line(dept, now, reader)
