@@ -35,7 +35,8 @@ NEAR_EVERY_S = 1.0
 
 
 class NotifyError(ValueError):
-    """A subscription the page asked for that cannot be made; `message` is Japanese."""
+    """A subscription the page asked for that cannot be made (its text is a code of
+    queue_service.notify.web.MESSAGES)."""
 
 
 def _visit_of(event: Event) -> str | None:
@@ -72,13 +73,13 @@ class Notifier:
     def subscribe(self, engine, now: float, token: str, channel: str, offered: dict) -> list[str]:
         visit = self.visit_of_token(engine, token)
         if visit is None or visit.closed:
-            raise NotifyError("この受付番号は終了しています。")
+            raise NotifyError("visit_closed")
         if channel not in self.channels:
-            raise NotifyError("この方法ではお知らせできません。")
+            raise NotifyError("not_offered")
         try:
             contact = self.channels[channel].contact(offered if isinstance(offered, dict) else {})
         except Invalid:
-            raise NotifyError("登録できませんでした。入力をご確認ください。") from None
+            raise NotifyError("invalid_contact") from None
         return self._add(engine, now, visit, channel, contact)
 
     def link_line(self, engine, now: float, codes: list[str], user_id: str) -> bool:
