@@ -169,11 +169,10 @@ class Notifier:
             if key is not None:
                 lines.setdefault(step.department, []).append((key, vid))
         reader = engine.reader(now)
-        for dept, waiting in lines.items():
-            known = bool(engine.counters_open(dept))
+        for waiting in lines.values():
             for _, vid in sorted(waiting):
                 status = engine.visit_status(engine.state.visits[vid], now, reader)
-                if not triggers.is_near(self.config.notify, status, known):
+                if not triggers.is_near(self.config.notify, status):
                     break
                 self._check(engine, now, [vid], reader)
 
@@ -191,7 +190,6 @@ class Notifier:
             step = v.current()
             notices = [replace(n, url=url) for n in triggers.due(
                 self.config, engine.visit_status(v, now, reader), self._fired.setdefault(vid, set()),
-                wait_known=bool(step and engine.counters_open(step.department)),
                 transferred=bool(step and step.transferred))]
             if notices:
                 queued += self.store.record(v.day, vid, notices, now)

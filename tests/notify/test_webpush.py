@@ -146,8 +146,9 @@ def test_a_wait_under_m_minutes_counts_only_where_a_counter_is_open():
                            steps=[m.StepStatus(procedure="nozei", name_ja="納税証明書",
                                                name_en="Tax", department="shiminzei",
                                                state="waiting")])
-    assert due(config, status, set(), wait_known=False) == []
-    near = status.model_copy(update={"estimated_wait_min": 8.0})
+    assert due(config, status, set()) == []  # no wait range: no counter open
+    near = status.model_copy(update={"estimated_wait_min": 8.0, "wait_min_low": 5,
+                                     "wait_min_high": 10})
     assert [n.trigger for n in due(config, near, set())] == ["near:0"]
     assert due(config, near, {"near:0"}) == []
     assert due(config, near, {"a", "b"}) == []  # the last of 3 messages is kept for the call
