@@ -196,6 +196,6 @@ class Notifier:
                 for n in notices:
                     self._fired[vid].update((n.trigger, *n.covers))
         if closed:
-            self.store.drop_pending(closed)
+            self.store.forget(closed)
         if queued:
             self.sender.wake()

@@ -99,6 +99,9 @@ def test_a_served_visit_gets_nothing_more_and_an_expired_subscription_is_dropped
     triggers = [r["trigger"] for r in svc.notifier.store.deliveries() if r["visit"].endswith(
         f"{second['number']:05d}")]
     assert triggers == ["near:0", "called:0"]
+    # Served: the phone's subscription is deleted at once, not only at the daily reset.
+    second_id = svc.engine.visit_by_number(second["number"]).id
+    push_endpoint.wait_for(lambda: svc.notifier.store.channels_of(second_id) == [])
 
 
 def test_a_subscription_to_another_host_is_refused(notify_service):
