@@ -256,6 +256,7 @@ ERROR_CODES: dict[str, str] = {
     "unknown_procedure": "A procedure is unknown, not a certificate, or not open on the visit.",
     "nothing_to_queue": "None of the procedures is handled in this building (guidance only).",
     "numbers_exhausted": "Every number of the business day has been issued or leased.",
+    "duplicate_procedure": "A visit lists the same procedure more than once.",
     # counters
     "unknown_counter": "The counter is not in the site configuration.",
     "counter_closed": "The counter is closed: send open_counter first.",
@@ -287,6 +288,7 @@ ERROR_CODES: dict[str, str] = {
     "booking_expired": "The booking was for an earlier day.",
     # the service
     "store_failed": "The service could not save the request; nothing changed, try again.",
+    "busy": "The service has too many requests waiting; nothing changed, try again shortly.",
     "internal": "The service failed on this request; nothing changed.",
 }
 ErrorCode = Literal[tuple(ERROR_CODES)]  # type: ignore[valid-type]
@@ -403,6 +405,7 @@ class ServiceStatus(Message):
     day: str | None = None
     boot: int = 0
     seal_key: str | None = Field(default=None, max_length=64)  # X25519 public key, for sealing
+    instance: str | None = Field(default=None, max_length=32)  # which installation (one per site)
 
 
 # ---- devices -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sqlite3
 import ssl
@@ -20,6 +21,7 @@ from .service import QueueService
 from .store import StoreError
 
 log = logging.getLogger("queue_service")
+START_CHECK_S = 5.0  # at most this long waiting to know whether another service is online
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -62,8 +64,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     shell = MqttShell(service, args.broker_host, args.broker_port,
                       username=args.username, password=password, tls=tls)
+    refused = threading.Event()
+
+    def give_way(why: str) -> None:
+        refused.set()
+        if service_started.is_set():  # found later: stop as on a signal
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    service_started = threading.Event()
+    shell.on_refused = give_way
     service.start()
     shell.start()
+    # Another service under this MQTT user? Decided on connecting (queue_service.sole_service).
+    deadline = time.monotonic() + START_CHECK_S
+    while not (shell.sole.cleared.is_set() or refused.is_set()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if refused.is_set():
+        shell.stop()
+        service.stop()
+        print(f"error: {shell.sole.refused}", file=sys.stderr)
+        return 3
+    service_started.set()
     log.info("queue service for %s started (boot %d, day %s)", config.id, service.boot,
              service.engine.state.day)
     try:
@@ -74,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shell.stop()
         service.stop()
+    if refused.is_set():
+        print(f"error: {shell.sole.refused}", file=sys.stderr)
+        return 3
     return 0
 
 

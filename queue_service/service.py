@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from protocol import messages as m
 from protocol import topics
 from protocol.codec import encode
+from protocol.private_files import private_dir
 from protocol.sealing import SealError, load_or_create_private_key, open_sealed, public_key_text
 from protocol.site import SiteConfig
 
@@ -31,6 +32,8 @@ from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .events import Event, VisitEvent
 from .notify.notifier import Notifier
+from .request_checks import check_request
+from .sole_service import instance_id
 from .store import RESPONSES_KEPT_S, Batch, Store
 
 log = logging.getLogger(__name__)
@@ -60,14 +63,14 @@ class QueueService:
                  clock: Callable[[], float] = time.time, *, new_store: bool = False):
         self.config = config
         self.clock = clock
-        self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir = private_dir(Path(data_dir))
         self.store = Store(self.data_dir / backup.STORE_NAME, new_store=new_store)
         self.applications = ApplicationStore(
             self.data_dir / "applications.db", load_or_create_key(self.data_dir / "applications.key")
         )
         self._seal_key = load_or_create_private_key(self.data_dir / "seal.key")
         self.seal_public_key = public_key_text(self._seal_key)
+        self.instance = instance_id(self.data_dir)
         self.notifier = Notifier(config, self.data_dir, clock=clock)
         self.lock = threading.RLock()
         self.publisher: Publisher | None = None
@@ -115,6 +118,10 @@ class QueueService:
                 reply: Callable[[bytes], None]) -> None:
         """Queue a decoded request; `reply(payload)` is called once it is durable."""
         self._inbox.put(_Work(command, request, device, reply))
+
+    def backlog(self) -> int:
+        """Requests waiting for the worker."""
+        return self._inbox.qsize()
 
     def submit(self, command: str, request: m.Request, device: str = "web",
                timeout: float = 10.0) -> m.Response:
@@ -262,6 +269,7 @@ class QueueService:
     def _execute(self, item: _Work, now: float) -> tuple[bytes, list[Event] | None]:
         """Run one command; events None means refused (nothing stored)."""
         try:
+            check_request(self.config, item.command, item.request)
             if item.command == "attach_application":
                 result, events = self._attach(item.request), []
             else:
@@ -372,7 +380,8 @@ class QueueService:
     def status(self, state: str) -> m.ServiceStatus:
         """The retained birth/death message; it carries the key devices seal data with."""
         day = self.engine.state.day if state == "online" else None
-        return m.ServiceStatus(state=state, day=day, boot=self.boot, seal_key=self.seal_public_key)
+        return m.ServiceStatus(state=state, day=day, boot=self.boot, seal_key=self.seal_public_key,
+                               instance=self.instance)
 
     def republish(self) -> None:
         """Publish every retained topic again (after the broker or this service restarted)."""

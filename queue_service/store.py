@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from protocol.private_files import open_database, private_dir
+
 from . import events as ev
 from .events import Event
 
@@ -91,25 +93,6 @@ def check_store(db_path: Path) -> str | None:
     except sqlite3.DatabaseError as exc:
         return f"{db_path} is corrupt ({exc})"
     return None
-
-
-def owner_only(path: Path) -> None:
-    """Make a database and its WAL/SHM files readable by the service's user only."""
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if p.exists():
-            os.chmod(p, 0o600)
-
-
-def open_database(path: Path) -> sqlite3.Connection:
-    """A connection to `path`, creating it (and its WAL) owner-only."""
-    old = os.umask(0o077)
-    try:
-        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-    finally:
-        os.umask(old)
-    owner_only(path)
-    return db
 
 
 @dataclass
@@ -230,7 +213,7 @@ class Store:
 
     def backup(self, dest: Path) -> Path:
         """An online, consistent copy of the store (SQLite's backup API), owner-only."""
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(dest.parent)
         tmp = dest.with_name(dest.name + ".tmp")
         tmp.unlink(missing_ok=True)
         target = open_database(tmp)
