@@ -50,9 +50,15 @@ class IssueRequest(Request):
 
 
 class LeaseRequest(Request):
-    """Reserve a block of numbers that an issuer may use while it cannot reach the service."""
+    """Reserve a block of numbers that an issuer may use while it cannot reach the service.
+
+    With `reserve` false nothing is reserved: the answer only lists the blocks the service
+    holds as leased to this issuing point today, so an issuer can drop numbers it
+    believes leased that the service does not know (a service whose store was replaced
+    would otherwise see them issued twice)."""
 
     issuing_point: str = Ident
+    reserve: bool = True
 
 
 class OfflineVisit(BaseModel):
