@@ -108,12 +108,14 @@ class Questionnaire:
 
 @dataclass(frozen=True)
 class Progress:
-    """A visit as its ticket holder sees it: each step and its state, and where to go next.
-    Only public data: the number, procedures and counters (as on the call board)."""
+    """A typed number's visit as anyone at the guide may see it: how many of its steps are
+    done and where to go next, never which procedures they are (anyone can type any
+    number; the procedure list is on the phone page the ticket's QR code opens)."""
 
     number: int
-    steps: tuple[tuple[str, str], ...]  # (procedure name, state)
-    next: Destination | None
+    done: int  # steps finished (done, skipped or cancelled)
+    total: int
+    next: Destination | None  # shown by its counter, floor and colour only
     people_ahead: int
     wait_minutes: float
     called_at: str  # the counter calling this number now, or ""
@@ -285,8 +287,6 @@ class GuidePresenter:
             code = response.error.code if response.error else "unknown"
             raise ProgressUnavailable("number_unknown" if code == "unknown_visit" else "service_down")
         visit = VisitStatus.model_validate(response.result["visit"])
-        steps = tuple((self._step_name(s.procedure, s.name_ja, s.name_en), s.state)
-                      for s in visit.steps)
         open_steps = [s for s in visit.steps if s.state not in ("done", "skipped", "cancelled")]
         following, called = None, ""
         if open_steps:
@@ -295,14 +295,8 @@ class GuidePresenter:
             following = self.destination(step.procedure, calling)
             if calling and calling in self.config.counters:
                 called = i18n.counter_position(self.config.counters[calling], self.lang)
-        return Progress(visit.number, steps, following, visit.people_ahead,
-                        visit.estimated_wait_min, called)
-
-    def _step_name(self, procedure: str, name_ja: str, name_en: str) -> str:
-        proc = self.config.procedures.get(procedure)
-        if proc is not None:
-            return i18n.name_of(proc, self.lang)
-        return name_ja if self.lang in i18n.JAPANESE else name_en
+        return Progress(visit.number, len(visit.steps) - len(open_steps), len(visit.steps),
+                        following, visit.people_ahead, visit.estimated_wait_min, called)
 
     # ---- signage -------------------------------------------------------------------------------
     def waits_now(self) -> list[tuple[str, Wait]]:

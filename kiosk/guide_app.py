@@ -480,13 +480,9 @@ class GuideView(ScreenManager):
         if progress is not None:
             right.add_widget(Text(f"{i18n.t('your_number', lang)}: {progress.number}", size=32,
                                   bold=True))
-            for name, state in progress.steps:
-                done = state in ("done", "skipped", "cancelled")
-                colour = get_color_from_hex("#2E7D32" if done else
-                                            "#B71C1C" if state == "called" else "#1A1A1A")
-                right.add_widget(Text(f"{'✓' if done else '・'} {name} — "
-                                      f"{i18n.t('state_' + state, lang)}", size=26,
-                                      bold=not done, colour=colour))
+            right.add_widget(Text(i18n.t("steps_done", lang, done=progress.done,
+                                         total=progress.total), size=26, bold=True))
+            right.add_widget(Text(i18n.t("details_on_phone", lang), size=22))
             if progress.called_at:
                 right.add_widget(Text(i18n.t("come_to_counter", lang, counter=progress.called_at),
                                       size=32, bold=True, colour=WARN))
