@@ -62,6 +62,10 @@ class CertTermView(BoxLayout):
         self.busy = False
         self.double_tap_s = DOUBLE_TAP_SECONDS
         self._shown_at = 0.0
+        self._shown_step = ""
+        self._fingers: set[int] = set()  # touches down right now
+        self._redraw_on_lift = False
+        self._config_seen: object = presenter.config
         self.banner = Text("", size=34, bold=True, colour=PAPER, halign="center", fixed_height=0)
         paint(self.banner, WARN)
         self.add_widget(self.banner)
@@ -82,16 +86,45 @@ class CertTermView(BoxLayout):
         name = self.p.step
         getattr(self, f"_build_{name}")(self.screens.get_screen(name))
         self.screens.current = name
-        self._shown_at = time.monotonic()
+        if name != self._shown_step:  # a redraw of the same step (+, a language) is no change
+            self._shown_step = name
+            self._shown_at = time.monotonic()
         self._update_banner()
+
+    def follow(self, live) -> None:
+        """Take new site configurations from `kiosk.live.LiveData` (on the Kivy thread)."""
+        live.on_change(lambda: Clock.schedule_once(lambda _dt: self.use_config(live.config)))
+
+    def use_config(self, config) -> None:
+        """Live data changed. Congestion changes about once a second and shows nowhere on
+        this terminal: only a new site configuration redraws, and never under a finger."""
+        if config is self._config_seen:
+            return
+        self._config_seen = config
+        self.p.use_config(config)
+        if self.p.step == "choose":
+            if self._fingers:
+                self._redraw_on_lift = True
+            else:
+                self.show()
 
     def on_touch_down(self, touch):
         # While the service is asked nothing may be touched, and a touch right after the
         # screen changed is the second half of a double tap on the previous screen.
         if self.busy or time.monotonic() - self._shown_at < self.double_tap_s:
             return True
+        self._fingers.add(touch.uid)
         self.p.touched(self.clock())
         return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch):
+        handled = super().on_touch_up(touch)
+        self._fingers.discard(touch.uid)
+        if self._redraw_on_lift and not self._fingers:
+            self._redraw_on_lift = False
+            # next frame: the button under the finger still gets its grabbed touch-up
+            Clock.schedule_once(lambda _dt: self.show())
+        return handled
 
     def submit(self) -> None:
         """Ask the service on a worker thread, so the screen says 'please wait' meanwhile."""

@@ -345,3 +345,56 @@ class TestCertTermScreens(KioskTest):
             assert presenter.applicant.name_kana == "イセ"
         finally:
             view.close()
+
+
+class TestCertTermUnderLiveUpdates(KioskTest):
+    def test_every_tap_counts_while_congestion_and_a_new_site_arrive(self):
+        """Congestion arrives about once a second at a peak: it used to rebuild the first
+        screen, and the double-tap guard then swallowed the taps after each rebuild
+        (12 taps on + made 2 copies; English did nothing)."""
+        import copy
+
+        from kiosk.certterm_app import CertTermView
+        from kiosk.live import LiveData
+        from protocol import topics
+        from protocol.codec import encode
+        from protocol.messages import CongestionMessage
+
+        config = load_config()
+        live = LiveData(config)
+        presenter = CertTermPresenter(config, SimulatedReader(), ServiceClient(config.id, "certterm-1"),
+                                      "center", floormap.resolve_here(config, "cert_terminal"))
+        view = CertTermView(presenter)  # with the double-tap guard as shipped
+        view.follow(live)
+
+        def plus(row: int):
+            return [w for w in view.walk() if isinstance(w, Label) and w.text == "+"][row]
+
+        try:
+            self.view = view
+            self.render(view)
+            self.advance_frames(40)  # past the guard of the first screen
+            first, second = [p.id for p in presenter.certificates()[:2]]
+            for i in range(12):
+                live.handle_congestion(topics.congestion(config.id, "shimin"), encode(CongestionMessage(
+                    department="shimin", waiting=30 + i, serving=2, counters_open=2,
+                    estimated_wait_min=20.0, level="high", label_ja="混雑", label_en="Busy", at=i)), False)
+                self.tap(plus(i % 2))
+            assert presenter.choices[first].copies == 6 and presenter.choices[second].copies == 6
+
+            # a new site configuration while a finger is on + waits until it lifts
+            self.advance_frames(2)
+            button = plus(0)
+            x, y = button.to_window(*button.center)
+            touch = UnitTestTouch(x, y)
+            touch.touch_down()
+            view.use_config(copy.copy(config))
+            self.advance_frames(2)
+            assert button.get_root_window() is not None  # not rebuilt under the finger
+            touch.touch_up()
+            self.advance_frames(3)
+            assert presenter.choices[first].copies == 7
+            self.tap("English")
+            assert presenter.lang == "en"
+        finally:
+            view.close()
