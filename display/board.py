@@ -113,7 +113,8 @@ class Board:
         old = self.presenter.settings
         self.presenter.set_settings(settings)
         if self.announcer:
-            self.announcer.set_languages(list(settings.speech_languages))
+            self.announcer.configure(list(settings.speech_languages), settings.speech_max_age_s,
+                                     settings.speech_repeat_ja)
         if self.lamps is None or (old.lamps, old.flash_s) != (settings.lamps, settings.flash_s):
             if self.lamps:
                 self.lamps.close()
