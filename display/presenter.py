@@ -25,6 +25,7 @@ from protocol.site import SiteConfig
 from .settings import BoardSettings
 
 STALE_S = 60.0
+DEFAULT_TIMEZONE = "Asia/Tokyo"  # until the site document arrives
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class BoardView:
     notice: dict[str, str] | None
     signage: dict[str, str] | None
     site_name_ja: str
+    timezone: str  # the site's: every clock shows the hall's time
 
 
 class BoardPresenter:
@@ -174,6 +176,7 @@ class BoardPresenter:
                 online=self._link and self._service_online, language=language,
                 notice=notice, signage=signage,
                 site_name_ja=self.site.name_ja if self.site else "",
+                timezone=self.site.timezone if self.site else DEFAULT_TIMEZONE,
             )
 
     def _department_rows(self) -> tuple[DepartmentRow, ...]:

@@ -14,6 +14,8 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
@@ -207,7 +209,7 @@ class BoardScreen(FloatLayout):
         lang = view.language
         title = tr("title", lang)
         self.header.text = f"{tr('title', 'ja')}" + (f"  /  {title}" if lang != "ja" else "")
-        clock = time.strftime("%H:%M", time.localtime(self.wall()))
+        clock = datetime.fromtimestamp(self.wall(), ZoneInfo(view.timezone)).strftime("%H:%M")
         self.status.text = f"{tr('offline', lang)}  ●  {clock}" if not view.online else clock
         self.status.color = rgba("#FFB74D" if not view.online else TEXT)
         self._show_feature(view, lang, now)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kivy.core.text import Label as CoreLabel
 from kivy.tests.common import GraphicUnitTest
@@ -20,7 +22,7 @@ from protocol.site import load_config
 from .conftest import call_message, congestion_message
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "display"
-WALL = 1_900_000_000.0
+WALL = datetime(2027, 3, 29, 10, 15, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()  # a peak morning
 NOTICE = {"ja": "本日は大変混み合っています。番号でお呼びしますので、画面と音声でご確認ください。",
           "en": "It is very busy today. We call by number: please watch this screen and listen."}
 SIGN = {"ja": "マイナンバーカードがあれば、\n証明書はコンビニでも取れます",
@@ -126,6 +128,24 @@ class TestBoardScreens(GraphicUnitTest):
         screen.show(p.view(now=98.0), 98.0)  # labels in Japanese at this moment
         assert "接続を確認中" in screen.status.text
         assert screen.feature_number.text == "123"
+
+    def test_the_clock_is_the_halls_whatever_the_device_time_zone(self):
+        import os
+        import time
+
+        screen = self.make("lobby")
+        before = os.environ.get("TZ")
+        os.environ["TZ"] = "UTC"  # a board image left at its factory zone
+        time.tzset()
+        try:
+            screen.show(busy_presenter(LOBBY).view(now=50.0), 50.0)
+        finally:
+            if before is None:
+                os.environ.pop("TZ")
+            else:
+                os.environ["TZ"] = before
+            time.tzset()
+        assert screen.status.text.endswith("10:15")  # in Asia/Tokyo, not 01:15 UTC
 
     def test_counter_top_screen_and_its_department_line(self):
         screen = self.make("counter")

@@ -125,3 +125,17 @@ def test_supervisor_opens_a_counter_from_the_dashboard(chromium, live_server, se
     expect(page.locator('button[data-counter="c09"]')).to_contain_text("9番 開")
     assert service.read(lambda e, now: e.state.counters["c09"].open)
     desk.close()
+
+
+def test_the_pages_clock_is_the_halls_on_a_phone_set_to_another_zone(chromium, live_server):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    phone = chromium.new_context(**PHONE, timezone_id="America/Sao_Paulo")
+    page = phone.new_page()
+    before = datetime.now(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    page.goto(f"{live_server.url}/congestion")
+    shown = page.locator("time.now").first.text_content()
+    after = datetime.now(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    assert shown[:5] in (before, after), shown
+    phone.close()
