@@ -231,6 +231,7 @@ class BoardScreen(FloatLayout):
             self.feature_counter.text = ""
             self.feature_counter.set_bg(BACKGROUND)
             self.feature_number.set_bg(BACKGROUND)
+            self.feature_number.color = rgba(TEXT)  # a flash may have left it black
             if self.layout == "lobby" or not view.signage:
                 self.feature_number.text = tr("no_calls", lang)
             self._font(self.feature_number, 60 if self.layout == "lobby" else 44)

@@ -168,6 +168,18 @@ class TestBoardScreens(GraphicUnitTest):
         screen.show(p.view(now=50.0), 50.0)
         assert screen.feature_number.text == "ただいまお呼び出しはありません"
 
+    def test_the_idle_line_after_a_flash_is_light_on_dark(self):
+        screen = self.make("counter")
+        p = busy_presenter(["c03"])
+        lit = next(t for t in (50.0, 50.0 + FLASH_PERIOD_S / 2)
+                   if (t % FLASH_PERIOD_S) < FLASH_PERIOD_S / 2)
+        screen.show(p.view(now=lit), lit)
+        assert list(screen.feature_number.color) == list(rgba("#000000"))  # dark on yellow
+        p.on_call(call_message(load_config(), "c03", None, 8, at=WALL), retained=False)
+        screen.show(p.view(now=lit + 0.1), lit + 0.1)
+        assert "コンビニ" in screen.feature_number.text  # the idle signage, or 「ただいま…」
+        assert list(screen.feature_number.color) == list(rgba("#FFFFFF"))
+
     def test_an_idle_counter_board_shows_signage_until_a_call_comes(self):
         with tempfile.TemporaryDirectory() as tmp:
             poster = Path(tmp) / "poster.png"
