@@ -8,7 +8,10 @@ board honest after a restart or a reconnect live here:
 - a call whose (call_id, number, kind) was already seen is a redelivery: ignored;
 - a live call older than `stale_s` (queued by the broker while the board was away) is
   shown, not announced;
-- a recall arrives as a new call_id for the same number: announced again.
+- a recall arrives as a new call_id for the same number: announced again;
+- the last `max_calls` calls stay listed after their counter moved on (受付開始, the next
+  call), marked by counter and as no longer calling, so a citizen who looked away can
+  still check.
 Citizens appear by number only.
 """
 
@@ -38,6 +41,7 @@ class ShownCall:
     call_id: int
     recall: bool
     announced_at: float | None  # board clock when announced; None when restored
+    calling: bool = True  # False once the counter moved on (serving it, or called another)
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class DepartmentRow:
 
 @dataclass(frozen=True)
 class BoardView:
-    calls: tuple[ShownCall, ...]  # newest first
+    calls: tuple[ShownCall, ...]  # the recent calls, newest first
     flashing: int | None  # call_id of the newest call while it flashes
     departments: tuple[DepartmentRow, ...]
     online: bool
@@ -89,7 +93,8 @@ class BoardPresenter:
         self.clock, self.wall, self.stale_s = clock, wall, stale_s
         self._lock = threading.Lock()
         self._seen: dict[str, tuple[int, int | None, str]] = {}
-        self._calls: dict[str, ShownCall] = {}
+        self._calls: dict[str, ShownCall] = {}  # what each counter is calling now
+        self._recent: list[ShownCall] = []  # newest first, at most settings.max_calls
         self._congestion: dict[str, CongestionMessage] = {}
         self._link = False
         self._service_online = False
@@ -104,6 +109,7 @@ class BoardPresenter:
         with self._lock:
             self.settings = settings
             self._calls = {c: call for c, call in self._calls.items() if self._shows(c)}
+            self._recent = [c for c in self._recent if self._shows(c.counter)][: settings.max_calls]
 
     def _shows(self, counter: str) -> bool:
         return not self.settings.counters or counter in self.settings.counters
@@ -137,7 +143,20 @@ class BoardPresenter:
                 )
             else:
                 self._calls[msg.counter] = replace(self._calls[msg.counter], number=msg.number)
+            self._remember(msg.counter)
             return Update(msg.counter, msg.counter_number, msg.number, announce, recall)
+
+    def _remember(self, counter: str) -> None:
+        """Keep the recent list in step with what `counter` calls now."""
+        now = self._calls.get(counter)
+        recent = []
+        for c in self._recent:
+            if now is not None and c.number == now.number:
+                continue  # called again (a recall, another counter): listed once, at the top
+            recent.append(replace(c, calling=False) if c.counter == counter and c.calling else c)
+        if now is not None:
+            recent.insert(0, now)
+        self._recent = recent[: self.settings.max_calls]
 
     def on_congestion(self, msg: CongestionMessage) -> None:
         with self._lock:
@@ -150,6 +169,7 @@ class BoardPresenter:
                 # A new business day: call ids and numbers start again.
                 self._seen.clear()
                 self._calls.clear()
+                self._recent.clear()
             self._day = msg.day or self._day
 
     def on_link(self, up: bool) -> None:
@@ -161,7 +181,7 @@ class BoardPresenter:
         now = self.clock() if now is None else now
         with self._lock:
             s = self.settings
-            calls = tuple(sorted(self._calls.values(), key=lambda c: -c.call_id))[: s.max_calls]
+            calls = tuple(self._recent)
             newest = calls[0] if calls else None
             flashing = (
                 newest.call_id

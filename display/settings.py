@@ -11,7 +11,8 @@ dict), so one board serves one zone or floor. Every key is optional:
     speech_repeat_ja  false            say the Japanese twice (a call alone, not a backlog)
     rotate_s          8                seconds per label language
     flash_s           6                seconds the newest call flashes
-    max_calls         7                calls listed (newest first)
+    max_calls         8                recent calls listed, newest first (also those whose
+                                       counter has moved on)
     notices           [{"ja": "...", "en": "..."}]  the scrolling notice line
     signage           [{"image": "/path.png"} | {"ja": "...", "en": "..."}]  idle space
     signage_s         10               seconds per signage item
@@ -50,7 +51,7 @@ class BoardSettings:
     speech_repeat_ja: bool = False
     rotate_s: float = 8.0
     flash_s: float = 6.0
-    max_calls: int = 7
+    max_calls: int = 8
     notices: tuple[dict[str, str], ...] = ()
     signage: tuple[dict[str, str], ...] = ()
     signage_s: float = 10.0
