@@ -160,7 +160,7 @@ def fanout(broker: LocalBroker, tmp: Path, boards: int, calls: int,
     for _ in range(calls):
         t = time.time()
         r = counter.request("call_next", m.CallNext(request_id=new_request_id(), counter="c07"))
-        sent[r.result["visit"]["number"]] = t
+        sent[r.result.visit.number] = t
         time.sleep(0.1)
         counter.request("finish", m.FinishProcedure(request_id=new_request_id(), counter="c07"))
     issuer.stop()
@@ -199,10 +199,10 @@ def full_day_rss(broker: LocalBroker, service: ServiceProcess, visits: int) -> f
         served = False
         for cid in cfg.counters:
             r = c.request("call_next", m.CallNext(request_id=new_request_id(), counter=cid))
-            while r.ok and r.result.get("visit") and r.result["visit"]["counter"] == cid:
+            while r.ok and r.result.visit and r.result.visit.counter == cid:
                 served = True
                 r = c.request("finish", m.FinishProcedure(request_id=new_request_id(), counter=cid))
-                if r.result["visit"]["state"] != "serving":
+                if r.result.visit.state != "serving":
                     break
         return served
 

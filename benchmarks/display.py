@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(args.calls):
                 counter = COUNTERS[i % len(COUNTERS)]
                 sent = time.time()
-                number = run("call_next", counter=counter).result["visit"]["number"]
+                number = run("call_next", counter=counter).result.visit.number
                 answers.append(time.time() - sent)
                 board.wait(lambda n=number: n in board.shown)
                 latencies.append(board.shown[number] - sent)

@@ -35,7 +35,7 @@ def counter_cycles(host: str, port: int, counter_id: str, start_at: float, secon
                                           procedures=[procedure]))
         r = c.request("call_next", m.CallNext(request_id=new_request_id(), counter=counter_id))
         ops += 2
-        if r.ok and r.result.get("visit"):
+        if r.ok and r.result.visit:
             c.request("finish", m.FinishProcedure(request_id=new_request_id(), counter=counter_id))
             ops += 1
     c.stop()

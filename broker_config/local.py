@@ -16,12 +16,12 @@ from pathlib import Path
 from demo.broker import MosquittoProcess, mosquitto_binary, wait_for_port
 
 
-def main_config(broker_dir: Path, run_dir: Path, *, as_root: bool) -> str:
+def main_config(broker_dir: Path, run_dir: Path, persistence_dir: Path, *, as_root: bool) -> str:
     """The Debian-like main configuration that includes `<broker_dir>/conf.d`."""
     lines = [
         f"pid_file {run_dir}/mosquitto.pid",
         "persistence true",
-        f"persistence_location {run_dir}/",
+        f"persistence_location {persistence_dir}/",
         f"log_dest file {run_dir}/mosquitto.log",
     ]
     if as_root:
@@ -33,17 +33,21 @@ def main_config(broker_dir: Path, run_dir: Path, *, as_root: bool) -> str:
 class SiteBrokerProcess(MosquittoProcess):
     """Mosquitto started from `<broker_dir>/conf.d`; `ports` are waited for at start."""
 
-    def __init__(self, broker_dir: Path, run_dir: Path, ports: list[int], host: str = "127.0.0.1"):
+    def __init__(self, broker_dir: Path, run_dir: Path, ports: list[int], host: str = "127.0.0.1",
+                 persistence_dir: Path | None = None):
         self.broker_dir, self.run_dir = Path(broker_dir), Path(run_dir)
+        self.persistence_dir = Path(persistence_dir or self.run_dir / "persistence")
         self.ports, self.host = ports, host
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.persistence_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.conf = self.run_dir / "mosquitto.conf"
         self.pid_file = self.run_dir / "mosquitto.pid"
         self.log = self.run_dir / "mosquitto.log"
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> SiteBrokerProcess:
-        self.conf.write_text(main_config(self.broker_dir, self.run_dir, as_root=os.geteuid() == 0))
+        self.conf.write_text(main_config(self.broker_dir, self.run_dir, self.persistence_dir,
+                                          as_root=os.geteuid() == 0))
         with open(self.run_dir / "stderr.log", "ab") as err:
             self.proc = subprocess.Popen([mosquitto_binary(), "-c", str(self.conf)],
                                          stdout=err, stderr=err)

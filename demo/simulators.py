@@ -93,7 +93,7 @@ class CounterSim(Simulator):
         self.ask("open_counter", m.OpenCounter, **c)
         while not self.stop_event.is_set():
             r = self.ask("call_next", m.CallNext, **c)
-            visit = r.result.get("visit") if r and r.ok else None
+            visit = r.result.visit if r and r.ok else None
             if not visit:
                 self.sleep_minutes(0.5)
                 continue
@@ -102,14 +102,14 @@ class CounterSim(Simulator):
                 self.ask("absent", m.MarkAbsent, **c)
                 continue
             r = self.ask("start", m.StartService, **c)
-            visit = r.result.get("visit") if r and r.ok else None
+            visit = r.result.visit if r and r.ok else None
             # Finishing a procedure may keep the visit here for the next one (same department).
-            while visit and visit["state"] == "serving" and visit["counter"] == self.counter:
-                step = next(s for s in visit["steps"] if s["state"] == "serving")
-                minutes = self.config.procedures[step["procedure"]].minutes
+            while visit and visit.state == "serving" and visit.counter == self.counter:
+                step = next(s for s in visit.steps if s.state == "serving")
+                minutes = self.config.procedures[step.procedure].minutes
                 self.sleep_minutes(self.rng.lognormvariate(0, 0.35) * minutes)
                 r = self.ask("finish", m.FinishProcedure, **c)
-                visit = r.result.get("visit") if r and r.ok else None
+                visit = r.result.visit if r and r.ok else None
         self.client.stop()
 
 

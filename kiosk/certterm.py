@@ -4,8 +4,9 @@ hand, confirm the fee, print one pre-filled application and a queue ticket.
 
 Flow: choose -> identify -> (pin | manual) -> confirm -> done. No Kivy here; the screens
 (kiosk/certterm_app.py) are a thin view. Personal data lives only in this object's memory
-until `reset()`, and leaves it only in the `attach_application` request to the queue
-service (over TLS in production); it is never logged or published retained.
+until `reset()`, and leaves it only sealed with the queue service's public key (which the
+service publishes in its retained `service/status`) inside the `attach_application`
+request: the broker never holds it in clear. It is never logged or published retained.
 """
 
 from __future__ import annotations
@@ -16,14 +17,21 @@ from dataclasses import dataclass, field
 from PIL import Image
 from pydantic import ValidationError
 
+from protocol import topics
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
+from protocol.codec import ProtocolError, decode
 from protocol.messages import (
     Applicant,
     AttachApplication,
     CertificateLine,
     IssueRequest,
+    IssueResult,
     Response,
+    Result,
+    ServiceStatus,
+    seal_applicant,
 )
+from protocol.sealing import SealError
 from protocol.site import Counter, Procedure, SiteConfig
 
 from . import floormap, i18n, printout
@@ -93,7 +101,19 @@ class CertTermPresenter:
         self._last_touch = 0.0
         self._next_config: SiteConfig | None = None
         self.card_read_at: float | None = None
+        self.seal_key: str | None = None  # the service's public key, from service/status
+        if client is not None:
+            client.subscribe(topics.service_status(client.site), self._on_service_status)
         self.reset()
+
+    def _on_service_status(self, topic: str, payload: bytes, retained: bool) -> None:
+        try:
+            key = decode(ServiceStatus, payload).seal_key
+        except ProtocolError as exc:
+            log.warning("ignored a bad service status: %s", exc.code)
+            return
+        if key:
+            self.seal_key = key
 
     # ---- life cycle ------------------------------------------------------------------------
     def use_config(self, config: SiteConfig) -> None:
@@ -270,10 +290,8 @@ class CertTermPresenter:
         issued = self._ask("issue", IssueRequest(
             request_id=issue_id, issuing_point=self.issuing_point,
             procedures=[line.procedure for line in lines], language=self.lang))
-        number = int(issued["number"])
-        self._ask("attach_application", AttachApplication(
-            request_id=attach_id, number=number, identified_by=self.identified_by,
-            applicant=self.applicant, certificates=lines, fee_yen=self.total_fee()))
+        number = issued.number
+        self._ask("attach_application", self.application(attach_id, number, lines))
         counters = self._counters_of(issued)
         counter = floormap.nearest(counters, self.here) if counters else None
         place = i18n.counters_position(counters, counter, self.lang) if counter else ""
@@ -282,7 +300,7 @@ class CertTermPresenter:
             [printout.SheetLine(p.name_ja, c.copies, c.purpose, p.fee_yen * c.copies)
              for p, c in self.chosen()], number, now)
         ticket = printout.render_ticket(self.config, number, place, counter, self.lang, now,
-                                        token=str(issued.get("token") or ""))
+                                        token=issued.token)
         self.receipt = Receipt(number, counter, place, self.total_fee(), ticket, sheet)
         self.step = "done"
         if self.printer is not None:
@@ -293,7 +311,22 @@ class CertTermPresenter:
                 raise CertTermError("print_failed") from None
         return self.receipt
 
-    def _ask(self, command: str, request) -> dict:
+    def application(self, request_id: str, number: int,
+                    lines: list[CertificateLine]) -> AttachApplication:
+        """The attach request, the applicant sealed for the service alone."""
+        if self.seal_key is None or self.applicant is None or self.identified_by is None:
+            log.warning("no sealing key from the service yet: the application cannot be sent")
+            raise CertTermError("service_down")
+        try:
+            sealed = seal_applicant(self.seal_key, self.applicant, number)
+        except SealError:
+            log.warning("the service's sealing key is unusable")
+            raise CertTermError("service_down") from None
+        return AttachApplication(request_id=request_id, number=number,
+                                 identified_by=self.identified_by, sealed_applicant=sealed,
+                                 certificates=lines, fee_yen=self.total_fee())
+
+    def _ask(self, command: str, request) -> Result:
         try:
             response: Response = self.client.request(command, request, timeout=self.request_timeout)
         except (ServiceUnavailable, RequestRefused) as exc:
@@ -305,12 +338,10 @@ class CertTermPresenter:
             raise CertTermError("service_down")
         return response.result
 
-    def _counters_of(self, issued: dict) -> list[Counter]:
+    def _counters_of(self, issued: IssueResult) -> list[Counter]:
         """The counters of the department the visit waits at first."""
-        visit = issued.get("visit") or {}
-        department = visit.get("department")
-        if not department and visit.get("steps"):
-            department = visit["steps"][0].get("department")
+        visit = issued.visit
+        department = visit.department or (visit.steps[0].department if visit.steps else None)
         return self.config.counters_of(department) if department else []
 
     def summary(self) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
-from protocol.messages import GetVisit, VisitStatus
+from protocol.messages import GetVisit
 from protocol.site import Counter, LifeEvent, Procedure, SiteConfig
 
 from . import floormap, i18n
@@ -286,7 +286,7 @@ class GuidePresenter:
         if not response.ok or not response.result:
             code = response.error.code if response.error else "unknown"
             raise ProgressUnavailable("number_unknown" if code == "unknown_visit" else "service_down")
-        visit = VisitStatus.model_validate(response.result["visit"])
+        visit = response.result.visit
         open_steps = [s for s in visit.steps if s.state not in ("done", "skipped", "cancelled")]
         following, called = None, ""
         if open_steps:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 from pydantic.json_schema import models_json_schema
 
 from . import messages as m
@@ -26,15 +26,28 @@ DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "asyncapi.yaml"
 STATE_CHANNELS: list[tuple[str, str, type[BaseModel], bool, str, str]] = [
     ("calls", "calls/{counter}", m.CallMessage, True, "service",
      ("Current call of a counter. Live calls arrive with retain=0 and are announced; "
-      "a retained copy (after a reconnect) is shown, never announced again.")),
+      "a retained copy (after a reconnect) is shown, never announced again. `number` is "
+      "set only while the visit is called (kind call or recall); once service starts, or "
+      "the visit is finished, held or marked absent, the counter shows kind clear with "
+      "number null.")),
     ("congestion", "congestion/{department}", m.CongestionMessage, True, "service",
-     "People waiting, counters open, estimated wait for a new arrival and level."),
+     ("People waiting in the department's line, `serving`: open counters with a visit "
+      "called or in service, counters open, estimated wait for a new arrival (null while "
+      "no counter is open) and level.")),
     ("visits", "visits/{number}", m.VisitStatus, True, "service",
-     "Public status of a visit by ticket number (no personal data), cleared at the daily reset."),
+     ("Public status of a visit by ticket number (no personal data), cleared at the daily "
+      "reset. `people_ahead`: visits before it in the line of the department it waits in "
+      "now (priority needs first, then issue order); 0 once called.")),
     ("counters", "counters/{counter}", m.CounterStateMessage, True, "service",
-     "Whether a counter is open and whom it serves."),
+     ("Whether a counter is open, and the number it has called (null while serving or "
+      "free).")),
     ("serviceStatus", "service/status", m.ServiceStatus, True, "service",
-     "Birth and death (Last Will) of the queue service."),
+     ("Birth and death (Last Will) of the queue service, with `boot` counting its starts. "
+      "Readiness: the service is ready when it publishes `online` with a new `boot` "
+      "(greater than the one retained before it started); after a crash the previous "
+      "start's retained `online` can stay until the broker sends the Last Will, so "
+      "whoever starts the service waits for the new boot number, and a device that sees "
+      "`boot` change knows the service restarted.")),
     ("deviceStatus", "dev/{device}/status", m.DeviceStatus, True, "device",
      "Birth after connecting and death (Last Will) of a device, with its boot counter."),
     ("deviceHealth", "dev/{device}/health", m.Health, False, "device", "Heartbeat with health."),
@@ -61,9 +74,22 @@ def _params(address: str) -> dict:
     return {p: {"description": d} for p, d in PARAMS.items() if "{" + p + "}" in address}
 
 
+def answer_models() -> dict[type[m.Result], type[BaseModel]]:
+    """Per result model, the Response that carries it (IssueResult -> IssueResponse)."""
+    out = {}
+    for result in sorted(set(m.RESULTS.values()), key=lambda cls: cls.__name__):
+        commands = ", ".join(f"`{c}`" for c, r in m.RESULTS.items() if r is result)
+        out[result] = create_model(
+            result.__name__.removesuffix("Result") + "Response", __base__=m.Response[result],
+            __doc__=f"The answer to {commands}: `result` is a {result.__name__} when `ok`, "
+                    "null with `error` otherwise.")
+    return out
+
+
 def build() -> dict:
-    models = sorted({*m.COMMANDS.values(), m.Response, *(c[2] for c in STATE_CHANNELS)},
-                    key=lambda cls: cls.__name__)
+    answers = answer_models()
+    models = sorted({*m.COMMANDS.values(), m.Response, *answers.values(),
+                     *(c[2] for c in STATE_CHANNELS)}, key=lambda cls: cls.__name__)
     _, defs = models_json_schema(
         [(cls, "validation") for cls in models], ref_template="#/components/schemas/{model}"
     )
@@ -82,10 +108,12 @@ def build() -> dict:
 
     channels["response"] = {
         "address": f"{ROOT}/{{site}}/dev/{{device}}/res",
-        "description": "Answers to a device's requests (the request's Response Topic); "
-                       "Correlation Data copied from the request.",
+        "description": "Answers to a device's requests, always on its own `res` topic "
+                       "(whatever Response Topic it names); Correlation Data copied "
+                       "from the request.",
         "parameters": _params("{site}/dev/{device}"),
-        "messages": {"Response": message(m.Response)},
+        "messages": {"Response": message(m.Response),
+                     **{a.__name__: message(a) for a in answers.values()}},
     }
     for command, cls in m.COMMANDS.items():
         cid = f"request_{command}"
@@ -104,6 +132,8 @@ def build() -> dict:
             "reply": {
                 "address": {"location": "$message.header#/responseTopic"},
                 "channel": {"$ref": "#/channels/response"},
+                "messages": [{"$ref": "#/channels/response/messages/"
+                                      + answers[m.RESULTS[command]].__name__}],
             },
         }
     for cid, address, cls, retained, writer, description in STATE_CHANNELS:

@@ -1,7 +1,8 @@
 """A device's connection to the queue service: MQTT v5 requests and subscriptions.
 
 `ServiceClient.request()` publishes on `dev/<device>/req/<command>` with a Response
-Topic, Correlation Data and a Message Expiry, and waits for the matching response. A
+Topic, Correlation Data and a Message Expiry, and waits for the matching response, read
+with the command's result model (`messages.RESULTS`): `response.result` is typed. A
 request the broker refuses (PUBACK reason code >= 128, e.g. not authorised) fails at
 once instead of timing out. Subscriptions are renewed on every (re)connect.
 """
@@ -22,8 +23,8 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from . import topics
-from .codec import decode, encode
-from .messages import Request, Response
+from .codec import ProtocolError, decode, encode
+from .messages import RESULTS, Request, Response
 
 log = logging.getLogger(__name__)
 Handler = Callable[[str, bytes, bool], None]
@@ -39,9 +40,11 @@ class RequestRefused(RuntimeError):
 
 @dataclass
 class _Pending:
+    command: str
     event: threading.Event
     response: Response | None = None
     refused: str | None = None
+    unreadable: ProtocolError | None = None
 
 
 def new_request_id() -> str:
@@ -132,10 +135,15 @@ class ServiceClient:
         self.mqtt.publish(topic, payload, qos=1, retain=retain)
 
     def request(self, command: str, message: Request, timeout: float = 5.0) -> Response:
+        """Send a request and wait for its answer: a `Response` whose `result` is the
+        command's result model (e.g. `IssueResult` for "issue") when `ok`, with `error`
+        (code, reason) otherwise. Raises ServiceUnavailable (no answer in time),
+        RequestRefused (the broker refused it) or ProtocolError (an answer that does not
+        match the contract)."""
         if not self.connected:
             raise ServiceUnavailable("not connected to the broker")
         correlation = uuid.uuid4().bytes
-        pending = _Pending(threading.Event())
+        pending = _Pending(command, threading.Event())
         props = Properties(PacketTypes.PUBLISH)
         props.ResponseTopic = topics.response(self.site, self.device)
         props.CorrelationData = correlation
@@ -152,6 +160,8 @@ class ServiceClient:
                 raise ServiceUnavailable(f"no answer to {command!r} within {timeout:.0f} s")
             if pending.refused:
                 raise RequestRefused(f"the broker refused {command!r}: {pending.refused}")
+            if pending.unreadable:
+                raise pending.unreadable
             assert pending.response is not None
             return pending.response
         finally:
@@ -203,7 +213,11 @@ class ServiceClient:
             pending = self._pending.get(correlation) if correlation else None
         if pending is None:
             return  # a late answer to a request we gave up on
-        pending.response = decode(Response, msg.payload)
+        result = RESULTS.get(pending.command)
+        try:
+            pending.response = decode(Response[result] if result else Response, msg.payload)
+        except ProtocolError as exc:
+            pending.unreadable = exc
         pending.event.set()
 
 

@@ -4,15 +4,17 @@ Requests travel as MQTT v5 requests (Response Topic + Correlation Data + Message
 on `dev/<device>/req/<command>`; every request carries a `request_id` that the service
 de-duplicates, so a redelivered or repeated request gets the first answer again.
 Retained state messages have one writer: the queue service. No model here holds a
-citizen's name or address, except `AttachApplication`, which is a request (never
-retained) that goes only to the service.
+citizen's name or address: `AttachApplication` carries the applicant sealed with the
+service's public key (protocol.sealing), so the broker only ever sees ciphertext.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .sealing import seal
 
 VERSION = 1
 Need = Literal["wheelchair", "hearing", "sight", "pregnancy", "small_children", "language"]
@@ -173,31 +175,147 @@ class CertificateLine(BaseModel):
 
 
 class AttachApplication(Request):
-    """A pre-filled certificate application, linked to an issued visit by number."""
+    """A pre-filled certificate application, linked to an issued visit by number. The
+    `Applicant` travels sealed for the service (`seal_applicant`)."""
 
     number: int = Field(ge=0, le=99999)
     identified_by: Literal["mynumber_card", "manual"]
-    applicant: Applicant
+    sealed_applicant: str = Field(min_length=60, max_length=4096, pattern=r"^[A-Za-z0-9_-]+$")
     certificates: list[CertificateLine] = Field(min_length=1, max_length=20)
     fee_yen: int = Field(ge=0)
 
 
+def applicant_aad(number: int) -> bytes:
+    """What a sealed applicant is bound to: the visit it belongs to."""
+    return f"attach_application:{number}".encode()
+
+
+def seal_applicant(public_key: str, applicant: Applicant, number: int) -> str:
+    """`AttachApplication.sealed_applicant`: only the service holding the key opens it."""
+    return seal(public_key, applicant.model_dump_json().encode(), applicant_aad(number))
+
+
+# ---- requests: bookings (a slot for a purpose; no name, a contact only for a reminder) --
+
+BookingCode = Field(min_length=8, max_length=8, pattern=r"^[A-HJ-NP-Z2-9]{8}$")
+BookingState = Literal["booked", "checked_in", "late", "cancelled", "no_show"]
+
+
+class BookRequest(Request):
+    """Book the slot starting at `start` (epoch seconds, one of the free slots listed)
+    for a purpose: its procedures, in a department, or at a remote booth."""
+
+    procedures: list[str] = Field(min_length=1, max_length=20)
+    life_event: str | None = None
+    start: float
+    booth: str | None = None
+    language: str = Field(default="ja", max_length=8)
+    contact: str | None = Field(default=None, max_length=120)  # never published or logged
+    staff: str | None = Field(default=None, max_length=32)  # booked on a citizen's behalf
+
+
+class ChangeBooking(Request):
+    code: str = BookingCode
+    start: float
+    staff: str | None = Field(default=None, max_length=32)
+
+
+class CancelBooking(Request):
+    code: str = BookingCode
+    staff: str | None = Field(default=None, max_length=32)
+
+
+class GetBooking(Request):
+    code: str = BookingCode
+
+
+class CheckIn(Request):
+    """A booked citizen arrives: the booking becomes the day's visit with one number."""
+
+    code: str = BookingCode
+    issuing_point: str = Ident
+    language: str = Field(default="ja", max_length=8)
+    staff: str | None = Field(default=None, max_length=32)
+
+
 # ---- responses -------------------------------------------------------------------------
 
+# Every error code an answer can carry, with what it means. A new refusal adds its code
+# here (ErrorInfo.code only accepts these), and the AsyncAPI lists them.
+ERROR_CODES: dict[str, str] = {
+    # the payload itself (protocol/codec.py, before the service sees it)
+    "malformed": "The payload is not UTF-8 JSON or not a JSON object.",
+    "too_large": "The payload is larger than 16 KiB.",
+    "unsupported_version": "The payload's `v` is not a version this service speaks.",
+    "invalid": "A field is missing, unknown or out of range; the reason names it.",
+    "unknown_command": "There is no such command.",
+    # issuing
+    "unknown_issuing_point": "The issuing point is not in the site configuration.",
+    "unknown_procedure": "A procedure is unknown, not a certificate, or not open on the visit.",
+    "nothing_to_queue": "None of the procedures is handled in this building (guidance only).",
+    "numbers_exhausted": "Every number of the business day has been issued or leased.",
+    # counters
+    "unknown_counter": "The counter is not in the site configuration.",
+    "counter_closed": "The counter is closed: send open_counter first.",
+    "counter_busy": "The counter still has a visit called or in service: finish, hold or "
+                    "mark it absent first.",
+    "no_visit": "The counter has no visit in the state this command needs.",
+    "unknown_visit": "No (open) visit has this number in the current business day.",
+    "not_here": "That number is not waiting for this counter.",
+    "not_held": "That number is neither on hold nor marked absent.",
+    "not_queued": "The procedure is not handled in this building.",
+    "already_listed": "The procedure is already open on this visit.",
+    "unknown_department": "The department is unknown or has no counter.",
+    # certificate applications
+    "not_on_visit": "The certificate is not one of the visit's procedures.",
+    "fee_mismatch": "The fee does not match the site's fees for these certificates.",
+    "unsealable": "The applicant is not sealed with this service's key for this visit.",
+    # bookings
+    "bookings_closed": "This site takes no bookings.",
+    "not_bookable": "This purpose is not taken by booking (or not at that booth).",
+    "unknown_booth": "There is no remote booth with that counter id.",
+    "unknown_life_event": "The life event is not in the site configuration.",
+    "no_such_slot": "That time is not a slot that can be booked (hours, day, how far ahead).",
+    "slot_passed": "That slot has already begun.",
+    "slot_full": "That slot has no place left (someone took the last one).",
+    "unknown_booking": "No booking has this code.",
+    "not_changeable": "The booking is checked in, cancelled or released: it cannot change.",
+    "booking_cancelled": "The booking was cancelled.",
+    "already_checked_in": "The booking was already checked in; the reason gives its number.",
+    "booking_expired": "The booking was for an earlier day.",
+    # the service
+    "store_failed": "The service could not save the request; nothing changed, try again.",
+    "internal": "The service failed on this request; nothing changed.",
+}
+ErrorCode = Literal[tuple(ERROR_CODES)]  # type: ignore[valid-type]
+
+
 class ErrorInfo(BaseModel):
+    """Why a request was refused: a machine-readable `code` and a `reason` for people."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    code: str
+    code: ErrorCode = Field(description="One of:\n" + "\n".join(
+        f"- `{code}`: {meaning}" for code, meaning in ERROR_CODES.items()))
     reason: str
 
 
-class Response(Message):
+ResultT = TypeVar("ResultT")
+
+
+class Response(Message, Generic[ResultT]):
+    """The answer to a request, on the requesting device's `dev/<device>/res`.
+
+    `result` is the command's result model (`RESULTS[command]`) when `ok`; `error` says
+    why not otherwise. `Response[IssueResult]` reads an answer with its typed result; plain
+    `Response` leaves `result` a JSON object."""
+
     request_id: str | None = None
     ok: bool
-    result: dict | None = None
+    result: ResultT | None = None
     error: ErrorInfo | None = None
 
     @classmethod
-    def success(cls, request_id: str | None, result: dict) -> Response:
+    def success(cls, request_id: str | None, result: BaseModel | dict) -> Response:
         return cls(request_id=request_id, ok=True, result=result)
 
     @classmethod
@@ -231,6 +349,8 @@ class VisitStatus(Message):
     people_ahead: int = 0
     estimated_wait_min: float = 0.0
     steps: list[StepStatus]
+    booked: Literal["on_time", "late"] | None = None  # checked in with a booking
+    slot_at: float | None = None  # the booked slot (on time only): called when it is due
 
 
 class CallMessage(Message):
@@ -269,6 +389,7 @@ class ServiceStatus(Message):
     state: Literal["online", "offline"]
     day: str | None = None
     boot: int = 0
+    seal_key: str | None = Field(default=None, max_length=64)  # X25519 public key, for sealing
 
 
 # ---- devices -----------------------------------------------------------------------------
@@ -335,6 +456,118 @@ class CommandResult(Message):
     detail: str = ""
 
 
+# ---- results: what `Response.result` holds for each command --------------------------------
+
+class Result(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IssueResult(Result):
+    """A new visit: its number, the token of its status page, where it goes first."""
+
+    number: int
+    token: str  # the secret of the visit's status page (printed as a QR code; never retained)
+    visit: VisitStatus
+    guidance: list[str]  # procedures handled elsewhere (guidance only), ids
+    congestion: CongestionMessage  # of the department the visit waits in first
+
+
+class LeaseResult(Result):
+    """Numbers `first`..`last` of `day` reserved for this issuing point's offline use; for a
+    request with `reserve` false, only `held`: every block leased to it today."""
+
+    day: str
+    first: int | None = None
+    last: int | None = None
+    held: list[tuple[int, int]] = Field(default_factory=list)
+
+
+class AcceptedVisit(Result):
+    number: int
+    token: str
+
+
+class RejectedVisit(Result):
+    number: int
+    reason: str
+
+
+class HandoverResult(Result):
+    """Per offline visit: accepted (with its status-page token) or rejected (why)."""
+
+    accepted: list[AcceptedVisit]
+    rejected: list[RejectedVisit]
+
+
+class VisitResult(Result):
+    """The visit as it is after the command (for get_visit: as it is now)."""
+
+    visit: VisitStatus
+
+
+class CallNextResult(Result):
+    """The visit now called to this counter, or `visit: null` when nobody waits for it
+    (the counter stays free)."""
+
+    visit: VisitStatus | None
+
+
+class CounterResult(Result):
+    """Whether the counter is open after the command (opening an open counter is fine)."""
+
+    counter: str
+    open: bool
+
+
+class AttachResult(Result):
+    """The application is linked to the visit; `fee_yen` as the site computes it."""
+
+    number: int
+    attached: bool
+    fee_yen: int
+
+
+class BookingInfo(Result):
+    """A booking as its holder sees it (no contact: that stays in the service)."""
+
+    code: str
+    slot_day: str
+    start: float
+    end: float
+    department: str
+    booth: str | None = None
+    procedures: list[str]
+    life_event: str | None = None
+    state: BookingState
+    number: int | None = None  # the visit's number once checked in
+
+
+class BookingResult(Result):
+    """The booking after the command (made, changed, cancelled, or as it is now)."""
+
+    booking: BookingInfo
+
+
+class CheckInResult(Result):
+    """`checked_in`: a visit called when its slot is due; `late`: a walk-in visit (more
+    than the late window after the slot); `too_early`: nothing changed, come back at
+    `come_back_at`. The visit fields are those of the issue answer (None when too early)."""
+
+    outcome: Literal["checked_in", "late", "too_early"]
+    booking: BookingInfo
+    come_back_at: float | None = None
+    number: int | None = None
+    token: str | None = None
+    visit: VisitStatus | None = None
+    guidance: list[str] = Field(default_factory=list)
+    congestion: CongestionMessage | None = None
+
+    def issued(self) -> IssueResult:
+        """The visit part as an issue answer (what a ticket is printed from)."""
+        return IssueResult(number=self.number, token=self.token, visit=self.visit,
+                           guidance=self.guidance, congestion=self.congestion)
+
+
 COMMANDS: dict[str, type[Request]] = {
     "issue": IssueRequest,
     "lease": LeaseRequest,
@@ -355,13 +588,46 @@ COMMANDS: dict[str, type[Request]] = {
     "close_counter": CloseCounter,
     "get_visit": GetVisit,
     "attach_application": AttachApplication,
+    "book": BookRequest,
+    "change_booking": ChangeBooking,
+    "cancel_booking": CancelBooking,
+    "get_booking": GetBooking,
+    "check_in": CheckIn,
+}
+
+# The result model of each command's answer (a test checks every command has one).
+RESULTS: dict[str, type[Result]] = {
+    "issue": IssueResult,
+    "lease": LeaseResult,
+    "handover": HandoverResult,
+    "call_next": CallNextResult,
+    "recall": VisitResult,
+    "absent": VisitResult,
+    "start": VisitResult,
+    "finish": VisitResult,
+    "hold": VisitResult,
+    "requeue": VisitResult,
+    "add_procedure": VisitResult,
+    "skip": VisitResult,
+    "cancel_procedure": VisitResult,
+    "transfer": VisitResult,
+    "cancel_visit": VisitResult,
+    "open_counter": CounterResult,
+    "close_counter": CounterResult,
+    "get_visit": VisitResult,
+    "attach_application": AttachResult,
+    "book": BookingResult,
+    "change_booking": BookingResult,
+    "cancel_booking": BookingResult,
+    "get_booking": BookingResult,
+    "check_in": CheckInResult,
 }
 
 # What each device role may ask the service (the broker ACL is generated from this).
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "issuer": ("issue", "lease", "handover", "get_visit"),
+    "issuer": ("issue", "lease", "handover", "get_visit", "check_in", "get_booking"),
     "certterm": ("issue", "attach_application", "get_visit"),
-    "guide": ("get_visit",),
+    "guide": ("get_visit", "check_in"),
     "board": (),
     "counter": (
         "call_next", "recall", "absent", "start", "finish", "hold", "requeue",

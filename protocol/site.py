@@ -12,11 +12,15 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import jpholiday
+
+from .notify_site import NotifySettings, parse_notify
 
 NEEDS = ("wheelchair", "hearing", "sight", "pregnancy", "small_children", "language")
 ROUTING_KINDS = {
@@ -27,6 +31,8 @@ ROUTING_KINDS = {
     5: "out of scope (guidance only)",
 }
 HANDOVERS = ("none", "immediate", "later")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+BOOTH_SLOT_MINUTES = (30, 90)  # Morioka's remote counters (002:L2374)
 _ID = re.compile(r"^[a-z0-9_]{1,32}$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -65,6 +71,18 @@ class Department:
 
 
 @dataclass(frozen=True)
+class RemoteBooth:
+    """A counter kind: a video booth at a branch office (支所), served from the main
+    building. Its calls show on the branch's board and the remote clerk's console; the
+    video link itself is the configured URL."""
+
+    branch_ja: str
+    branch_en: str
+    video_url: str
+    slot_minutes: int
+
+
+@dataclass(frozen=True)
 class Counter:
     id: str
     number: int
@@ -78,6 +96,7 @@ class Counter:
     x: int
     y: int
     procedures: tuple[str, ...] = ()
+    remote: RemoteBooth | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +162,30 @@ class Congestion:
 
 
 @dataclass(frozen=True)
+class Bookings:
+    """Which visits can be booked, when, and the check-in windows around a slot."""
+
+    procedures: tuple[str, ...]  # bookable procedures (a purpose starts with one of them)
+    slot_minutes: int
+    held_share: float  # share of each department's counter time per hour held for bookings
+    weekdays: tuple[int, ...]  # 0 = Monday
+    opens: time
+    closes: time
+    national_holidays: bool  # closed on Japan's national holidays (jpholiday)
+    closed_dates: tuple[date, ...]
+    days_ahead: int
+    early_minutes: float  # check-in opens this long before the slot
+    late_minutes: float  # later than this after the slot start: a walk-in
+    due_minutes: float  # a checked-in booking is called from this long before its slot
+
+    def open_on(self, day: date) -> bool:
+        """Whether bookings are taken for this date (weekday, holidays, closed dates)."""
+        if day.weekday() not in self.weekdays or day in self.closed_dates:
+            return False
+        return not (self.national_holidays and jpholiday.is_holiday(day))
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     id: str
     name_ja: str
@@ -160,8 +203,10 @@ class SiteConfig:
     counters: dict[str, Counter]
     procedures: dict[str, Procedure]
     life_events: dict[str, LifeEvent]
+    notify: NotifySettings = field(default_factory=NotifySettings)
     source: str = field(default="", compare=False)
     document: dict = field(default_factory=dict, compare=False, repr=False)
+    bookings: Bookings | None = None  # None: the site takes no bookings
 
     def queue_department(self, procedure_id: str) -> str:
         """The department whose queue a procedure waits in (Isesaki's routing kinds)."""
@@ -170,6 +215,10 @@ class SiteConfig:
 
     def counters_of(self, department_id: str) -> list[Counter]:
         return [c for c in self.counters.values() if c.department == department_id]
+
+    def booths(self) -> list[Counter]:
+        """The remote counters (video booths at branch offices)."""
+        return [c for c in self.counters.values() if c.remote is not None]
 
     def counter_by_number(self, number: int) -> Counter | None:
         return next((c for c in self.counters.values() if c.number == number), None)
@@ -295,6 +344,68 @@ def _timezone(site: _Reader) -> str:
     return name
 
 
+def _clock_time(r: _Reader, key: str, default: str) -> time:
+    value = r.text(key, default)
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise r.fail(key, f"expected HH:MM, got {value!r}") from None
+
+
+def _remote_booth(counter: _Reader, procedures: tuple[str, ...]) -> RemoteBooth:
+    r = counter.section("remote")
+    url = r.text("video_url")
+    if not url.startswith(("https://", "http://")):
+        raise r.fail("video_url", f"expected an http(s) URL, got {url!r}")
+    slot = r.get("slot_minutes", int, 30)
+    if slot not in BOOTH_SLOT_MINUTES:
+        raise r.fail("slot_minutes", f"must be one of {', '.join(map(str, BOOTH_SLOT_MINUTES))}, "
+                                     f"got {slot}")
+    if not procedures:
+        raise counter.fail("procedures", "a remote booth must list the procedures it serves")
+    return RemoteBooth(r.text("branch_ja"), r.text("branch_en"), url, slot)
+
+
+def _bookings(root: _Reader, procedures: dict[str, Procedure]) -> Bookings:
+    r = root.section("bookings")
+    procs = r.strings("procedures")
+    for p in procs:
+        if p not in procedures:
+            raise r.fail("procedures", f"unknown procedure {p!r}")
+        if not procedures[p].queued:
+            raise r.fail("procedures", f"{p!r} is guidance only: it cannot be booked")
+    slot = r.get("slot_minutes", int, 30)
+    if not 5 <= slot <= 240:
+        raise r.fail("slot_minutes", f"must be 5-240 minutes, got {slot}")
+    share = r.number("held_share", 0.2, minimum=0)
+    if share > 1:
+        raise r.fail("held_share", f"is a share of counter time: 0-1, got {share}")
+    names = r.strings("weekdays", WEEKDAYS[:5])
+    for n in names:
+        if n not in WEEKDAYS:
+            raise r.fail("weekdays", f"unknown day {n!r} (known: {', '.join(WEEKDAYS)})")
+    opens, closes = _clock_time(r, "opens", "09:00"), _clock_time(r, "closes", "16:00")
+    if closes <= opens:
+        raise r.fail("closes", f"must be after opens ({opens:%H:%M})")
+    closed = []
+    for i, text in enumerate(r.strings("closed_dates")):
+        try:
+            closed.append(date.fromisoformat(text))
+        except ValueError:
+            raise r.fail(f"closed_dates[{i}]", f"expected YYYY-MM-DD, got {text!r}") from None
+    ahead = r.get("days_ahead", int, 30)
+    if ahead < 1:
+        raise r.fail("days_ahead", f"must be at least 1, got {ahead}")
+    return Bookings(
+        procedures=procs, slot_minutes=slot, held_share=share,
+        weekdays=tuple(WEEKDAYS.index(n) for n in names), opens=opens, closes=closes,
+        national_holidays=r.get("national_holidays", bool, True), closed_dates=tuple(closed),
+        days_ahead=ahead, early_minutes=r.number("early_minutes", 15, minimum=0),
+        late_minutes=r.number("late_minutes", 15, minimum=0),
+        due_minutes=r.number("due_minutes", 2, minimum=0),
+    )
+
+
 def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
     """Validate a parsed TOML document and build the site configuration."""
     root = _Reader(data, "")
@@ -377,13 +488,14 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
         for p in procs:
             if p not in procedures:
                 raise r.fail("procedures", f"unknown procedure {p!r}")
+        remote = _remote_booth(r, procs) if "remote" in r.table else None
         return Counter(
             id=r.ident(), number=r.number("number", minimum=1),
             department=_ref(r, "department", departments, "department"), colour=colour,
             colour_ja=r.text("colour_ja"), colour_en=r.text("colour_en"),
             floor=_ref(r, "floor", floors, "floor"), position_ja=r.text("position_ja"),
             position_en=r.text("position_en"), x=r.number("x", 0), y=r.number("y", 0),
-            procedures=procs,
+            procedures=procs, remote=remote,
         )
 
     counter_readers = root.items("counters")
@@ -418,7 +530,9 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
         one_stop_department=one_stop, numbers=numbers, calling=calling,
         congestion=congestion, floors=floors, landmarks=landmarks,
         issuing_points=issuing_points, departments=departments, counters=counters,
-        procedures=procedures, life_events=life_events, source=source, document=data,
+        procedures=procedures, life_events=life_events,
+        notify=parse_notify(root.section("notify")), source=source, document=data,
+        bookings=_bookings(root, procedures) if "bookings" in data else None,
     )
     for p in procedures.values():
         dept = config.queue_department(p.id)

@@ -45,6 +45,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--plain-port", type=int, default=1883, help="loopback-only listener")
     s.add_argument("--broker-dir", default="/etc/mosquitto")
     s.add_argument("--pid-file", default="/run/mosquitto/mosquitto.pid")
+    s.add_argument("--persistence-dir", default="/var/lib/mosquitto",
+                   help="the broker's persistence_location (made owner-only)")
     s.add_argument("--require-client-cert", action="store_true",
                    help="refuse devices without a client certificate")
     s.add_argument("--no-discover", action="store_true",
@@ -113,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         Site.init(args.state, SiteSettings(
             site=args.site, broker_hosts=args.broker_host, tls_port=args.tls_port,
             plain_port=args.plain_port, broker_dir=args.broker_dir, pid_file=args.pid_file,
-            require_client_certificate=args.require_client_cert, discover=not args.no_discover,
+            persistence_dir=args.persistence_dir, require_client_certificate=args.require_client_cert, discover=not args.no_discover,
         ), progress).close()
         print(f"site {args.site} initialised in {args.state}")
         return 0

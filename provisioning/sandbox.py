@@ -45,7 +45,7 @@ def start_sandbox(root: Path, *, site: str = "isesaki", roles: tuple[str, ...] =
     settings = SiteSettings(
         site=site, broker_hosts=["localhost", "127.0.0.1"], tls_port=free_port(), tls_bind="127.0.0.1",
         plain_port=free_port(), broker_dir=str(root / "etc-mosquitto"),
-        pid_file=str(run_dir / "mosquitto.pid"),
+        pid_file=str(run_dir / "mosquitto.pid"), persistence_dir=str(run_dir / "persistence"),
         require_client_certificate=require_client_certificate, discover=discover,
     )
     s = Site.init(root / "state", settings)
@@ -54,5 +54,6 @@ def start_sandbox(root: Path, *, site: str = "isesaki", roles: tuple[str, ...] =
                       client_certificate=True, reload=False)
         for role in roles
     }
-    broker = SiteBrokerProcess(s.broker_dir, run_dir, [settings.plain_port, settings.tls_port])
+    broker = SiteBrokerProcess(s.broker_dir, run_dir, [settings.plain_port, settings.tls_port],
+                               persistence_dir=Path(settings.persistence_dir))
     return Sandbox(s, broker.start(), root / "state", bundles)

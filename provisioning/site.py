@@ -9,7 +9,8 @@ State lives in one directory (`--state`, mode 0700), never in the repository:
                          service.password, the file the queue service reads
 
 What the broker reads is rendered from it into `broker_dir` (on Debian /etc/mosquitto):
-`conf.d/madoguchi.conf` and `madoguchi/{passwd,acl,ca.pem,server.pem,server.key}`.
+`conf.d/madoguchi.conf` and `madoguchi/{passwd,acl,ca.pem,server.pem,server.key}`; the
+broker's persistence directory (on Debian /var/lib/mosquitto) is made owner-only.
 After every change Mosquitto gets SIGHUP, which re-reads the password and ACL files.
 """
 
@@ -63,6 +64,7 @@ class SiteSettings:
     plain_port: int = 1883               # loopback only: the queue service and this tool
     broker_dir: str = "/etc/mosquitto"
     pid_file: str = "/run/mosquitto/mosquitto.pid"
+    persistence_dir: str = "/var/lib/mosquitto"  # the main file's persistence_location
     require_client_certificate: bool = False
     discover: bool = True
     created_at: float = field(default_factory=time.time)
@@ -173,6 +175,11 @@ class Site:
         for p in (paths["conf"].parent, paths["passwd"].parent):
             p.mkdir(parents=True, exist_ok=True)
         _chown(paths["passwd"].parent, "mosquitto")
+        # Queued requests and retained messages are saved here: the broker's alone.
+        persistence = Path(self.settings.persistence_dir)
+        persistence.mkdir(parents=True, exist_ok=True)
+        os.chmod(persistence, 0o700)
+        _chown(persistence, "mosquitto")
         devices = self.registry.devices()
         accounts = self.registry.accounts()
         hashes = {d.device: d.password_hash for d in devices}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sqlite3
 import ssl
 import sys
 import threading
@@ -14,6 +15,7 @@ from protocol.site import ConfigError, load_config
 
 from .mqtt_shell import MqttShell
 from .service import QueueService
+from .store import StoreError
 
 log = logging.getLogger("queue_service")
 
@@ -29,6 +31,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--cafile", help="CA certificate: connect with TLS")
     p.add_argument("--web-host", default="127.0.0.1")
     p.add_argument("--web-port", type=int, default=8080, help="0 disables the web pages")
+    p.add_argument("--new-store", action="store_true",
+                   help="begin an empty store if the data directory's store is missing, empty "
+                        "or corrupt (the bad file is kept aside); otherwise the service refuses")
     p.add_argument("--log-level", default="INFO")
     return p.parse_args(argv)
 
@@ -45,7 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     password = Path(args.password_file).read_text().strip() if args.password_file else None
     tls = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
 
-    service = QueueService(config, args.data)
+    try:
+        service = QueueService(config, args.data, new_store=args.new_store)
+    except (StoreError, sqlite3.DatabaseError) as exc:
+        print(f"error: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
     shell = MqttShell(service, args.broker_host, args.broker_port,
                       username=args.username, password=password, tls=tls)
     service.start()

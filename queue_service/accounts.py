@@ -240,14 +240,6 @@ class AccountStore:
                  json.dumps(detail, ensure_ascii=False, sort_keys=True)),
             )
 
-    def failed_logins(self, user: str, since: float) -> int:
-        """Failed sign-ins of a user id since a time (for locking out password guessing)."""
-        with self._db() as db:
-            row = db.execute(
-                "SELECT count(*) FROM staff_audit WHERE action = 'login' AND ok = 0"
-                " AND user = ? AND at >= ?", (user, since)).fetchone()
-        return row[0]
-
     def audit_log(self, since: float | None = None, limit: int = 200) -> list[dict]:
         with self._db() as db:
             rows = db.execute(

@@ -8,17 +8,33 @@ no clock: the simulation drives a whole day through these same rules in seconds.
 
 from __future__ import annotations
 
+import copy
 from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from protocol import messages as m
 from protocol.site import SiteConfig
 
-from . import estimator
-from .model import CounterState, EngineState, Step, Visit
+from . import bookings, estimator
+from . import events as ev
+from .bookings import BookingBook, BookingError
+from .events import Event
+from .model import CounterState, EngineState, Step, Visit, visit_id
 
-Event = dict
+# The public dispatch table: event type -> the engine method that applies it. Filled by
+# `@applies(...)` below; `QueueEngine.apply` and the reports go through it.
+APPLY: dict[str, Callable[[QueueEngine, Any], None]] = {}
+
+
+def applies(kind: type[ev.EventBase]) -> Callable:
+    """Register the decorated engine method as the one that applies events of `kind`."""
+    def register(fn: Callable) -> Callable:
+        APPLY[kind.model_fields["type"].default] = fn
+        return fn
+    return register
+
 LEVEL_LABELS = {"low": ("空いています", "Not busy"), "medium": ("やや混雑", "Busy"),
                 "high": ("混雑", "Very busy"), "closed": ("受付時間外", "Closed")}
 
@@ -47,6 +63,7 @@ class QueueEngine:
         self.state.lines = {d: [] for d in config.departments}
         self._priority = set(config.calling.priority_needs)
         self._typical_minutes = {d: _typical_minutes(config, d) for d in config.departments}
+        self.bookings = BookingBook(config)  # outlives the business day
         self._handlers: dict[str, Callable[[object, float, Callable[[], str]], Outcome]] = {
             "issue": self._issue,
             "lease": self._lease,
@@ -66,6 +83,11 @@ class QueueEngine:
             "open_counter": self._open_counter,
             "close_counter": self._close_counter,
             "get_visit": self._get_visit,
+            "book": self._book,
+            "change_booking": lambda r, now, _t: self._booked(self.bookings.change(r, now), r.code),
+            "cancel_booking": lambda r, now, _t: self._booked(self.bookings.cancel(r, now), r.code),
+            "get_booking": lambda r, now, _t: self._booked([], r.code),
+            "check_in": self._check_in,
         }
 
     # ---- entry points --------------------------------------------------------------
@@ -76,26 +98,59 @@ class QueueEngine:
         self, command: str, request: m.Request, now: float,
         new_token: Callable[[], str] = lambda: "",
     ) -> Outcome:
-        """Run one command. Raises EngineError (state unchanged) if the rules refuse it."""
+        """Run one command. Raises EngineError if the rules refuse it, and then the state
+        is exactly as it was: a new business day that the command would have started is
+        not started either (its `day_started` is only ever returned with the command's
+        own events)."""
         handler = self._handlers.get(command)
         if handler is None:
             raise EngineError("unknown_command", f"the engine has no command {command!r}")
-        rollover = self.rollover(now)
-        outcome = handler(request, now, new_token)
+        if self.business_day(now) == self.state.day:
+            return self._released(self._run(handler, request, now, new_token), now)
+        before = self.state
+        self.state = copy.deepcopy(before)  # once a day: the refusal below puts it back
+        try:
+            rollover = self.rollover(now)
+            outcome = self._run(handler, request, now, new_token)
+        except BaseException:
+            self.state = before
+            raise
         outcome.events[:0] = rollover
+        return self._released(outcome, now)
+
+    def _run(self, handler, request: m.Request, now: float, new_token) -> Outcome:
+        try:
+            return handler(request, now, new_token)
+        except BookingError as exc:
+            raise EngineError(exc.code, exc.reason) from None
+
+    def _released(self, outcome: Outcome, now: float) -> Outcome:
+        """After a command: bookings whose late window has ended are released (no-shows)."""
+        outcome.events += self.release_no_shows(now)
         return outcome
+
+    def release_no_shows(self, now: float) -> list[Event]:
+        events = self.bookings.release_due(now)
+        for e in events:
+            self.apply(e)
+        return events
+
+    def tick(self, now: float) -> list[Event]:
+        """What time alone changes: a new business day, bookings released as no-shows."""
+        return self.rollover(now) + self.release_no_shows(now)
 
     def rollover(self, now: float) -> list[Event]:
         """Start a new business day if `now` is past the reset time; returns its events."""
         day = self.business_day(now)
         if day == self.state.day:
             return []
-        event = {"type": "day_started", "day": day, "at": now}
+        event = ev.DayStarted(day=day, at=now)
         self.apply(event)
         return [event]
 
     def apply(self, event: Event) -> None:
-        getattr(self, f"_on_{event['type']}")(event)
+        """Change the state as the event says (the only way state changes)."""
+        APPLY[event.type](self, event)
 
     # ---- queries -------------------------------------------------------------------
     def visit_by_number(self, number: int) -> Visit | None:
@@ -108,11 +163,16 @@ class QueueEngine:
 
     def queue(self, department: str) -> list[Visit]:
         """Visits waiting in a department, in the order they will be called."""
-        return [self.state.visits[vid] for _, vid in self.state.lines[department]]
+        return self.state.queue(department)
+
+    def call_order(self, department: str, now: float) -> list[Visit]:
+        """Who is called next in a department: the published rule (bookings.call_order)."""
+        due_s = self.config.bookings.due_minutes * 60 if self.config.bookings else 0.0
+        return bookings.call_order(self.queue(department), now, due_s,
+                                   lambda v: bool(self._priority.intersection(v.needs)))
 
     def counters_open(self, department: str) -> list[CounterState]:
-        return [self.state.counters[c.id] for c in self.config.counters_of(department)
-                if self.state.counters[c.id].open]
+        return self.state.counters_open(self.config, department)
 
     def mean_service_minutes(self, department: str) -> float:
         recent = self.state.service_minutes.get(department) or []
@@ -125,8 +185,8 @@ class QueueEngine:
                  reader: estimator.Reader | None = None) -> estimator.QueueSnapshot:
         """The queue as the wait estimator sees it, for visit `exclude` with `ahead` visits
         before it, or for a newcomer issued at `queued_at`."""
-        return estimator.read_snapshot(self, self._order_key, department, ahead, queued_at,
-                                       now, exclude, reader)
+        return estimator.read_snapshot(self.config, self.state, self._order_key, department,
+                                       ahead, queued_at, now, exclude, reader)
 
     def congestion(self, department: str, now: float,
                    reader: estimator.Reader | None = None) -> m.CongestionMessage:
@@ -152,7 +212,7 @@ class QueueEngine:
 
     def reader(self, now: float) -> estimator.Reader:
         """One reading of the state for many estimates of the same moment."""
-        return estimator.Reader(self, self._order_key, now)
+        return estimator.Reader(self.config, self.state, self._order_key, now)
 
     def visit_status(self, visit: Visit, now: float,
                      reader: estimator.Reader | None = None) -> m.VisitStatus:
@@ -211,6 +271,8 @@ class QueueEngine:
             counter=counter.id if counter else None,
             counter_number=counter.number if counter else None,
             people_ahead=rank or 0, estimated_wait_min=round(wait, 1), steps=steps,
+            booked=None if v.booking is None else "late" if v.slot_at is None else "on_time",
+            slot_at=v.slot_at,
         )
 
     def _reindex(self, v: Visit) -> None:
@@ -277,15 +339,20 @@ class QueueEngine:
         if r.issuing_point not in self.config.issuing_points:
             raise EngineError("unknown_issuing_point", f"unknown issuing point {r.issuing_point!r}")
         steps, guidance = self._steps_for(r.procedures)
+        return self._issue_visit(r, steps, guidance, now, new_token, list(r.needs), r.life_event)
+
+    def _issue_visit(self, r: m.IssueRequest | m.CheckIn, steps: list[dict], guidance: list[str],
+                     now: float, new_token: Callable[[], str], needs: list[str],
+                     life_event: str | None, booking: ev.BookingRef | None = None) -> Outcome:
         number = self.state.next_number
         if number > self.config.numbers.last:
             raise EngineError("numbers_exhausted", "every number of the day has been issued")
-        event = {
-            "type": "visit_issued", "at": now, "number": number, "issued_at": now,
-            "issuing_point": r.issuing_point, "steps": steps, "needs": list(r.needs),
-            "language": r.language, "staff": r.staff, "life_event": r.life_event,
-            "token": new_token(), "request_id": r.request_id, "offline": False,
-        }
+        event = ev.VisitIssued(
+            at=now, visit=visit_id(self.state.day, number), number=number, issued_at=now,
+            issuing_point=r.issuing_point, steps=steps, needs=tuple(needs),
+            language=r.language, staff=r.staff, life_event=life_event,
+            token=new_token(), request_id=r.request_id, offline=False, booking=booking,
+        )
         self.apply(event)
         v = self.visit_by_number(number)
         reader = self.reader(now)
@@ -293,6 +360,40 @@ class QueueEngine:
         result.update(number=number, token=v.token, guidance=guidance,
                       congestion=self.congestion(steps[0]["department"], now, reader).model_dump())
         return Outcome(result, [event])
+
+    # ---- bookings (rules in bookings.py) ---------------------------------------------
+    def _booked(self, events: list[ev.Event], code: str) -> Outcome:
+        for e in events:
+            self.apply(e)
+        return Outcome({"booking": self.bookings.get(code).info().model_dump()}, events)
+
+    def _book(self, r: m.BookRequest, now: float, new_token: Callable[[], str]) -> Outcome:
+        events = self.bookings.book(r, now, new_token)
+        return self._booked(events, events[-1].code)
+
+    def _check_in(self, r: m.CheckIn, now: float, new_token: Callable[[], str]) -> Outcome:
+        """A booked citizen arrives: on time, a visit called when its slot is due; too
+        late, a walk-in visit; too early, nothing changes and the answer says when."""
+        if r.issuing_point not in self.config.issuing_points:
+            raise EngineError("unknown_issuing_point", f"unknown issuing point {r.issuing_point!r}")
+        outcome = self.bookings.arrival(r.code, now)
+        b = self.bookings.get(r.code)
+        if outcome == "too_early":
+            return Outcome({"outcome": outcome, "booking": b.info().model_dump(),
+                            "come_back_at": self.bookings.opens_at(b)})
+        if b.booth is not None:
+            steps = [{"procedure": p, "department": b.department} for p in b.procedures]
+            guidance: list[str] = []
+        else:
+            steps, guidance = self._steps_for(list(b.procedures))
+        late = outcome == "late"
+        issued = self._issue_visit(r, steps, guidance, now, new_token, [], b.life_event,
+                                   ev.BookingRef(code=b.code, slot_at=None if late else b.start))
+        checked = ev.BookingCheckedIn(at=now, code=b.code, number=issued.result["number"],
+                                      late=late)
+        self.apply(checked)
+        result = {**issued.result, "outcome": outcome, "booking": b.info().model_dump()}
+        return Outcome(result, issued.events + [checked])
 
     def _lease(self, r: m.LeaseRequest, now: float, _t) -> Outcome:
         if r.issuing_point not in self.config.issuing_points:
@@ -303,8 +404,7 @@ class QueueEngine:
         last = min(first + self.config.numbers.lease_size - 1, self.config.numbers.last)
         if first > self.config.numbers.last:
             raise EngineError("numbers_exhausted", "no numbers left to lease today")
-        event = {"type": "numbers_leased", "at": now, "issuing_point": r.issuing_point,
-                 "first": first, "last": last}
+        event = ev.NumbersLeased(at=now, issuing_point=r.issuing_point, first=first, last=last)
         return self._done([event], result={"day": self.state.day, "first": first, "last": last})
 
     def _leases_of(self, issuing_point: str) -> dict:
@@ -332,20 +432,20 @@ class QueueEngine:
             if ghost is not None:
                 # The online issue went through but its answer never reached the issuer,
                 # which printed a leased number instead: nobody holds the online number.
-                event = {"type": "visit_cancelled", "at": now, "visit": ghost.id,
-                         "counter": None, "reason": "superseded_offline"}
-                self.apply(event)
-                events.append(event)
-            event = {
-                "type": "visit_issued", "at": now, "number": ov.number,
-                "issued_at": ov.issued_at, "issuing_point": ov.issuing_point, "steps": steps,
-                "needs": list(ov.needs), "language": ov.language, "staff": ov.staff,
-                "life_event": ov.life_event, "token": new_token(), "request_id": ov.request_id,
-                "offline": True,
-            }
+                cancel = ev.VisitCancelled(at=now, visit=ghost.id, counter=None,
+                                           reason="superseded_offline")
+                self.apply(cancel)
+                events.append(cancel)
+            event = ev.VisitIssued(
+                at=now, visit=visit_id(self.state.day, ov.number), number=ov.number,
+                issued_at=ov.issued_at, issuing_point=ov.issuing_point, steps=steps,
+                needs=tuple(ov.needs), language=ov.language, staff=ov.staff,
+                life_event=ov.life_event, token=new_token(), request_id=ov.request_id,
+                offline=True,
+            )
             self.apply(event)
             events.append(event)
-            accepted.append({"number": ov.number, "token": event["token"]})
+            accepted.append({"number": ov.number, "token": event.token})
         return Outcome({"accepted": accepted, "rejected": rejected}, events)
 
     def _ghost_of(self, ov: m.OfflineVisit) -> Visit | None:
@@ -364,13 +464,13 @@ class QueueEngine:
 
     # ---- counters ------------------------------------------------------------------
     def _call_event(self, v: Visit, counter: str, now: float, kind: str) -> Event:
-        return {"type": "called", "at": now, "visit": v.id, "counter": counter, "kind": kind}
+        return ev.Called(at=now, visit=v.id, counter=counter, kind=kind)
 
     def _call_next(self, r: m.CallNext, now: float, _t) -> Outcome:
         c = self._counter(r.counter)
         self._ensure_free(c)
         dept = self.config.counters[r.counter].department
-        for v in self.queue(dept):
+        for v in self.call_order(dept, now):
             if self._can_serve(r.counter, v.current()):
                 return self._done([self._call_event(v, r.counter, now, "call")], v, now)
         return Outcome({"visit": None})
@@ -398,28 +498,28 @@ class QueueEngine:
 
     def _absent(self, r: m.MarkAbsent, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called",))
-        return self._done([{"type": "absent", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+        return self._done([ev.Absent(at=now, visit=v.id, counter=r.counter)], v, now)
 
     def _start(self, r: m.StartService, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called",))
-        return self._done([{"type": "started", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+        return self._done([ev.Started(at=now, visit=v.id, counter=r.counter)], v, now)
 
     def _finish(self, r: m.FinishProcedure, now: float, _t) -> Outcome:
         v, step = self._at_counter(r.counter, ("called", "serving"))
         handover = r.handover or self.config.procedures[step.procedure].handover
-        return self._done([{"type": "finished", "at": now, "visit": v.id, "counter": r.counter,
-                            "handover": handover}], v, now)
+        return self._done([ev.Finished(at=now, visit=v.id, counter=r.counter,
+                                         handover=handover)], v, now)
 
     def _hold(self, r: m.Hold, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
-        return self._done([{"type": "held", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+        return self._done([ev.Held(at=now, visit=v.id, counter=r.counter)], v, now)
 
     def _requeue(self, r: m.Requeue, now: float, _t) -> Outcome:
         v = self.visit_by_number(r.number)
         step = v.current() if v else None
         if v is None or step is None or step.state not in ("held", "absent"):
             raise EngineError("not_held", f"number {r.number} is not on hold or absent")
-        return self._done([{"type": "requeued", "at": now, "visit": v.id}], v, now)
+        return self._done([ev.Requeued(at=now, visit=v.id)], v, now)
 
     def _add_procedure(self, r: m.AddProcedure, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -431,13 +531,13 @@ class QueueEngine:
         if any(s.procedure == r.procedure and s.open for s in v.steps):
             raise EngineError("already_listed", f"{proc.name_ja} is already on this visit")
         index = v.current_index() + 1 if r.position == "next" else len(v.steps)
-        event = {"type": "procedure_added", "at": now, "visit": v.id, "index": index,
-                 "procedure": r.procedure, "department": self.config.queue_department(r.procedure)}
+        event = ev.ProcedureAdded(at=now, visit=v.id, index=index, procedure=r.procedure,
+                                  department=self.config.queue_department(r.procedure))
         return self._done([event], v, now)
 
     def _skip(self, r: m.SkipProcedure, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
-        return self._done([{"type": "skipped", "at": now, "visit": v.id, "counter": r.counter}], v, now)
+        return self._done([ev.Skipped(at=now, visit=v.id, counter=r.counter)], v, now)
 
     def _cancel_procedure(self, r: m.CancelProcedure, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -445,8 +545,8 @@ class QueueEngine:
                       if s.procedure == r.procedure and s.open), None)
         if index is None:
             raise EngineError("unknown_procedure", f"{r.procedure!r} is not open on this visit")
-        return self._done([{"type": "procedure_cancelled", "at": now, "visit": v.id,
-                            "index": index, "counter": r.counter}], v, now)
+        return self._done([ev.ProcedureCancelled(at=now, visit=v.id, index=index,
+                                                  counter=r.counter)], v, now)
 
     def _transfer(self, r: m.Transfer, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -454,28 +554,25 @@ class QueueEngine:
             raise EngineError("unknown_department", f"unknown department {r.department!r}")
         if not self.config.counters_of(r.department):
             raise EngineError("unknown_department", f"department {r.department!r} has no counter")
-        return self._done([{"type": "transferred", "at": now, "visit": v.id,
-                            "counter": r.counter, "department": r.department}], v, now)
+        return self._done([ev.Transferred(at=now, visit=v.id, counter=r.counter,
+                                            department=r.department)], v, now)
 
     def _cancel_visit(self, r: m.CancelVisit, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
-        return self._done([{"type": "visit_cancelled", "at": now, "visit": v.id,
-                            "counter": r.counter}], v, now)
+        return self._done([ev.VisitCancelled(at=now, visit=v.id, counter=r.counter)], v, now)
 
     def _open_counter(self, r: m.OpenCounter, now: float, _t) -> Outcome:
         c = self._counter(r.counter, must_be_open=False)
         if c.open:
             return Outcome({"counter": r.counter, "open": True})
-        return self._done([{"type": "counter_opened", "at": now, "counter": r.counter,
-                            "staff": r.staff}], result={"counter": r.counter, "open": True})
+        return self._done([ev.CounterOpened(at=now, counter=r.counter, staff=r.staff)], result={"counter": r.counter, "open": True})
 
     def _close_counter(self, r: m.CloseCounter, now: float, _t) -> Outcome:
         c = self._counter(r.counter, must_be_open=False)
         if not c.open:
             return Outcome({"counter": r.counter, "open": False})
         self._ensure_free(c)
-        return self._done([{"type": "counter_closed", "at": now, "counter": r.counter,
-                            "staff": r.staff}], result={"counter": r.counter, "open": False})
+        return self._done([ev.CounterClosed(at=now, counter=r.counter, staff=r.staff)], result={"counter": r.counter, "open": False})
 
     def _get_visit(self, r: m.GetVisit, now: float, _t) -> Outcome:
         v = self.visit_by_number(r.number)
@@ -484,9 +581,10 @@ class QueueEngine:
         return Outcome(self._visit_result(v, now))
 
     # ---- events: the only code that changes state ----------------------------------
-    def _on_day_started(self, e: Event) -> None:
+    @applies(ev.DayStarted)
+    def _on_day_started(self, e: ev.DayStarted) -> None:
         s = self.state
-        s.day = e["day"]
+        s.day = e.day
         s.next_number = self.config.numbers.first
         s.visits.clear()
         s.by_number.clear()
@@ -497,38 +595,43 @@ class QueueEngine:
         for c in s.counters.values():
             c.open, c.visit = False, None
 
-    def _on_visit_issued(self, e: Event) -> None:
+    @applies(ev.VisitIssued)
+    def _on_visit_issued(self, e: ev.VisitIssued) -> None:
         s = self.state
-        number = e["number"]
+        number = e.number
         v = Visit(
-            id=f"{s.day}-{number:05d}", number=number, day=s.day, issued_at=e["issued_at"],
-            queued_at=e["issued_at"], issuing_point=e["issuing_point"],
-            needs=tuple(e["needs"]), language=e["language"], staff=e["staff"],
-            life_event=e["life_event"], token=e["token"], request_id=e["request_id"],
-            steps=[Step(x["procedure"], x["department"]) for x in e["steps"]],
-            offline=e["offline"], arrived_at=e["at"],
+            id=e.visit, number=number, day=s.day, issued_at=e.issued_at,
+            queued_at=e.issued_at, issuing_point=e.issuing_point,
+            needs=e.needs, language=e.language, staff=e.staff,
+            life_event=e.life_event, token=e.token, request_id=e.request_id,
+            steps=[Step(x.procedure, x.department) for x in e.steps],
+            offline=e.offline, arrived_at=e.at,
+            booking=e.booking.code if e.booking else None,
+            slot_at=e.booking.slot_at if e.booking else None,
         )
         s.visits[v.id] = v
         s.by_number[number] = v.id
-        if not e["offline"]:
+        if not e.offline:
             s.next_number = max(s.next_number, number + 1)
         self._reindex(v)
 
-    def _on_numbers_leased(self, e: Event) -> None:
-        self.state.leases.setdefault(e["issuing_point"], []).append((e["first"], e["last"]))
-        self.state.next_number = e["last"] + 1
+    @applies(ev.NumbersLeased)
+    def _on_numbers_leased(self, e: ev.NumbersLeased) -> None:
+        self.state.leases.setdefault(e.issuing_point, []).append((e.first, e.last))
+        self.state.next_number = e.last + 1
 
-    def _on_called(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Called)
+    def _on_called(self, e: ev.Called) -> None:
+        v = self.state.visits[e.visit]
         step = v.current()
         previous = step.counter
-        if previous and previous != e["counter"] and self.state.counters[previous].visit == v.id:
+        if previous and previous != e.counter and self.state.counters[previous].visit == v.id:
             self.state.counters[previous].visit = None
-        step.state, step.counter = "called", e["counter"]
-        if e["kind"] == "call" or step.called_at is None:
-            step.called_at = e["at"]
+        step.state, step.counter = "called", e.counter
+        if e.kind == "call" or step.called_at is None:
+            step.called_at = e.at
         self.state.call_seq += 1
-        c = self.state.counters[e["counter"]]
+        c = self.state.counters[e.counter]
         c.visit, c.call_id = v.id, self.state.call_seq
         self._reindex(v)
 
@@ -537,25 +640,28 @@ class QueueEngine:
         if c.visit == v.id:
             c.visit = None
 
-    def _on_absent(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Absent)
+    def _on_absent(self, e: ev.Absent) -> None:
+        v = self.state.visits[e.visit]
         step = v.current()
         v.absent_count += 1
         step.counter = None
         if v.absent_count > self.config.calling.absent_limit:
             step.state = "absent"
         else:
-            step.state, v.queued_at = "waiting", e["at"]
-        self._release(v, e["counter"])
+            step.state, v.queued_at = "waiting", e.at
+        self._release(v, e.counter)
         self._reindex(v)
 
-    def _on_started(self, e: Event) -> None:
-        step = self.state.visits[e["visit"]].current()
-        step.state, step.started_at = "serving", e["at"]
+    @applies(ev.Started)
+    def _on_started(self, e: ev.Started) -> None:
+        step = self.state.visits[e.visit].current()
+        step.state, step.started_at = "serving", e.at
 
-    def _close_step(self, v: Visit, step: Step, state: str, e: Event) -> None:
-        step.state, step.finished_at = state, e["at"]
-        counter = e.get("counter")
+    def _close_step(self, v: Visit, step: Step, state: str,
+                    e: ev.Finished | ev.Skipped | ev.ProcedureCancelled) -> None:
+        step.state, step.finished_at = state, e.at
+        counter = e.counter
         if counter:
             self._release(v, counter)
         nxt = v.current()
@@ -563,80 +669,90 @@ class QueueEngine:
         if nxt and counter and step.counter == counter and self._can_serve(counter, nxt) \
                 and self.state.counters[counter].open:
             nxt.state, nxt.counter = "serving", counter
-            nxt.called_at = nxt.started_at = e["at"]
+            nxt.called_at = nxt.started_at = e.at
             self.state.counters[counter].visit = v.id
         elif nxt:
-            v.arrived_at = e["at"]
+            v.arrived_at = e.at
             if nxt.department != step.department:
                 v.absent_count = 0  # the limit is on not answering one department's calls
         self._reindex(v)
 
-    def _on_finished(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Finished)
+    def _on_finished(self, e: ev.Finished) -> None:
+        v = self.state.visits[e.visit]
         step = v.current()
-        step.handover = e["handover"]
+        step.handover = e.handover
         if step.called_at is not None:
             recent = self.state.service_minutes.setdefault(step.department, [])
-            recent.append((e["at"] - step.called_at) / 60)
+            recent.append((e.at - step.called_at) / 60)
             del recent[:-self.config.congestion.recent_services]
         self._close_step(v, step, "done", e)
 
-    def _on_skipped(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Skipped)
+    def _on_skipped(self, e: ev.Skipped) -> None:
+        v = self.state.visits[e.visit]
         self._close_step(v, v.current(), "skipped", e)
 
-    def _on_procedure_cancelled(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
-        step = v.steps[e["index"]]
+    @applies(ev.ProcedureCancelled)
+    def _on_procedure_cancelled(self, e: ev.ProcedureCancelled) -> None:
+        v = self.state.visits[e.visit]
+        step = v.steps[e.index]
         if step is v.current():
             self._close_step(v, step, "cancelled", e)
         else:
-            step.state, step.finished_at = "cancelled", e["at"]
+            step.state, step.finished_at = "cancelled", e.at
 
-    def _on_held(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Held)
+    def _on_held(self, e: ev.Held) -> None:
+        v = self.state.visits[e.visit]
         v.current().state = "held"
-        self._release(v, e["counter"])
+        self._release(v, e.counter)
         self._reindex(v)
 
-    def _on_requeued(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Requeued)
+    def _on_requeued(self, e: ev.Requeued) -> None:
+        v = self.state.visits[e.visit]
         step = v.current()
         if step.state == "absent":
-            v.queued_at = e["at"]
+            v.queued_at = e.at
         step.state, step.counter = "waiting", None
         self._reindex(v)
 
-    def _on_procedure_added(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
-        v.steps.insert(e["index"], Step(e["procedure"], e["department"]))
+    @applies(ev.ProcedureAdded)
+    def _on_procedure_added(self, e: ev.ProcedureAdded) -> None:
+        v = self.state.visits[e.visit]
+        v.steps.insert(e.index, Step(e.procedure, e.department))
         self._reindex(v)
 
-    def _on_transferred(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.Transferred)
+    def _on_transferred(self, e: ev.Transferred) -> None:
+        v = self.state.visits[e.visit]
         step = v.current()
-        step.department, step.transferred = e["department"], True
+        step.department, step.transferred = e.department, True
         step.state, step.counter = "waiting", None
-        v.arrived_at = e["at"]
-        self._release(v, e["counter"])
+        v.arrived_at = e.at
+        self._release(v, e.counter)
         self._reindex(v)
 
-    def _on_visit_cancelled(self, e: Event) -> None:
-        v = self.state.visits[e["visit"]]
+    @applies(ev.VisitCancelled)
+    def _on_visit_cancelled(self, e: ev.VisitCancelled) -> None:
+        v = self.state.visits[e.visit]
         for s in v.steps:
             if s.open:
-                s.state, s.finished_at = "cancelled", e["at"]
+                s.state, s.finished_at = "cancelled", e.at
         v.cancelled = True
         for c in self.state.counters.values():
             if c.visit == v.id:
                 c.visit = None
         self._reindex(v)
 
-    def _on_counter_opened(self, e: Event) -> None:
-        self.state.counters[e["counter"]].open = True
+    @applies(ev.CounterOpened)
+    def _on_counter_opened(self, e: ev.CounterOpened) -> None:
+        self.state.counters[e.counter].open = True
 
-    def _on_counter_closed(self, e: Event) -> None:
-        self.state.counters[e["counter"]].open = False
+    @applies(ev.CounterClosed)
+    def _on_counter_closed(self, e: ev.CounterClosed) -> None:
+        self.state.counters[e.counter].open = False
 
 
 def _typical_minutes(config: SiteConfig, department: str) -> float:
@@ -644,3 +760,7 @@ def _typical_minutes(config: SiteConfig, department: str) -> float:
     minutes = [p.minutes for p in config.procedures.values()
                if p.queued and config.queue_department(p.id) == department]
     return sum(minutes) / len(minutes) if minutes else 10.0
+
+
+for _kind in bookings.KINDS:  # the booking book applies its own events
+    APPLY[_kind.model_fields["type"].default] = lambda engine, e: engine.bookings.apply(e)

@@ -1,7 +1,8 @@
 """Wait estimates: how long until a visit (or a new arrival) is called in a department.
 
 `wait_minutes` is a pure function over a `QueueSnapshot`; `read_snapshot` builds the
-snapshot from the engine's live state (what the service knows at that moment: the
+snapshot from the engine's live state (the site configuration and the state types of
+queue_service/model.py only: the estimator does not know the engine) (what the service knows at that moment: the
 queues, who is at which counter since when, which procedures each visit still has, the
 configured minutes of each procedure). Nothing here looks at the future.
 
@@ -23,8 +24,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .engine import QueueEngine
-    from .model import CounterState, Visit
+    from protocol.site import SiteConfig
+
+    from .model import CounterState, EngineState, Visit
 
 CALL_OVERHEAD_MIN = 0.5  # from a call until the citizen sits down at the counter
 WALK_MIN = 1.0  # from one department's counter to the next department's seats
@@ -91,13 +93,13 @@ def remaining_minutes(expected: float, elapsed: float) -> float:
 
 # ---- reading the engine's state ----------------------------------------------------
 
-def read_snapshot(engine: QueueEngine, order_key: Callable[[Visit], tuple], department: str,
-                  ahead: int, queued_at: float, now: float, exclude: str | None = None,
-                  reader: Reader | None = None) -> QueueSnapshot:
+def read_snapshot(config: SiteConfig, state: EngineState, order_key: Callable[[Visit], tuple],
+                  department: str, ahead: int, queued_at: float, now: float,
+                  exclude: str | None = None, reader: Reader | None = None) -> QueueSnapshot:
     """The snapshot for a visit (`exclude`, with `ahead` visits before it) or for a
-    newcomer issued at `queued_at`, from the engine's state at `now`. Pass one `reader`
+    newcomer issued at `queued_at`, from the state at `now`. Pass one `reader`
     for many snapshots of the same moment: it reads each department once."""
-    reader = reader or Reader(engine, order_key, now)
+    reader = reader or Reader(config, state, order_key, now)
     return reader.snapshot(department, ahead, queued_at, exclude)
 
 
@@ -105,11 +107,13 @@ class Reader:
     """Reads the engine's state at one moment, caching what every snapshot of that
     moment shares (each department's jobs, busy counters, visits on their way)."""
 
-    def __init__(self, engine: QueueEngine, order_key: Callable[[Visit], tuple], now: float):
-        self.engine = engine
+    def __init__(self, config: SiteConfig, state: EngineState,
+                 order_key: Callable[[Visit], tuple], now: float):
+        self.config = config
+        self.state = state
         self.order_key = order_key
         self.now = now
-        self.minutes = {p: c.minutes for p, c in engine.config.procedures.items()}
+        self.minutes = {p: c.minutes for p, c in config.procedures.items()}
         self._queues: dict[str, dict[str, float]] = {}
         self._jobs: dict[str, list[float]] = {}
         self._busy: dict[str, tuple[tuple[float, float], ...]] = {}
@@ -117,13 +121,13 @@ class Reader:
 
     def snapshot(self, department: str, ahead: int, queued_at: float,
                  exclude: str | None) -> QueueSnapshot:
-        state = self.engine.state
+        state = self.state
         me = state.visits.get(exclude) if exclude else None
         my_key = self.order_key(me) if me is not None else (1, queued_at, math.inf)
         if department not in self._jobs:
             self._jobs[department] = [self.job(v, v.current_index(), department)
-                                      for v in self.engine.queue(department)]
-            self._busy[department] = self.busy(self.engine.counters_open(department))
+                                      for v in self.state.queue(department)]
+            self._busy[department] = self.busy(self.state.counters_open(self.config, department))
             self._coming[department] = [
                 (self.order_key(v), coming) for v, dept in self._elsewhere(department)
                 if (coming := self.upstream(v, dept, department)) is not None
@@ -131,12 +135,12 @@ class Reader:
         upstream = tuple(c for key, c in self._coming[department] if key < my_key)
         return QueueSnapshot(ahead_min=tuple(self._jobs[department][:ahead]), upstream=upstream,
                              busy=self._busy[department],
-                             counters_open=len(self.engine.counters_open(department)))
+                             counters_open=len(self.state.counters_open(self.config, department)))
 
     def _elsewhere(self, department: str):
         """Visits waiting or at a counter in another department (held ones are not
         coming soon)."""
-        state, counters = self.engine.state, self.engine.config.counters
+        state, counters = self.state, self.config.counters
         for dept, waiting in state.waiting.items():
             if dept != department:
                 for vid in waiting:
@@ -163,7 +167,7 @@ class Reader:
     def busy(self, counters: list[CounterState]) -> tuple[tuple[float, float], ...]:
         out = []
         for c in counters:
-            v = self.engine.state.visits.get(c.visit) if c.visit else None
+            v = self.state.visits.get(c.visit) if c.visit else None
             step = v.current() if v is not None else None
             if step is not None and step.counter == c.id:
                 out.append(self.at_counter(v))
@@ -183,8 +187,8 @@ class Reader:
     def wait_in(self, v: Visit, dept: str) -> float | None:
         """Minutes until v, waiting in dept, is called there (None: no counter open)."""
         if dept not in self._queues:
-            queue = self.engine.queue(dept)
-            open_there = self.engine.counters_open(dept)
+            queue = self.state.queue(dept)
+            open_there = self.state.counters_open(self.config, dept)
             busy = self.busy(open_there)
             jobs = tuple(self.job(w, w.current_index(), dept) for w in queue)
             starts = start_times(len(open_there), busy, jobs) if open_there else []

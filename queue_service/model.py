@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from protocol.site import SiteConfig
 
 OPEN_STEP_STATES = ("waiting", "called", "serving", "held", "absent")
 CLOSED_STEP_STATES = ("done", "skipped", "cancelled")
+
+
+def visit_id(day: str, number: int) -> str:
+    """The id of a visit: its business day and number, e.g. 2027-03-29-00123."""
+    return f"{day}-{number:05d}"
 
 
 @dataclass
@@ -47,6 +56,8 @@ class Visit:
     cancelled: bool = False
     expired: bool = False
     arrived_at: float | None = None  # when the current step started waiting
+    booking: str | None = None  # the booking code it was checked in with
+    slot_at: float | None = None  # the booked slot's start (None for a late booking)
 
     def current_index(self) -> int | None:
         if self.cancelled or self.expired:
@@ -94,3 +105,11 @@ class EngineState:
     # per department: recent service durations in minutes (newest last)
     service_minutes: dict[str, list[float]] = field(default_factory=dict)
     call_seq: int = 0
+
+    def queue(self, department: str) -> list[Visit]:
+        """Visits waiting in a department, in the order they will be called."""
+        return [self.visits[vid] for _, vid in self.lines[department]]
+
+    def counters_open(self, config: SiteConfig, department: str) -> list[CounterState]:
+        return [self.counters[c.id] for c in config.counters_of(department)
+                if self.counters[c.id].open]

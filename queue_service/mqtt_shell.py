@@ -1,7 +1,10 @@
 """The queue service's MQTT side: requests in, answers and retained state out.
 
 The service keeps a persistent session (clean start off, one hour session expiry), so
-requests sent while it restarts wait in the broker until their Message Expiry. Every
+requests sent while it restarts wait in the broker until their Message Expiry. It
+acknowledges a request (PUBACK) only once its answer is committed and sent: a request
+delivered but not yet committed when the service dies is delivered again to the next
+start, which answers it (or repeats the stored answer: request ids are de-duplicated). Every
 malformed, oversized, unknown or wrongly versioned request gets an error answer with a
 reason; nothing about it reaches the engine or the store.
 """
@@ -24,6 +27,9 @@ from protocol.codec import ProtocolError, decode, encode, request_id_of
 from .service import QueueService
 
 log = logging.getLogger(__name__)
+# Unacknowledged requests the broker may have in flight to the service: enough for the
+# worker's group commit (requests are acknowledged only after their batch is committed).
+RECEIVE_MAXIMUM = 1000
 
 
 class MqttShell:
@@ -41,10 +47,11 @@ class MqttShell:
         if tls is not None:
             self.client.tls_set_context(tls)
         self.client.will_set(topics.service_status(self.site),
-                             encode(m.ServiceStatus(state="offline", boot=service.boot)),
+                             encode(service.status("offline")),
                              qos=1, retain=True)
         self.client.max_queued_messages_set(0)
         self.client.max_inflight_messages_set(1000)
+        self.client.manual_ack_set(True)
         self.client.reconnect_delay_set(1, 30)
         disable_nagle(self.client)
         self.client.on_connect = self._on_connect
@@ -54,13 +61,14 @@ class MqttShell:
     def start(self) -> None:
         props = Properties(PacketTypes.CONNECT)
         props.SessionExpiryInterval = 3600
+        props.ReceiveMaximum = RECEIVE_MAXIMUM
         self.client.connect_async(self.host, self.port, keepalive=15, clean_start=False,
                                   properties=props)
         self.client.loop_start()
 
     def stop(self) -> None:
         self.client.publish(topics.service_status(self.site),
-                            encode(m.ServiceStatus(state="offline", boot=self.service.boot)),
+                            encode(self.service.status("offline")),
                             qos=1, retain=True).wait_for_publish(2)
         self.client.disconnect()
         self.client.loop_stop()
@@ -83,18 +91,25 @@ class MqttShell:
             log.exception("republishing retained state failed")
 
     def _on_message(self, client, userdata, msg: mqtt.MQTTMessage) -> None:
+        queued = False
         try:
             parsed = topics.parse_request(msg.topic)
             if parsed:
-                self._on_request(msg, *parsed)
+                queued = self._on_request(msg, *parsed)
             elif msg.topic.endswith("/status") or msg.topic.endswith("/health"):
                 self._on_device(msg)
         except Exception:
             log.exception("failed to handle a message on %s", msg.topic)
+        finally:
+            if not queued:
+                client.ack(msg.mid, msg.qos)
 
-    def _on_request(self, msg: mqtt.MQTTMessage, site: str, device: str, command: str) -> None:
+    def _on_request(self, msg: mqtt.MQTTMessage, site: str, device: str, command: str) -> bool:
+        """Answer or queue one request; True if queued (its reply acknowledges it)."""
         props = msg.properties
-        response_topic = getattr(props, "ResponseTopic", None) or topics.response(site, device)
+        # Answers go only to the requesting device's own `res` topic, whatever Response
+        # Topic it names: otherwise a device could aim the service's writes anywhere.
+        response_topic = topics.response(site, device)
         correlation = getattr(props, "CorrelationData", None)
 
         def reply(payload: bytes) -> None:
@@ -103,17 +118,22 @@ class MqttShell:
                 out.CorrelationData = correlation
             self.client.publish(response_topic, payload, qos=1, properties=out)
 
+        def reply_and_ack(payload: bytes) -> None:
+            reply(payload)
+            self.client.ack(msg.mid, msg.qos)
+
         model = m.COMMANDS.get(command)
         if model is None:
             reply(_refusal(msg.payload, "unknown_command", f"no command {command!r}"))
-            return
+            return False
         try:
             request = decode(model, msg.payload)
         except ProtocolError as exc:
             log.warning("refused %s from %s: %s", command, device, exc.code)
             reply(_refusal(msg.payload, exc.code, exc.reason))
-            return
-        self.service.enqueue(command, request, device, reply)
+            return False
+        self.service.enqueue(command, request, device, reply_and_ack)
+        return True
 
     def _on_device(self, msg: mqtt.MQTTMessage) -> None:
         device = msg.topic.split("/")[3]

@@ -1,8 +1,9 @@
 """Figures the cities report, computed from the queue service's own event log.
 
 Pure functions over an iterable of events (as the engine emitted them) and the site
-configuration: the events are replayed through `QueueEngine.apply`, the same code that
-rebuilds the service's state, so a report reads the log exactly as the service did.
+configuration: the events are replayed through the engine's dispatch table (`APPLY`, what
+`QueueEngine.apply` uses), the same code that rebuilds the service's state, so a report
+reads the log exactly as the service did.
 
 Definitions (stated on the report page too):
 - wait: first call at a department minus arrival there (the issue time for the first
@@ -32,7 +33,8 @@ from zoneinfo import ZoneInfo
 
 from protocol.site import SiteConfig
 
-from .engine import QueueEngine
+from . import events as ev
+from .engine import APPLY, QueueEngine
 
 WEEKDAYS_JA = ("月", "火", "水", "木", "金", "土", "日")
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -97,7 +99,7 @@ class Collected:
         return sorted({v.day for v in self.visits})
 
 
-def collect(events: Iterable[dict], config: SiteConfig) -> Collected:
+def collect(events: Iterable[ev.Event], config: SiteConfig) -> Collected:
     """Replay the events and record every wait, handling time and visit."""
     engine = QueueEngine(config)
     out = Collected(config)
@@ -107,34 +109,32 @@ def collect(events: Iterable[dict], config: SiteConfig) -> Collected:
     waiting: dict[tuple[str, int, str], float] = {}
     called: set[tuple[str, int, str]] = set()
     for e in events:
-        handler = getattr(engine, f"_on_{e.get('type')}", None)
-        if handler is None:
-            continue  # an event the engine does not keep state for (e.g. an attachment)
-        kind = e["type"]
-        vid = e.get("visit")
-        visit = engine.state.visits.get(vid) if vid else None
+        kind = e.type
+        if kind not in APPLY:
+            continue  # an event the engine keeps no state for
+        visit = engine.state.visits.get(e.visit) if isinstance(e, ev.VisitEvent) else None
         step = visit.current() if visit else None
         if kind == "called" and visit and step:
             key = (visit.id, id(step), step.department)
             if key in waiting:
-                out.waits.append(WaitRecord(visit.day, step.department, waiting.pop(key), e["at"]))
+                out.waits.append(WaitRecord(visit.day, step.department, waiting.pop(key), e.at))
             called.add(key)
             records[visit.id].departments.add(step.department)
         elif kind == "finished" and visit and step and step.called_at is not None:
             out.handlings.append(HandlingRecord(visit.day, step.procedure, step.department,
-                                                step.called_at, e["at"]))
+                                                step.called_at, e.at))
             records[visit.id].finished += 1
         elif kind == "absent" and visit:
             records[visit.id].absent = True
         elif kind == "procedure_added" and visit:
             records[visit.id].procedures += 1
-        handler(e)
+        engine.apply(e)
         if kind == "day_started":
             waiting.clear()
             called.clear()
             continue
         if kind == "visit_issued":
-            visit = engine.visit_by_number(e["number"])
+            visit = engine.state.visits[e.visit]
             records[visit.id] = VisitRecord(visit.day, visit.number, visit.issued_at,
                                             len(visit.steps))
             out.visits.append(records[visit.id])
@@ -144,7 +144,7 @@ def collect(events: Iterable[dict], config: SiteConfig) -> Collected:
         if step is not None and step.state == "waiting":
             key = (visit.id, id(step), step.department)
             if key not in waiting and key not in called:
-                arrived = visit.arrived_at if visit.arrived_at is not None else e["at"]
+                arrived = visit.arrived_at if visit.arrived_at is not None else e.at
                 if kind == "visit_issued":
                     arrived = visit.issued_at
                 waiting[key] = arrived
@@ -266,7 +266,7 @@ class Report:
         return [[c / max(len(days_seen[wd]), 1) for c in row] for wd, row in enumerate(counts)]
 
 
-def build_report(events: Iterable[dict], config: SiteConfig) -> Report:
+def build_report(events: Iterable[ev.Event], config: SiteConfig) -> Report:
     return Report(collect(events, config))
 
 

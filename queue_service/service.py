@@ -23,10 +23,14 @@ from typing import Any, Protocol
 from protocol import messages as m
 from protocol import topics
 from protocol.codec import encode
+from protocol.sealing import SealError, load_or_create_private_key, open_sealed, public_key_text
 from protocol.site import SiteConfig
 
+from . import backup, bookings
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
+from .events import Event, VisitEvent
+from .notify.notifier import Notifier
 from .store import RESPONSES_KEPT_S, Batch, Store
 
 log = logging.getLogger(__name__)
@@ -53,15 +57,18 @@ class _Work:
 
 class QueueService:
     def __init__(self, config: SiteConfig, data_dir: str | Path,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time, *, new_store: bool = False):
         self.config = config
         self.clock = clock
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.data_dir / "madoguchi.db")
+        self.store = Store(self.data_dir / backup.STORE_NAME, new_store=new_store)
         self.applications = ApplicationStore(
             self.data_dir / "applications.db", load_or_create_key(self.data_dir / "applications.key")
         )
+        self._seal_key = load_or_create_private_key(self.data_dir / "seal.key")
+        self.seal_public_key = public_key_text(self._seal_key)
+        self.notifier = Notifier(config, self.data_dir, clock=clock)
         self.lock = threading.RLock()
         self.publisher: Publisher | None = None
         self.boot = self.store.bump_boot()
@@ -79,6 +86,8 @@ class QueueService:
     def _load(self) -> None:
         """Rebuild the engine from today's events and the answers already given."""
         self.engine = QueueEngine(self.config)
+        for event in self.store.earlier_events_of(bookings.EVENTS):  # booked days ahead
+            self.engine.apply(event)
         for event in self.store.current_day_events():
             self.engine.apply(event)
         self._answers: dict[str, tuple[float, bytes]] = {
@@ -87,6 +96,7 @@ class QueueService:
 
     def start(self) -> None:
         self._run_batch([])  # a new day may have begun while the service was down
+        self.notifier.start()
         self._worker = threading.Thread(target=self._work, name="queue-worker", daemon=True)
         self._worker.start()
 
@@ -95,6 +105,7 @@ class QueueService:
             self._inbox.put(None)
             self._worker.join(10)
             self._worker = None
+        self.notifier.stop()
         self.store.close()
         self.applications.close()
 
@@ -106,7 +117,8 @@ class QueueService:
 
     def submit(self, command: str, request: m.Request, device: str = "web",
                timeout: float = 10.0) -> m.Response:
-        """Run one command and wait for its answer (the web pages use this)."""
+        """Run one command and wait for its answer, with the command's typed result (the
+        web pages use this)."""
         done = threading.Event()
         box: list[bytes] = []
 
@@ -117,7 +129,7 @@ class QueueService:
         self.enqueue(command, request, device, reply)
         if not done.wait(timeout):
             raise TimeoutError(f"{command} was not answered within {timeout:.0f} s")
-        return m.Response.model_validate_json(box[0])
+        return m.Response[m.RESULTS[command]].model_validate_json(box[0])
 
     def read(self, fn: Callable[[QueueEngine, float], Any]) -> Any:
         with self.lock:
@@ -185,7 +197,7 @@ class QueueService:
         with self.lock:
             rolling = self.engine.business_day(now) != self.engine.state.day
             previous_day = list(self.engine.state.by_number) if rolling else []
-            batch.events += self.engine.rollover(now)
+            batch.events += self.engine.tick(now)
             self._forget_answers(now - DEDUP_WINDOW_S)
             for item in items:
                 rid = item.request.request_id
@@ -213,12 +225,14 @@ class QueueService:
             if rolling:
                 self.applications.purge_before(self.engine.state.day)
                 self.store.prune_responses(now - RESPONSES_KEPT_S)
+                self._backup(self.engine.state.day)
         for item, answer in replies:
             item.reply(answer)
         with self.lock:
             # An empty batch is a timer: estimates change as time passes, so refresh all.
             changes = self._state_changes(now, batch.events, full=rolling or not items,
                                           cleared=previous_day)
+            self.notifier.after_batch(self.engine, batch.events, now)
         self._publish(changes)
         if batch.events:
             for listener in self._listeners:
@@ -226,6 +240,13 @@ class QueueService:
                     listener()
                 except Exception:
                     log.exception("change listener failed")
+
+    def _backup(self, day: str) -> None:
+        """The online backup as a business day begins; a failure is logged, not fatal."""
+        try:
+            backup.take(self.store, self.data_dir, day)
+        except (OSError, sqlite3.Error):
+            log.exception("the backup at the start of %s failed", day)
 
     def _forget_answers(self, before: float) -> None:
         """Drop the answers older than the de-duplication window (oldest come first)."""
@@ -235,13 +256,18 @@ class QueueService:
                 return
             del self._answers[rid]
 
-    def _execute(self, item: _Work, now: float) -> tuple[bytes, list[dict] | None]:
+    def _execute(self, item: _Work, now: float) -> tuple[bytes, list[Event] | None]:
         """Run one command; events None means refused (nothing stored)."""
         try:
             if item.command == "attach_application":
-                return encode(m.Response.success(item.request.request_id, self._attach(item.request))), []
-            outcome = self.engine.handle(item.command, item.request, now, _new_token)
-            return encode(m.Response.success(item.request.request_id, outcome.result)), outcome.events
+                result, events = self._attach(item.request), []
+            else:
+                outcome = self.engine.handle(item.command, item.request, now, _new_token)
+                result, events = outcome.result, outcome.events
+            # The answer goes out as the command's documented result model (a misspelt or
+            # missing field fails here, not in a device).
+            typed = m.RESULTS[item.command].model_validate(result)
+            return encode(m.Response.success(item.request.request_id, typed)), events
         except EngineError as exc:
             return _error(item.request, exc.code, exc.reason), None
 
@@ -259,14 +285,19 @@ class QueueService:
         expected = sum(self.config.procedures[c.procedure].fee_yen * c.copies for c in r.certificates)
         if expected != r.fee_yen:
             raise EngineError("fee_mismatch", f"fee should be {expected} yen, got {r.fee_yen}")
-        self.applications.attach(self.engine.state.day, r.number, r.model_dump(exclude={"v", "request_id"}))
+        try:
+            applicant = m.Applicant.model_validate_json(
+                open_sealed(self._seal_key, r.sealed_applicant, m.applicant_aad(r.number)))
+        except (SealError, ValueError):
+            raise EngineError("unsealable", "the applicant is not sealed for this service") from None
+        application = r.model_dump(exclude={"v", "request_id", "sealed_applicant"})
+        self.applications.attach(self.engine.state.day, r.number,
+                                 {**application, "applicant": applicant.model_dump()})
         return {"number": r.number, "attached": True, "fee_yen": expected}
 
-    def _visit_rows(self, events: list[dict]) -> list[tuple[str, str, int, str, str]]:
+    def _visit_rows(self, events: list[Event]) -> list[tuple[str, str, int, str, str]]:
         """Current state of the visits these events touched (the `visits` table)."""
-        day = self.engine.state.day
-        ids = {e.get("visit") or f"{day}-{e['number']:05d}" for e in events
-               if "visit" in e or e["type"] == "visit_issued"}
+        ids = {e.visit for e in events if isinstance(e, VisitEvent)}
         rows = []
         for vid in ids:
             v = self.engine.state.visits.get(vid)
@@ -278,18 +309,18 @@ class QueueService:
         return rows
 
     # ---- retained state ---------------------------------------------------------------
-    def _touched_departments(self, events: list[dict]) -> set[str]:
+    def _touched_departments(self, events: list[Event]) -> set[str]:
         depts: set[str] = set()
         for e in events:
-            if "visit" in e or e["type"] == "visit_issued":
-                vid = e.get("visit") or f"{self.engine.state.day}-{e['number']:05d}"
-                v = self.engine.state.visits.get(vid)
+            if isinstance(e, VisitEvent):
+                v = self.engine.state.visits.get(e.visit)
                 depts |= {s.department for s in v.steps} if v else set()
-            if "counter" in e:
-                depts.add(self.config.counters[e["counter"]].department)
+            counter = getattr(e, "counter", None)
+            if counter:
+                depts.add(self.config.counters[counter].department)
         return depts
 
-    def _state_changes(self, now: float, events: list[dict], full: bool,
+    def _state_changes(self, now: float, events: list[Event], full: bool,
                        cleared: list[int]) -> list[tuple[str, bytes]]:
         """Retained messages whose content changed (call under the lock). Calls and
         counters go at once; the congestion and visit statuses of touched departments at
@@ -331,6 +362,11 @@ class QueueService:
             self._visits_published_at = now
         return out
 
+    def status(self, state: str) -> m.ServiceStatus:
+        """The retained birth/death message; it carries the key devices seal data with."""
+        day = self.engine.state.day if state == "online" else None
+        return m.ServiceStatus(state=state, day=day, boot=self.boot, seal_key=self.seal_public_key)
+
     def republish(self) -> None:
         """Publish every retained topic again (after the broker or this service restarted)."""
         site = self.config.id
@@ -338,8 +374,7 @@ class QueueService:
             self._published.clear()
             changes = self._state_changes(self.clock(), [], full=True, cleared=[])
         base = [
-            (topics.service_status(site),
-             encode(m.ServiceStatus(state="online", day=self.engine.state.day, boot=self.boot))),
+            (topics.service_status(site), encode(self.status("online"))),
             (topics.site_config(site), _json(self.config.document)),
         ]
         self._publish(base + changes)

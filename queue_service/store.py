@@ -4,16 +4,27 @@ One `commit()` writes a whole batch (events, the answers kept for de-duplication
 current state of the visits it touched) in one transaction with fsync, before anything
 is acknowledged or published. The event log is the truth: replaying today's events
 rebuilds the engine after a crash. The `visits` table is the current state for queries.
+Events are written and read through their models (queue_service/events.py); a row from
+an older version is completed on reading.
+
+Opening checks the file first: an empty, corrupt or foreign file, or a missing one in a
+data directory that was used before, raises StoreError (one line, saying what to do)
+instead of silently starting a new day from nothing; `new_store=True` moves such a file
+aside and starts afresh. Files are created owner-only (they hold staff password hashes).
 """
 
 from __future__ import annotations
 
-import json
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import events as ev
+from .events import Event
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -46,6 +57,55 @@ CREATE TABLE IF NOT EXISTS meta (
 """
 
 RESPONSES_KEPT_S = 7 * 24 * 3600  # on disk, for looking back; memory keeps far less
+# Files that only exist once a service has run in a data directory.
+USED_MARKERS = ("applications.key", "seal.key", "applications.db")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened safely; the message is one line for the operator."""
+
+
+def check_store(db_path: Path) -> str | None:
+    """Why this file must not be used as the service's store, or None if it is sound."""
+    if not db_path.exists():
+        used = [m for m in USED_MARKERS if (db_path.parent / m).exists()]
+        return f"{db_path} is missing but {db_path.parent} was used before" if used else None
+    if db_path.stat().st_size == 0:
+        return f"{db_path} is empty"
+    try:
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                return f"{db_path} is corrupt (integrity check failed)"
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            ours = {t for t in tables if not t.startswith(("staff_", "sqlite_"))}
+            # Only staff accounts (made before the first start) is a store not yet begun.
+            if ours and "events" not in ours:
+                return f"{db_path} is not a Madoguchi store (no event log)"
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        return f"{db_path} is corrupt ({exc})"
+    return None
+
+
+def owner_only(path: Path) -> None:
+    """Make a database and its WAL/SHM files readable by the service's user only."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p.exists():
+            os.chmod(p, 0o600)
+
+
+def open_database(path: Path) -> sqlite3.Connection:
+    """A connection to `path`, creating it (and its WAL) owner-only."""
+    old = os.umask(0o077)
+    try:
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+    finally:
+        os.umask(old)
+    owner_only(path)
+    return db
 
 
 @dataclass
@@ -53,7 +113,7 @@ class Batch:
     """Everything one transaction writes."""
 
     day: str = ""
-    events: list[dict] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     responses: list[tuple[str, str, str, float, bytes]] = field(default_factory=list)
     visits: list[tuple[str, str, int, str, str]] = field(default_factory=list)
 
@@ -62,12 +122,21 @@ class Batch:
 
 
 class Store:
-    def __init__(self, db_path: str | Path):
+    def __init__(self, db_path: str | Path, *, new_store: bool = False):
         self.db_path = Path(db_path)
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None)
+        problem = check_store(self.db_path)
+        if problem and not new_store:
+            raise StoreError(f"{problem}: restore a backup (python -m queue_service.backup "
+                             "restore) or start with --new-store to begin an empty store")
+        if problem and self.db_path.exists():
+            aside = self.db_path.with_name(f"{self.db_path.name}.broken-{int(time.time())}")
+            for suffix in ("", "-wal", "-shm"):
+                src = self.db_path.with_name(self.db_path.name + suffix)
+                if src.exists():
+                    src.rename(aside.with_name(aside.name + suffix))
+        self._db = open_database(self.db_path)
         self._lock = threading.Lock()
-        self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # fsync at every commit: acknowledged = on disk
         self._db.executescript(SCHEMA)
 
@@ -82,7 +151,7 @@ class Store:
             try:
                 db.executemany(
                     "INSERT INTO events(day, at, type, body) VALUES (?, ?, ?, ?)",
-                    [(e.get("day", batch.day), e["at"], e["type"], json.dumps(e, ensure_ascii=False))
+                    [(getattr(e, "day", batch.day), e.at, e.type, ev.dump(e))
                      for e in batch.events],
                 )
                 db.executemany(
@@ -98,28 +167,40 @@ class Store:
                 db.execute("ROLLBACK")
                 raise
 
-    def current_day_events(self) -> list[dict]:
+    def _current_day_start(self) -> int:
+        row = self._db.execute("SELECT max(seq) FROM events WHERE type = 'day_started'").fetchone()
+        return row[0] or 0
+
+    def current_day_events(self) -> list[Event]:
         """Events from the last `day_started` on, in order: what replay needs."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT max(seq) FROM events WHERE type = 'day_started'"
-            ).fetchone()
-            start = row[0] or 0
+            start = self._current_day_start()
             rows = self._db.execute(
-                "SELECT body FROM events WHERE seq >= ? ORDER BY seq", (start,)
+                "SELECT day, body FROM events WHERE seq >= ? ORDER BY seq", (start,)
             ).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [ev.parse(body, day) for day, body in rows]
 
-    def events(self, since: float | None = None, until: float | None = None) -> Iterator[dict]:
+    def earlier_events_of(self, types: tuple[str, ...]) -> list[Event]:
+        """Events of these types from before the current day, in order (records that
+        outlive a business day, such as bookings made days ahead)."""
+        marks = ", ".join("?" * len(types))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT day, body FROM events WHERE type IN ({marks}) AND seq < ? ORDER BY seq",
+                (*types, self._current_day_start()),
+            ).fetchall()
+        return [ev.parse(body, day) for day, body in rows]
+
+    def events(self, since: float | None = None, until: float | None = None) -> Iterator[Event]:
         """The event log in order, optionally between two times (epoch seconds)."""
-        query = "SELECT body FROM events WHERE at >= ? AND at < ? ORDER BY seq"
+        query = "SELECT day, body FROM events WHERE at >= ? AND at < ? ORDER BY seq"
         with self._lock:
             rows = self._db.execute(
                 query, (since if since is not None else float("-inf"),
                         until if until is not None else float("inf")),
             ).fetchall()
-        for (body,) in rows:
-            yield json.loads(body)
+        for day, body in rows:
+            yield ev.parse(body, day)
 
     def responses_since(self, since: float) -> list[tuple[str, float, bytes]]:
         """(request id, time, answer) of the answers given since `since`, oldest first."""
@@ -132,6 +213,21 @@ class Store:
     def prune_responses(self, before: float) -> None:
         with self._lock:
             self._db.execute("DELETE FROM responses WHERE at < ?", (before,))
+
+    def backup(self, dest: Path) -> Path:
+        """An online, consistent copy of the store (SQLite's backup API), owner-only."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(dest.name + ".tmp")
+        tmp.unlink(missing_ok=True)
+        target = open_database(tmp)
+        try:
+            with self._lock:
+                self._db.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        finally:
+            target.close()
+        os.replace(tmp, dest)
+        return dest
 
     def bump_boot(self) -> int:
         """Count service starts (published with the service's birth message)."""

@@ -103,10 +103,17 @@ def main(argv: list[str] | None = None) -> int:
     if settings.nfc_path:
         from .cards import NfcpyReader
         card_reader = NfcpyReader(settings.nfc_path)
+    pagers = None
+    if settings.pager_port:
+        from firmware.pager_link import SerialPagerTransmitter
+
+        from .pagers import PagerDesk
+        pagers = PagerDesk(settings.data_dir / "pagers.sqlite3",
+                           SerialPagerTransmitter(settings.pager_port), site.business_day)
     printer = TicketPrinter(lambda: open_printer(settings.printer), settings.printer.width_px,
                             settings.printer.status_queries)
     device = IssuerDevice(settings, site, client, printer, panel=panel, card_reader=card_reader,
-                          post=post_to_ui)
+                          pagers=pagers, post=post_to_ui)
     if agent is not None:
         device.attach_agent(agent)
         agent.start(wait=None)

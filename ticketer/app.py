@@ -279,6 +279,16 @@ class ConciergeView(BoxLayout):
         mid.add_widget(self.needs_title)
         self.needs = GridLayout(cols=3, spacing=dp(6), size_hint_y=None, height=dp(92))
         mid.add_widget(self.needs)
+        self.pager_in: TextInput | None = None
+        if p.pagers is not None:  # this desk lends vibrating pagers (ticketer.pagers)
+            row = BoxLayout(size_hint_y=None, height=dp(46), spacing=dp(6))
+            self.pager_in = TextInput(multiline=False, font_size=sp(18), padding=(dp(10), dp(10)),
+                                      hint_text="呼出器の番号（読み取り可）")
+            self.pager_in.bind(on_text_validate=lambda w: p.set_pager(w.text))
+            row.add_widget(self.pager_in)
+            row.add_widget(Flat("返却", lambda: p.pager_returned(self.pager_in.text), bg=GREY,
+                                size=16, size_hint_x=0.3))
+            mid.add_widget(row)
         body.add_widget(mid)
 
         # right: route preview and the issue button
@@ -290,6 +300,14 @@ class ConciergeView(BoxLayout):
         right.add_widget(scroll(self.route))
         self.notice = Text(size=19, bold=True)
         right.add_widget(self.notice)
+        # a booking: its code typed, or its QR code read by a keyboard-wedge scanner (Enter)
+        booking = BoxLayout(size_hint_y=None, height=dp(46), spacing=dp(8))
+        self.booking = TextInput(multiline=False, font_size=sp(18), padding=(dp(10), dp(10)))
+        self.booking.bind(on_text_validate=lambda w: self._check_in())
+        self.check_in_btn = Flat("", self._check_in, bg=NAVY, size=17, size_hint_x=0.42)
+        booking.add_widget(self.booking)
+        booking.add_widget(self.check_in_btn)
+        right.add_widget(booking)
         actions = BoxLayout(size_hint_y=None, height=dp(84), spacing=dp(8))
         self.next_btn = Flat("", p.next_citizen, bg=GREY, size=18, size_hint_x=0.34)
         self.issue_btn = Flat("", p.issue, bg=GREEN, size=28)
@@ -297,6 +315,10 @@ class ConciergeView(BoxLayout):
         actions.add_widget(self.issue_btn)
         right.add_widget(actions)
         body.add_widget(right)
+
+    def _check_in(self) -> None:
+        if self.p.check_in(self.booking.text):
+            self.booking.text = ""
 
     def _fresh(self, section: str, signature: tuple) -> bool:
         """True if a section's inputs changed since it was last drawn: only those sections
@@ -330,11 +352,16 @@ class ConciergeView(BoxLayout):
             self._search()
         if self._fresh("needs", (lang, frozenset(p.needs))):
             self._needs()
+        if self.pager_in is not None and self._fresh("pager", (p.pager,)):
+            self.pager_in.text = "" if p.pager is None else f"P{p.pager:03d}"
         plan = p.route()
         if self._fresh("route", (lang, procs, tuple((s.waiting, s.wait_min) for s in plan.stops))):
             self._route(plan)
         self.notice.text = p.notice.text if p.notice else ""
-        self.notice.color = RED if p.notice and p.notice.kind == "error" else GREEN
+        kind = p.notice.kind if p.notice else "info"
+        self.notice.color = RED if kind == "error" else ORANGE if kind == "warning" else GREEN
+        self.booking.hint_text = p.text("booking")
+        self.check_in_btn.text = p.text("check_in")
         self.next_btn.text = p.text("next")
         self.issue_btn.text = p.text("issuing") if p.busy else p.text("issue")
         self.issue_btn.background_color = GREEN if p.can_issue else GREY

@@ -20,13 +20,14 @@ from collections.abc import Callable
 from protocol import topics
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable
 from protocol.codec import ProtocolError, decode, encode
-from protocol.messages import CongestionMessage, IssuerState, ServiceStatus
+from protocol.messages import CallMessage, CongestionMessage, IssuerState, ServiceStatus
 from protocol.site import ConfigError, SiteConfig, parse_config
 
 from .cards import CardReader
 from .gpio import Panel
 from .issuing import Issuer, IssueRefused
 from .lock import ConciergeLock
+from .pagers import PagerDesk
 from .presenter import ConciergePresenter, Task
 from .printer import READY, TicketPrinter
 from .settings import DeviceSettings
@@ -40,6 +41,7 @@ class IssuerDevice:
     def __init__(self, settings: DeviceSettings, site: SiteConfig, client: ServiceClient,
                  printer: TicketPrinter, *, store: LocalStore | None = None,
                  panel: Panel | None = None, card_reader: CardReader | None = None,
+                 pagers: PagerDesk | None = None,
                  post: Callable[[Task], None] | None = None,
                  run: Callable[[Task], None] | None = None, interval: float = 3.0,
                  clock: Callable[[], float] = time.time):
@@ -57,6 +59,7 @@ class IssuerDevice:
         self.presenter = ConciergePresenter(
             settings, site, self.lock, self.issuer, printer, self.store,
             run=run or self._in_thread, post=self._post, clock=clock)
+        self.presenter.pagers = self.pagers = pagers
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -75,6 +78,8 @@ class IssuerDevice:
         self.client.subscribe(topics.all_congestion(site), self._on_congestion)
         self.client.subscribe(topics.site_config(site), self._on_site)
         self.client.subscribe(topics.service_status(site), self._on_service_status)
+        if self.pagers is not None:
+            self.client.subscribe(topics.all_calls(site), self._on_call)
         self.client.on_connect(self._wake.set)
         self.client.on_disconnect(self._on_disconnect)
         if self.panel:
@@ -101,6 +106,8 @@ class IssuerDevice:
             thread.join(timeout=1)
         if self.card_reader:
             self.card_reader.stop()
+        if self.pagers is not None:
+            self.pagers.close()
         if self.panel:
             self.panel.close()
         self.printer.close()
@@ -166,6 +173,19 @@ class IssuerDevice:
             self.presenter.set_congestion(decode(CongestionMessage, payload))
         except ProtocolError as exc:
             log.warning("bad congestion message on %s: %s", topic, exc)
+
+    def _on_call(self, topic: str, payload: bytes, retained: bool) -> None:
+        """A call on the floor: page the citizen's pager if one was lent here (the page
+        waits for the transmitter's answer, so not on the network thread)."""
+        if not payload or self.pagers is None:
+            return
+        try:
+            call = decode(CallMessage, payload)
+        except ProtocolError as exc:
+            log.warning("bad call message on %s: %s", topic, exc)
+            return
+        pagers = self.pagers
+        self._in_thread(lambda: pagers.on_call(call, retained))
 
     def _on_site(self, topic: str, payload: bytes, retained: bool) -> None:
         try:

@@ -67,6 +67,14 @@ class Issued:
 
 
 @dataclass(frozen=True)
+class TooEarly:
+    """A booking checked in before its window: nothing issued; come back at `at`."""
+
+    start: float
+    at: float
+
+
+@dataclass(frozen=True)
 class HandoverReport:
     accepted: int
     rejected: list[tuple[int, str]]
@@ -116,10 +124,39 @@ class Issuer:
         if not response.ok:
             err = response.error
             raise IssueRefused(err.code if err else "error", err.reason if err else "refused")
-        result = response.result or {}
+        result = response.result
         ticket = online_ticket(self.site, result, intent.language)
-        self.store.save_ticket(intent.request_id, result["number"], ticket["day"], ticket)
-        return Issued(intent.request_id, result["number"], ticket, offline=False)
+        self.store.save_ticket(intent.request_id, result.number, ticket["day"], ticket)
+        return Issued(intent.request_id, result.number, ticket, offline=False)
+
+    def check_in(self, request_id: str, code: str, language: str,
+                 staff: str | None) -> Issued | TooEarly:
+        """A booked citizen's code: the day's ticket, marked booked (or late). Needs the
+        service: a booking cannot be checked in offline."""
+        with self._lock:
+            stored = self.store.ticket(request_id)
+            if stored is not None:
+                return Issued(request_id, stored.number, stored.ticket, False, repeated=True)
+            request = m.CheckIn(request_id=request_id, code=code, issuing_point=self.issuing_point,
+                                language=language, staff=staff)
+            try:
+                response = self.client.request("check_in", request, timeout=self.timeout)
+            except RequestRefused as exc:
+                raise IssueRefused("refused", str(exc)) from None
+            except ServiceUnavailable:
+                self.service_online = False
+                raise IssueRefused("offline", "the queue service cannot be reached") from None
+            self.service_online = True
+            if not response.ok:
+                err = response.error
+                raise IssueRefused(err.code if err else "error", err.reason if err else "refused")
+            answer = m.CheckInResult.model_validate(response.result)
+            if answer.outcome == "too_early":
+                return TooEarly(answer.booking.start, answer.come_back_at)
+            ticket = online_ticket(self.site, answer.issued(), language)
+            ticket["slot_at"] = answer.booking.start  # a late ticket says which time it missed
+            self.store.save_ticket(request_id, answer.number, ticket["day"], ticket)
+            return Issued(request_id, answer.number, ticket, offline=False)
 
     def _issue_offline(self, intent: Intent) -> Issued:
         now = self.clock()
@@ -167,7 +204,7 @@ class Issuer:
             log.warning("lease refused: %s", response.error)
             return False
         r = response.result
-        self.store.add_lease(r["day"], r["first"], r["last"])
+        self.store.add_lease(r.day, r.first, r.last)
         return True
 
     def confirm_leases(self) -> None:
@@ -183,7 +220,7 @@ class Issuer:
             log.warning("lease check refused: %s", response.error)
             return
         r = response.result
-        dropped = self.store.keep_leases(r["day"], [tuple(b) for b in r["held"]])
+        dropped = self.store.keep_leases(r.day, r.held)
         if dropped:
             log.warning("dropped %d leased numbers the service does not hold as ours", dropped)
         self.service_online = True
@@ -200,11 +237,11 @@ class Issuer:
                 raise IssueRefused(response.error.code if response.error else "error",
                                    response.error.reason if response.error else "handover refused")
             result = response.result
-            self.store.mark_handed_over(result["accepted"], result["rejected"])
-            for a in result["accepted"]:
-                self._link_ticket(a["number"], a["token"], batch)
-            accepted += len(result["accepted"])
-            rejected += [(r["number"], r["reason"]) for r in result["rejected"]]
+            self.store.mark_handed_over(result.accepted, result.rejected)
+            for a in result.accepted:
+                self._link_ticket(a.number, a.token, batch)
+            accepted += len(result.accepted)
+            rejected += [(r.number, r.reason) for r in result.rejected]
         return HandoverReport(accepted, rejected)
 
     def _link_ticket(self, number: int, token: str, batch: list[m.OfflineVisit]) -> None:

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from protocol.booking_code import normalise_code, show_code
 from protocol.client import new_request_id
 from protocol.messages import CongestionMessage, PrinterState
 from protocol.site import NEEDS, LifeEvent, Procedure, SiteConfig
 
 from .catalogue import Route, categories, route, search
-from .issuing import Intent, Issued, Issuer, IssueRefused
+from .issuing import Intent, Issued, Issuer, IssueRefused, TooEarly
 from .lock import Attempt, ConciergeLock
+from .pagers import PagerDesk, PagerError, parse_pager
 from .printer import READY, TicketPrinter
 from .settings import DeviceSettings
 from .store import LocalStore, StoredTicket
@@ -58,6 +60,8 @@ class ConciergePresenter:
         self.answers: set[str] = set()  # questions of the life event answered yes
         self.procedures: list[str] = []
         self.needs: set[str] = set()
+        self.pagers: PagerDesk | None = None  # the desk's transmitter, if it has one
+        self.pager: int | None = None  # the pager lent with the ticket on screen
         self.query = ""
         self.category: str | None = None
         self.request_id = new_request_id()
@@ -223,6 +227,40 @@ class ConciergePresenter:
         self.needs ^= {need}
         self._edited()
 
+    def set_pager(self, text: str) -> bool:
+        """The pager typed or scanned for this ticket ('' removes it). A pager means the
+        citizen may not hear the call: the `hearing` need goes with it."""
+        self.activity()
+        if not text.strip():
+            self.pager = None
+            self._changed()
+            return True
+        try:
+            pager = parse_pager(text)
+            if self.pagers is not None and not self.pagers.available(pager):
+                raise PagerError(f"呼出器{pager}番は貸出中です。返却を記録してから使ってください。")
+            self.pager = pager
+        except PagerError as exc:
+            self.notice = Notice("error", str(exc))
+            self._changed()
+            return False
+        self.needs.add("hearing")
+        self._changed()
+        return True
+
+    def pager_returned(self, text: str) -> bool:
+        """A pager scanned back at the desk (the charging base also reports it)."""
+        self.activity()
+        try:
+            ok = self.pagers is not None and self.pagers.returned(parse_pager(text))
+        except PagerError as exc:
+            self.notice = Notice("error", str(exc))
+        else:
+            self.notice = Notice("info" if ok else "error",
+                                 "呼出器の返却を記録しました。" if ok else "その呼出器は貸出中ではありません。")
+        self._changed()
+        return self.notice.kind == "info"
+
     def set_query(self, text: str) -> None:
         self.activity()
         self.query = text
@@ -245,6 +283,7 @@ class ConciergePresenter:
         self.activity()
         self.life_event, self.answers, self.procedures = None, set(), []
         self.needs, self.query, self.category = set(), "", None
+        self.pager = None
         self.request_id = new_request_id()
         self.notice = None
         self._changed()
@@ -260,10 +299,11 @@ class ConciergePresenter:
         staff = self.lock.staff_id if self.mode == "concierge" else None
         intent = Intent(self.request_id, tuple(self.procedures), self.life_event,
                         tuple(sorted(self.needs)), self.lang, staff)
-        self._run(lambda: self._issue_work(intent))
+        pager = self.pager
+        self._run(lambda: self._issue_work(intent, pager))
         return True
 
-    def _issue_work(self, intent: Intent) -> None:
+    def _issue_work(self, intent: Intent, pager: int | None = None) -> None:
         try:
             issued = self.issuer.issue(intent)
         except IssueRefused as exc:
@@ -277,6 +317,11 @@ class ConciergePresenter:
         if not issued.repeated:
             self.store.audit("issue", intent.staff,
                              f"number {issued.number}{' offline' if issued.offline else ''}")
+            if pager is not None and self.pagers is not None:
+                try:
+                    self.pagers.lend(issued.number, pager)
+                except PagerError:  # lent at another moment since it was typed: note it
+                    self.store.audit("pager_busy", intent.staff, f"pager {pager}, number {issued.number}")
         self._post(lambda: self._finish(issued, state, None))
 
     def _print(self, request_id: str, ticket: dict) -> PrinterState:
@@ -306,6 +351,71 @@ class ConciergePresenter:
             if self.mode == "self_service":  # the next citizen starts afresh
                 self.procedures, self.request_id = [], new_request_id()
         self._changed()
+
+    # ---- check-in of a booking -------------------------------------------------------
+    def check_in(self, text: str) -> bool:
+        """A booking code typed, or the booking's QR code scanned: the day's ticket,
+        marked booked; too early, a notice with the time to come back."""
+        if self.mode != "concierge" or self.busy:
+            return False
+        self.activity()
+        code = normalise_code(text)
+        if code is None:
+            self.notice = Notice("error", self.text("booking_bad_code"))
+            self._changed()
+            return False
+        self.busy = True
+        self._changed()
+        request_id, staff, lang = new_request_id(), self.lock.staff_id, self.lang
+
+        def work() -> None:
+            try:
+                result = self.issuer.check_in(request_id, code, lang, staff)
+            except IssueRefused as exc:
+                refused = exc
+                self._post(lambda: self._checked_in(code, None, None, refused))
+                return
+            state = None
+            if isinstance(result, Issued):
+                state = self._print(result.request_id, result.ticket)
+                self.store.audit("check_in", staff, f"number {result.number}")
+            self._post(lambda: self._checked_in(code, result, state, None))
+
+        self._run(work)
+        return True
+
+    def _checked_in(self, code: str, result: Issued | TooEarly | None,
+                    state: PrinterState | None, error: IssueRefused | None) -> None:
+        self.busy = False
+        shown = show_code(code)
+        if error is not None:
+            key = {"unknown_booking": "booking_unknown", "booking_expired": "booking_expired",
+                   "booking_cancelled": "booking_cancelled",
+                   "already_checked_in": "booking_already"}.get(error.code)
+            self.notice = Notice("error", self.text(key, code=shown) if key
+                                 else self.text("error", reason=error.reason))
+        elif isinstance(result, TooEarly):
+            self.notice = Notice("warning", self.text(
+                "booking_too_early", code=shown, slot=self._hhmm(result.start),
+                at=self._hhmm(result.at)))
+        else:
+            assert result is not None
+            self.last = result
+            if state is not None:
+                self.printer_state = state
+            if state is not None and state not in READY:
+                self.notice = Notice("error", self.text("not_printed", n=result.number))
+            else:
+                key = "booking_on_time" if result.ticket.get("booked") == "on_time" else "booking_late"
+                self.notice = Notice("info", self.text(key, n=result.number,
+                                                       slot=self._hhmm(result.ticket["slot_at"])))
+        self._changed()
+
+    def _hhmm(self, ts: float) -> str:
+        local = datetime.fromtimestamp(ts, ZoneInfo(self.site.timezone))
+        if local.date() != datetime.fromtimestamp(self._clock(), ZoneInfo(self.site.timezone)).date():
+            return f"{local.month}/{local.day} {local:%H:%M}"
+        return f"{local:%H:%M}"
 
     def reprint(self) -> None:
         """Reprint the oldest ticket that did not print, else the last ticket: same number."""

@@ -107,6 +107,21 @@ def _colour_words(stop: dict) -> str:
     return f"{stop['colour_ja']}({stop['colour_en']})"
 
 
+def _booking_lines(top: _Canvas, ticket: dict) -> None:
+    """A booked ticket: its slot (called when due), or that it came too late for it."""
+    slot = datetime.fromtimestamp(ticket["slot_at"], ZoneInfo(ticket["timezone"]))
+    hhmm = f"{slot.hour}:{slot.minute:02d}"
+    top.space(4)
+    if ticket["booked"] == "on_time":
+        top.text(f"ご予約 {hhmm}  Booked for {hhmm}", 24, bold=True, center=True, invert=True)
+        top.text("予約の時刻になりましたらお呼びします。", 20, center=True, gap=0)
+        top.text("You are called when your time is due.", 16, center=True)
+    else:
+        top.text(f"ご予約 {hhmm}(時刻を過ぎました)", 22, bold=True, center=True, invert=True)
+        top.text("予約時刻を過ぎたため、順番にお呼びします。", 20, center=True, gap=0)
+        top.text(f"Late for your {hhmm} booking: you are called in turn.", 16, center=True)
+
+
 def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
     """(above the QR code, below it), each `width` pixels wide, mode "1"."""
     top = _Canvas(width)
@@ -121,6 +136,8 @@ def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
     if ticket["offline"]:
         top.space(4)
         top.text("オフライン発券  Issued offline", 22, bold=True, center=True, invert=True)
+    if ticket.get("booked"):
+        _booking_lines(top, ticket)
     top.rule()
     top.text("ご案内の順番  Your route", 24, bold=True)
     top.space(4)
@@ -139,7 +156,7 @@ def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
         if g["note_en"]:
             top.text(g["note_en"], 15, indent=24)
     top.rule()
-    if ticket["ahead"] is not None:
+    if ticket["ahead"] is not None and ticket.get("booked") != "on_time":  # booked: its time
         top.text(f"最初の窓口でお待ちの方  {ticket['ahead']}人", 26, bold=True, center=True, gap=0)
         wait = ticket["wait_min"]
         if wait is not None:

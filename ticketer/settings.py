@@ -86,6 +86,7 @@ class DeviceSettings:
     self_service: SelfServiceSettings = field(default_factory=SelfServiceSettings)
     gpio: GpioSettings = field(default_factory=GpioSettings)
     nfc_path: str | None = None  # nfcpy device path, e.g. "usb"; None = no card reader
+    pager_port: str | None = None  # serial port of the pager transmitter; None = no pagers
     staff: tuple[StaffMember, ...] = ()
 
     def directory(self) -> StaffDirectory:
@@ -199,6 +200,7 @@ def parse_settings(data: dict[str, Any]) -> DeviceSettings:
         language=dev.get("language", str, "ja"), data_dir=Path(dev.get("data_dir", str, "ticketer-data")),
         printer=printer, lock=_lock(root.sub("lock")), self_service=_self_service(root.sub("self_service")),
         gpio=gpio, nfc_path=root.sub("nfc").get("path", str, None), staff=tuple(staff),
+        pager_port=root.sub("pager").get("port", str, None),
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from protocol.messages import OfflineVisit
+from protocol.messages import AcceptedVisit, OfflineVisit, RejectedVisit
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS leases (
@@ -122,14 +122,14 @@ class LocalStore:
     def count_offline(self, state: str = "pending") -> int:
         return int(self._run("SELECT COUNT(*) FROM offline_visits WHERE state = ?", (state,))[0][0])
 
-    def mark_handed_over(self, accepted: list[dict], rejected: list[dict]) -> None:
+    def mark_handed_over(self, accepted: list[AcceptedVisit], rejected: list[RejectedVisit]) -> None:
         with self._lock:
             for a in accepted:
                 self._db.execute("UPDATE offline_visits SET state = 'accepted', token = ? "
-                                 "WHERE number = ? AND state = 'pending'", (a["token"], a["number"]))
+                                 "WHERE number = ? AND state = 'pending'", (a.token, a.number))
             for r in rejected:
                 self._db.execute("UPDATE offline_visits SET state = 'rejected', reason = ? "
-                                 "WHERE number = ? AND state = 'pending'", (r["reason"], r["number"]))
+                                 "WHERE number = ? AND state = 'pending'", (r.reason, r.number))
 
     def rejected_visits(self) -> list[tuple[int, str]]:
         """Offline visits the service refused and the concierge has not yet seen."""

@@ -72,6 +72,19 @@ TEXT: dict[str, tuple[str, str]] = {
                  "The service did not accept: {items}. Issue those citizens a new ticket."),
     "ok": ("確認", "OK"),
     "error": ("発券できません: {reason}", "Cannot issue: {reason}"),
+    "booking": ("予約番号 / QR", "Booking code / QR"),
+    "check_in": ("予約で受付", "Check in booking"),
+    "booking_bad_code": ("予約番号は8文字です(例: ABCD-EFGH)", "A booking code has 8 characters (ABCD-EFGH)"),
+    "booking_unknown": ("予約 {code} は見つかりません。番号をお確かめください",
+                        "No booking {code}: please check the code"),
+    "booking_expired": ("予約 {code} は別の日の予約です(期限切れ)", "Booking {code} was for another day"),
+    "booking_cancelled": ("予約 {code} は取り消されています", "Booking {code} was cancelled"),
+    "booking_already": ("予約 {code} は受付済みです", "Booking {code} is already checked in"),
+    "booking_too_early": ("予約 {code} は {slot} です。{at} から受付できます。その頃にもう一度お越しください",
+                          "Booking {code} is at {slot}: check-in opens at {at}. Please come back then"),
+    "booking_on_time": ("{n}番を発券しました(ご予約 {slot})", "Ticket {n} issued (booked for {slot})"),
+    "booking_late": ("{n}番を発券しました。予約 {slot} を過ぎたため順番にお呼びします",
+                     "Ticket {n} issued: late for the {slot} booking, called in turn"),
 }
 
 

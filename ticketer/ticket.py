@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from protocol import messages as m
 from protocol.site import SiteConfig
 
 from .catalogue import Route, counters_for
@@ -45,18 +46,19 @@ def _base(site: SiteConfig, number: int, issued_at: float, language: str) -> dic
             "timezone": site.timezone, "language": language}
 
 
-def online_ticket(site: SiteConfig, result: dict, language: str) -> dict:
+def online_ticket(site: SiteConfig, result: m.IssueResult, language: str) -> dict:
     """From the issue answer: the visit's steps in the service's order."""
-    visit = result["visit"]
+    visit = result.visit
     order: dict[str, list[str]] = {}
-    for step in visit["steps"]:
-        order.setdefault(step["department"], []).append(step["procedure"])
-    ticket = _base(site, result["number"], visit["issued_at"], language)
+    for step in visit.steps:
+        order.setdefault(step.department, []).append(step.procedure)
+    ticket = _base(site, result.number, visit.issued_at, language)
     ticket.update(
         stops=[_stop(site, d, procs) for d, procs in order.items()],
-        guidance=_guidance(site, result.get("guidance", [])),
-        ahead=visit.get("people_ahead"), wait_min=visit.get("estimated_wait_min"),
-        url=f"{site.public_url}/v/{result['token']}", offline=False,
+        guidance=_guidance(site, result.guidance),
+        ahead=visit.people_ahead, wait_min=visit.estimated_wait_min,
+        url=f"{site.public_url}/v/{result.token}", offline=False,
+        booked=visit.booked, slot_at=visit.slot_at,
     )
     return ticket
 

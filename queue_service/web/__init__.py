@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -20,8 +21,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..accounts import AccountStore
+from ..notify.web import router as notify_router
 from . import auth
+from .booking import router as booking_router
 from .live import ChangeFeed
+from .login_guard import USER_WINDOW_S, LoginGuard
 from .pages import render
 from .public import router as public_router
 from .staff import router as staff_router
@@ -48,9 +52,13 @@ def create_app(service, *, accounts: AccountStore | None = None,
     app.state.accounts = accounts or AccountStore(service.store.db_path)
     app.state.feed = feed
     app.state.secure_cookies = secure_cookies
+    app.state.login_guard = LoginGuard()
+    app.state.login_guard.seed(_recent_failures(app.state.accounts))
     service.on_change(feed.notify)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(public_router)
+    app.include_router(booking_router)
+    app.include_router(notify_router)
     app.include_router(staff_router)
 
     @app.exception_handler(auth.SignInRequired)
@@ -84,3 +92,10 @@ def create_app(service, *, accounts: AccountStore | None = None,
         return render(request, "error.html", {}, status_code=500)
 
     return app
+
+
+def _recent_failures(accounts: AccountStore) -> list[tuple[float, str | None, str | None]]:
+    """Failed sign-ins of the last lock window from the audit trail, oldest first."""
+    rows = accounts.audit_log(since=time.time() - USER_WINDOW_S, limit=10_000)
+    return [(r["at"], r["user"], r["detail"].get("address")) for r in reversed(rows)
+            if r["action"] == "login" and not r["ok"] and not r["detail"].get("locked")]

@@ -21,6 +21,7 @@ LOGIN_CSRF_COOKIE = "madoguchi_login_csrf"
 PERMISSIONS: dict[str, set[str]] = {
     "console": {"counter", "supervisor", "admin"},
     "dashboard": {"concierge", "supervisor", "admin"},
+    "bookings": {"counter", "concierge", "supervisor", "admin"},
     "manage_counters": {"supervisor", "admin"},
     "reports": {"supervisor", "admin"},
     "audit": {"supervisor", "admin"},

@@ -8,7 +8,6 @@ staff member and the counter, whether the service accepted it or not.
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import date, timedelta
 from urllib.parse import quote
 
@@ -20,16 +19,14 @@ from pydantic import ValidationError
 from protocol import messages as m
 from protocol.client import new_request_id
 
-from .. import reports
+from .. import booking_report, reports
 from ..accounts import ROLE_NAMES, ROLES, AccountError
 from . import auth
+from .login_guard import Refusal
 from .pages import render
 from .views import console_view, counters_view, dashboard_view
 
 router = APIRouter(prefix="/staff")
-# Password guessing: after this many failures in the window, the user id is refused.
-LOCKOUT_FAILURES = 5
-LOCKOUT_WINDOW_S = 15 * 60
 
 # Console actions: the form field each one reads besides the counter.
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -101,12 +98,18 @@ async def login(request: Request):
     store = request.app.state.accounts
     if not expected or not secrets.compare_digest(sent, expected):
         return _redirect("/staff/login?error=expired")
-    if store.failed_logins(user[:32], time.time() - LOCKOUT_WINDOW_S) >= LOCKOUT_FAILURES:
-        store.audit(user[:32] or None, None, "login", ok=False, locked=True)
-        return _redirect(f"/staff/login?error=locked&next={quote(nxt)}")
+    address = request.client.host if request.client else ""
+    guard = request.app.state.login_guard
+    attempt = guard.begin(user[:32], address)
+    if isinstance(attempt, Refusal):
+        store.audit(user[:32] or None, None, "login", ok=False, locked=attempt.reason,
+                    address=address)
+        error = "locked" if attempt.reason == "user" else "busy"
+        return _redirect(f"/staff/login?error={error}&next={quote(nxt)}")
     account = await run_in_threadpool(store.authenticate, user, password)
+    guard.finish(attempt, account is not None)
     if account is None:
-        store.audit(user[:32] or None, None, "login", ok=False)
+        store.audit(user[:32] or None, None, "login", ok=False, address=address)
         return _redirect(f"/staff/login?error=bad&next={quote(nxt)}")
     token = store.open_session(account)
     store.audit(account.user, None, "login")
@@ -178,21 +181,21 @@ def _message(command: str, response: m.Response, config) -> str:
     if not response.ok:
         err = response.error
         return ERRORS_JA.get(err.code, err.reason) if err else "処理できませんでした。"
-    result = response.result or {}
-    visit = result.get("visit")
-    if command in ("open_counter", "close_counter"):
-        return "窓口を開けました。" if result.get("open") else "窓口を閉じました。"
+    result = response.result
+    if isinstance(result, m.CounterResult):
+        return "窓口を開けました。" if result.open else "窓口を閉じました。"
+    visit = getattr(result, "visit", None)
     if visit is None:
         return "お待ちの方はいません。" if command == "call_next" else "処理しました。"
-    number = visit["number"]
+    number = visit.number
     if command in ("call_next", "recall"):
         return f"{number}番のかたをお呼びしました。"
     if command in ("finish", "skip", "transfer", "cancel_procedure"):
-        if visit["state"] == "done":
+        if visit.state == "done":
             return f"{number}番: すべての手続きが終わりました。"
-        dept = config.departments.get(visit.get("department") or "")
+        dept = config.departments.get(visit.department or "")
         where = dept.name_ja if dept else ""
-        if visit["state"] == "serving":
+        if visit.state == "serving":
             return f"{number}番: 続けてこの窓口で次の手続きをどうぞ。"
         return f"{number}番: 次は{where}へご案内ください。"
     return {"absent": f"{number}番を不在にしました。", "start": f"{number}番の受付を開始しました。",
@@ -211,8 +214,8 @@ async def _submit(request: Request, staff: auth.Staff, command: str, counter: st
         response = m.Response(ok=False, error=m.ErrorInfo(code="invalid", reason="invalid input"))
     else:
         response = await run_in_threadpool(svc.submit, command, req, "web")
-    result = response.result or {}
-    number = (result.get("visit") or {}).get("number", fields.get("number"))
+    visit = getattr(response.result, "visit", None)
+    number = visit.number if visit is not None else fields.get("number")
     request.app.state.accounts.audit(
         staff.user, counter, command, ok=response.ok, number=number,
         error=response.error.code if response.error else None,
@@ -295,7 +298,9 @@ def reports_page(request: Request, day: str | None = None):
     daily = next((r for r in report.daily() if r["day"] == day), None)
     heat_depts = [d for d in request.app.state.svc.config.departments.values()
                   if request.app.state.svc.config.counters_of(d.id)]
+    booked = _booking_days(request, day, 28)
     return render(request, "reports.html", {
+        "booking": booked.get(day), "booking_summary": booking_report.summary(booked),
         "day": day, "daily": daily, "hourly": report.hourly(day),
         "procedures": report.procedures(day), "departments": report.departments(day),
         "heat_depts": heat_depts, "tables": REPORT_TABLES,
@@ -304,7 +309,19 @@ def reports_page(request: Request, day: str | None = None):
     }, staff=staff)
 
 
-REPORT_TABLES = ("daily", "hourly", "procedures", "departments")
+REPORT_TABLES = ("daily", "hourly", "procedures", "departments", "bookings")
+
+
+def _booking_days(request: Request, day: str, days: int) -> dict[str, dict]:
+    """The days' booking rows; the log is read from `days_ahead` earlier, when the first
+    of their bookings could have been made."""
+    svc = request.app.state.svc
+    first = date.fromisoformat(day) - timedelta(days=days - 1)
+    ahead = svc.config.bookings.days_ahead if svc.config.bookings else 0
+    since, until = reports.day_bounds(svc.config, (first - timedelta(days=ahead)).isoformat(),
+                                      days + ahead)
+    rows = booking_report.booking_days(svc.store.events(since, until), svc.config)
+    return {d: r for d, r in rows.items() if first.isoformat() <= d <= day}
 
 
 @router.get("/reports/{day}/{table}.csv")
@@ -315,7 +332,10 @@ def report_csv(request: Request, day: str, table: str, days: int = 1):
     day = _day(request, day)
     days = min(max(days, 1), 366)
     report = _report(request, day, days)
-    rows = report.daily() if table == "daily" else getattr(report, table)(day)
+    if table == "bookings":
+        rows = booking_report.table(_booking_days(request, day, days))
+    else:
+        rows = report.daily() if table == "daily" else getattr(report, table)(day)
     body = "\ufeff" + reports.to_csv(rows)  # BOM: Excel opens the kanji correctly
     name = f"{day}-{table}.csv" if days == 1 else f"{day}-{days}d-{table}.csv"
     return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
@@ -355,6 +375,7 @@ def accounts_page(request: Request):
     staff = auth.require(request, "accounts")
     return render(request, "accounts.html", {
         "accounts": request.app.state.accounts.accounts(), "roles": ROLES,
+        "locked": request.app.state.login_guard.locked_users(),
         "role_names": ROLE_NAMES, "message": request.query_params.get("msg", ""),
     }, staff=staff)
 
@@ -367,7 +388,10 @@ async def accounts_add(request: Request):
     store = request.app.state.accounts
     user = str(form.get("user", "")).strip()
     try:
-        if form.get("disable"):
+        if form.get("unlock"):
+            request.app.state.login_guard.unlock(user)
+            message = f"{user} のサインイン制限を解除しました。"
+        elif form.get("disable"):
             store.set_active(user, False)
             message = f"{user} を無効にしました。"
         else:
@@ -375,7 +399,7 @@ async def accounts_add(request: Request):
                       str(form.get("password", "")))
             message = f"{user} を作成しました。"
         store.audit(staff.user, staff.counter, "account", account=user,
-                    disable=bool(form.get("disable")))
+                    disable=bool(form.get("disable")), unlock=bool(form.get("unlock")))
     except AccountError as exc:
         message = f"エラー: {exc}"
     return _redirect(f"/staff/accounts?msg={quote(message)}")

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from protocol import messages as m
 from protocol.site import SiteConfig
 
+from ..bookings import booked_slot
 from ..engine import QueueEngine
 from ..model import Visit
 from .i18n import MARKS, mark
@@ -100,7 +101,7 @@ def _queue_row(engine: QueueEngine, v: Visit, now: float) -> dict:
     proc = engine.config.procedures[step.procedure] if step else None
     return {"number": v.number, "needs": list(v.needs), "waited_min": round(_waited_min(v, now)),
             "procedure_ja": proc.name_ja if proc else "", "state": v.state,
-            "absent_count": v.absent_count}
+            "absent_count": v.absent_count, "slot_at": booked_slot(v)}
 
 
 def console_view(engine: QueueEngine, now: float, counter_id: str) -> dict:
@@ -125,7 +126,7 @@ def console_view(engine: QueueEngine, now: float, counter_id: str) -> dict:
             "steps": steps_view(config, status.steps),
             "open_procedures": [s.procedure for s in visit.steps if s.open],
         }
-    queue = [_queue_row(engine, v, now) for v in engine.queue(dept)]
+    queue = [_queue_row(engine, v, now) for v in engine.call_order(dept, now)]
     parked = [
         _queue_row(engine, v, now) for v in engine.state.visits.values()
         if (s := v.current()) is not None and s.department == dept
@@ -137,6 +138,7 @@ def console_view(engine: QueueEngine, now: float, counter_id: str) -> dict:
         "position_ja": counter.position_ja, "department": dept,
         "dept_ja": config.departments[dept].name_ja, "open": state.open, "current": current,
         "queue": queue, "parked": parked, "congestion": engine.congestion(dept, now).model_dump(),
+        "remote": counter.remote,
     }
 
 

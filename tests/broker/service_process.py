@@ -19,7 +19,7 @@ def start_queue_service(site: Sandbox, data_dir: Path) -> subprocess.Popen:
     """Start `python -m queue_service` with the site's service password; wait until online."""
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / "service.log"
-    with open(log_path, "wb") as log:
+    with open(log_path, "ab") as log:  # a restart appends: both runs stay readable
         proc = subprocess.Popen(
             [sys.executable, "-m", "queue_service", "--data", str(data_dir),
              "--broker-port", str(site.plain_port), "--username", "service",

@@ -51,7 +51,7 @@ def test_devices_work_with_the_real_service_and_only_within_their_roles(site_wit
         assert answer.ok, answer.error
         assert called.wait(5)
         live = [c for c in calls if c.kind == "call"]
-        assert live and live[-1].number == issued.result["number"]
+        assert live and live[-1].number == issued.result.number
 
         # The certificate terminal may issue, but the broker refuses a call at once.
         with pytest.raises(RequestRefused, match="Not authorized"):

@@ -26,7 +26,7 @@ def desk(broker, queue_service):
             r = c.request("issue", m.IssueRequest(request_id=new_request_id(), issuing_point="east",
                                                   procedures=list(procedures)))
             assert r.ok, r.error
-            return r.result["number"]
+            return r.result.number
 
         def run(self, command: str, counter: str) -> m.Response:
             model = m.COMMANDS[command]

@@ -73,7 +73,7 @@ def test_a_ticket_holder_sees_the_progress_of_their_visit(queue_service, east):
         guide = GuidePresenter(LiveData(load_config()), east, client=guide_client)
         number = staff.request("issue", IssueRequest(
             request_id=new_request_id(), issuing_point="east",
-            procedures=["tennyu", "jido_teate", "kokuho_kanyu"])).result["number"]
+            procedures=["tennyu", "jido_teate", "kokuho_kanyu"])).result.number
         waiting = guide.progress(number)
         # anyone may type any number: where to go, never which procedures
         assert (waiting.done, waiting.total) == (0, 3)

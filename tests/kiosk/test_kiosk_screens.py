@@ -179,7 +179,7 @@ class TestProgressScreen(KioskTest):
         client.start()
         number = client.request("issue", IssueRequest(
             request_id=new_request_id(), issuing_point="east", procedures=["juminhyo"])
-        ).result["number"]
+        ).result.number
         presenter = GuidePresenter(LiveData(config), floormap.resolve_here(config, "east"),
                                    client=client)
         view = GuideView(presenter)

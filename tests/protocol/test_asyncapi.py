@@ -26,3 +26,25 @@ def test_schemas_resolve():
     text = yaml.safe_dump(doc)
     for ref in {line.split("'")[1] for line in text.splitlines() if "$ref: '#/components/schemas/" in line}:
         assert ref.rsplit("/", 1)[-1] in doc["components"]["schemas"], ref
+
+
+def test_every_answer_is_documented_with_its_result_model():
+    doc = yaml.safe_load(asyncapi.render())
+    response_messages = doc["channels"]["response"]["messages"]
+    for command in m.COMMANDS:
+        result = m.RESULTS[command]
+        (ref,) = doc["operations"][command]["reply"]["messages"]
+        name = ref["$ref"].rsplit("/", 1)[-1]
+        assert name in response_messages
+        schema = doc["components"]["schemas"][name]["properties"]["result"]
+        assert {"$ref": f"#/components/schemas/{result.__name__}"} in schema["anyOf"]
+        assert set(doc["components"]["schemas"][result.__name__]["properties"]) \
+            == set(result.model_fields)
+
+
+def test_error_codes_are_enumerated_with_their_meaning():
+    doc = yaml.safe_load(asyncapi.render())
+    code = doc["components"]["schemas"]["ErrorInfo"]["properties"]["code"]
+    assert code["enum"] == list(m.ERROR_CODES)
+    for name, meaning in m.ERROR_CODES.items():
+        assert f"`{name}`: {meaning}" in code["description"]

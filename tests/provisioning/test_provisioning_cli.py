@@ -30,13 +30,15 @@ def test_init_site_writes_ca_accounts_and_broker_config_with_progress(tmp_path, 
     state, etc = tmp_path / "state", tmp_path / "etc-mosquitto"
     status = main(["--state", str(state), "init-site", "--site", "isesaki",
                    "--broker-host", "madoguchi.isesaki.local", "--broker-host", "192.0.2.10",
-                   "--broker-dir", str(etc), "--pid-file", str(tmp_path / "none.pid")])
+                   "--broker-dir", str(etc), "--pid-file", str(tmp_path / "none.pid"),
+                   "--persistence-dir", str(tmp_path / "broker-data")])
     out, err = capsys.readouterr()
     assert status == 0 and "site isesaki initialised" in out
     assert [line[:5] for line in err.splitlines() if line.startswith("[")] == [
         "[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]"]
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
     assert stat.S_IMODE((state / "ca.key").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "broker-data").stat().st_mode) == 0o700
     conf = (etc / "conf.d" / "madoguchi.conf").read_text()
     assert "allow_anonymous false" in conf and "listener 8883 0.0.0.0" in conf
     passwd = (etc / "madoguchi" / "passwd").read_text()

@@ -294,7 +294,7 @@ def test_replaying_the_events_rebuilds_the_same_state(desk):
 def test_an_online_number_whose_answer_was_lost_is_replaced_by_the_printed_offline_one(desk):
     lease = desk.run("lease", issuing_point="east")
     ghost = desk.run("issue", issuing_point="east", procedures=["juminhyo"])  # answer lost
-    rid = desk.events[-1]["request_id"]
+    rid = desk.events[-1].request_id
     printed = {"request_id": rid, "number": lease["first"], "issued_at": desk.now,
                "issuing_point": "east", "procedures": ["juminhyo"]}
     result = desk.run("handover", visits=[printed])

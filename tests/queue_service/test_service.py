@@ -93,14 +93,14 @@ def counter(broker, queue_service):
 
 def test_issue_publishes_the_visit_and_congestion(broker, queue_service, issuer):
     r = issue(issuer, "tennyu", "kokuho_kanyu")
-    assert r.ok and r.result["number"] == 1 and len(r.result["token"]) >= 20
+    assert r.ok and r.result.number == 1 and len(r.result.token) >= 20
     time.sleep(1.5)  # per-visit statuses are coalesced to once a second
     w = Watcher(broker, f"madoguchi/{SITE}/#")
     try:
         _, payload, retained = w.wait(lambda t, p, r: t == topics.visit(SITE, 1))
         status = m.VisitStatus.model_validate_json(payload)
         assert retained and status.state == "waiting" and status.department == "sogo"
-        assert r.result["token"] not in payload.decode()  # the QR token is never broadcast
+        assert r.result.token not in payload.decode()  # the QR token is never broadcast
         _, payload, _ = w.wait(lambda t, p, r: t == topics.congestion(SITE, "sogo"))
         assert m.CongestionMessage.model_validate_json(payload).waiting == 1
         _, payload, _ = w.wait(lambda t, p, r: t == topics.site_config(SITE))
@@ -128,7 +128,7 @@ def test_three_issuers_at_the_same_instant_never_collide(broker, queue_service):
     def run(c: ServiceClient, point: str):
         start.wait()
         for _ in range(40):
-            n = issue(c, "juminhyo", point=point).result["number"]
+            n = issue(c, "juminhyo", point=point).result.number
             with lock:
                 got.append(n)
 
@@ -170,17 +170,17 @@ def test_bad_requests_get_a_reason_and_change_nothing(broker, queue_service, iss
     response = m.Response.model_validate_json(answer)
     assert not response.ok and response.error.code == code and response.error.reason
     assert event_count(queue_service) == before
-    assert issue(issuer, "juminhyo").result["number"] == 2  # still serving
+    assert issue(issuer, "juminhyo").result.number == 2  # still serving
 
 
 def test_a_call_reaches_subscribers_live_and_later_ones_retained(broker, queue_service, issuer, counter):
-    number = issue(issuer, "juminhyo").result["number"]
+    number = issue(issuer, "juminhyo").result.number
     live = Watcher(broker, topics.all_calls(SITE))
     try:
         live.wait(lambda t, p, r: t == topics.call(SITE, "c05") and r)  # the idle retained state
         assert counter.request("open_counter", m.OpenCounter(request_id=new_request_id(), counter="c05")).ok
         r = counter.request("call_next", m.CallNext(request_id=new_request_id(), counter="c05"))
-        assert r.result["visit"]["number"] == number
+        assert r.result.visit.number == number
         _, payload, retained = live.wait(lambda t, p, r: t.endswith("/c05") and b'"number":%d' % number in p)
         assert not retained and m.CallMessage.model_validate_json(payload).kind == "call"
     finally:
@@ -194,7 +194,7 @@ def test_a_call_reaches_subscribers_live_and_later_ones_retained(broker, queue_s
 
 
 def test_restart_resumes_numbers_queues_and_retained_state(broker, queue_service, issuer, counter):
-    mover = issue(issuer, "tennyu", "kokuho_kanyu").result["number"]
+    mover = issue(issuer, "tennyu", "kokuho_kanyu").result.number
     counter.request("open_counter", m.OpenCounter(request_id=new_request_id(), counter="c01"))
     counter.request("call_next", m.CallNext(request_id=new_request_id(), counter="c01"))
     counter.request("finish", m.FinishProcedure(request_id=new_request_id(), counter="c01"))
@@ -215,7 +215,7 @@ def test_restart_resumes_numbers_queues_and_retained_state(broker, queue_service
     deadline = time.monotonic() + 10
     while not issuer.connected and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert issue(issuer, "juminhyo").result["number"] == mover + 1
+    assert issue(issuer, "juminhyo").result.number == mover + 1
 
 
 def test_kill_9_in_the_middle_of_a_load_loses_and_duplicates_nothing(broker, queue_service):
@@ -228,7 +228,7 @@ def test_kill_9_in_the_middle_of_a_load_loses_and_duplicates_nothing(broker, que
             rid = new_request_id()
             while rid not in answered:  # a real issuer retries with the same request id
                 try:
-                    answered[rid] = issue(c, "juminhyo", rid=rid).result["number"]
+                    answered[rid] = issue(c, "juminhyo", rid=rid).result.number
                 except ServiceUnavailable:
                     time.sleep(0.2)
 

@@ -30,7 +30,7 @@ def online_sample(site: SiteConfig) -> dict:
                  procedures=["tennyu", "kokuho_kanyu", "nenkin", "jido_teate", "inu_toroku"])
     # The reference picture must not change when the service's wait estimate improves.
     result["visit"].update(people_ahead=5, estimated_wait_min=20.4)
-    return online_ticket(site, result, "ja")
+    return online_ticket(site, m.IssueResult.model_validate(result), "ja")
 
 
 def offline_sample(site: SiteConfig) -> dict:

@@ -49,8 +49,8 @@ def test_online_issue_and_a_retried_intent_gives_the_same_ticket(issuer_client, 
     # the service itself answers a repeated request id with the first answer
     response = issuer_client.request("issue", m.IssueRequest(
         request_id=want.request_id, issuing_point="east", procedures=["tennyu"]))
-    assert response.result["number"] == first.number
-    assert first.ticket["url"].endswith("/v/" + response.result["token"])
+    assert response.result.number == first.number
+    assert first.ticket["url"].endswith("/v/" + response.result.token)
     assert [s["department"] for s in first.ticket["stops"]] == ["sogo", "kokuho"]
 
 
@@ -105,13 +105,13 @@ def test_offline_issuing_from_leased_numbers_and_handover_without_collisions(
                 for n in numbers:
                     r = probe.request("get_visit", m.GetVisit(request_id=new_request_id(), number=n))
                     assert r.ok, r.error
-                    assert [s["procedure"] for s in r.result["visit"]["steps"]] == ["juminhyo"]
+                    assert [s.procedure for s in r.result.visit.steps] == ["juminhyo"]
             # a reprint of an offline ticket now links to its visit's public page
             t = east.store.ticket_by_number(east.store.last_ticket().day, offline["east"][0])
             assert "/v/" in t.ticket["url"]
             r = probe.request("issue", m.IssueRequest(
                 request_id=new_request_id(), issuing_point="center", procedures=["juminhyo"]))
-            assert r.result["number"] not in every
+            assert r.result.number not in every
         finally:
             probe.stop()
         audit = east.store.audit_log()
@@ -158,7 +158,7 @@ def test_a_restarted_issuer_is_online_at_once_and_never_reissues_a_number(issuer
     day = site.business_day(time.time())
     issued = [issuer_client.request("issue", m.IssueRequest(
         request_id=new_request_id(), issuing_point="center", procedures=["juminhyo"])
-    ).result["number"] for _ in range(3)]
+    ).result.number for _ in range(3)]
     store = LocalStore(tmp_path / "i.sqlite3")
     # this issuer's file holds a block the running service never leased to it
     store.add_lease(day, issued[0], issued[0] + 19)

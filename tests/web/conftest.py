@@ -74,7 +74,7 @@ def issue(svc: QueueService, *procedures: str, point: str = "east", needs=()) ->
     r = svc.submit("issue", m.IssueRequest(request_id=new_request_id(), issuing_point=point,
                                            procedures=list(procedures), needs=list(needs)))
     assert r.ok, r.error
-    return r.result
+    return r.result.model_dump()
 
 
 def counter_command(svc: QueueService, command: str, counter: str, **fields) -> m.Response:

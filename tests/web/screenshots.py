@@ -47,7 +47,7 @@ class Day:
 
     def ask(self, command: str, **fields) -> dict | None:
         r = self.svc.submit(command, m.COMMANDS[command](request_id=new_request_id(), **fields))
-        return r.result if r.ok else None
+        return r.result.model_dump() if r.ok else None
 
     def issue(self) -> None:
         event = self.rng.choices([e for e, _ in VISIT_MIX], [w for _, w in VISIT_MIX])[0]
@@ -135,8 +135,9 @@ def scene(svc: QueueService, ctx: dict) -> dict:
     shown = desk.ask("issue", issuing_point="center", procedures=["juminhyo", "inkan_shomei"])
     svc.submit("attach_application", m.AttachApplication(
         request_id=new_request_id(), number=shown["number"], identified_by="mynumber_card",
-        applicant=m.Applicant(name="見本 花子", name_kana="ミホン ハナコ",
-                              address="群馬県伊勢崎市今泉町二丁目(見本)", birth_date="1985-06-15"),
+        sealed_applicant=m.seal_applicant(svc.seal_public_key, m.Applicant(
+            name="見本 花子", name_kana="ミホン ハナコ", address="群馬県伊勢崎市今泉町二丁目(見本)",
+            birth_date="1985-06-15"), shown["number"]),
         certificates=[m.CertificateLine(procedure="juminhyo", copies=2, purpose="勤務先へ提出"),
                       m.CertificateLine(procedure="inkan_shomei", copies=1, purpose="不動産登記")],
         fee_yen=2 * 300 + 300))

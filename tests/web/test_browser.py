@@ -27,7 +27,7 @@ def kiosk_issue(kiosk: ServiceClient, *procedures: str) -> dict:
     r = kiosk.request("issue", m.IssueRequest(request_id=new_request_id(), issuing_point="east",
                                               procedures=list(procedures)), timeout=10)
     assert r.ok, r.error
-    return r.result
+    return r.result.model_dump()
 
 
 def staff_sign_in(page, url: str, user: str) -> None:

@@ -29,8 +29,8 @@ def test_the_service_process_serves_console_and_public_pages(broker, tmp_path):
             request_id=new_request_id(), issuing_point="west", procedures=["nozei"]), 10).result
         issuer.stop()
         with httpx.Client(base_url=svc.web_url, timeout=10) as web:
-            page = web.get(f"/v/{ticket['token']}")
-            assert page.status_code == 200 and f'data-number="{ticket["number"]}"' in page.text
+            page = web.get(f"/v/{ticket.token}")
+            assert page.status_code == 200 and f'data-number="{ticket.number}"' in page.text
             login = web.get("/staff/login")
             csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
             web.post("/staff/login", data={"user": "ito", "password": "counter-password",
@@ -41,8 +41,8 @@ def test_the_service_process_serves_console_and_public_pages(broker, tmp_path):
             fetch = {"X-Requested-With": "fetch", "X-CSRF-Token": csrf}
             assert web.post("/staff/console/open_counter", headers=fetch).json()["ok"]
             r = web.post("/staff/console/call_next", headers=fetch).json()
-            assert r["message"] == f"{ticket['number']}番のかたをお呼びしました。"
-            page = web.get(f"/v/{ticket['token']}")
+            assert r["message"] == f"{ticket.number}番のかたをお呼びしました。"
+            page = web.get(f"/v/{ticket.token}")
             assert "お呼びしています" in page.text and "7番窓口" in page.text
     finally:
         svc.stop()

@@ -129,8 +129,9 @@ def test_console_shows_the_certificate_application_to_staff_only(client, service
     fee = service.config.procedures["juminhyo"].fee_yen * 2
     r = service.submit("attach_application", m.AttachApplication(
         request_id=new_request_id(), number=ticket["number"], identified_by="mynumber_card",
-        applicant=m.Applicant(name="伊勢崎 花子", name_kana="イセサキ ハナコ",
-                              address="群馬県伊勢崎市今泉町2-410", birth_date="1980-04-01"),
+        sealed_applicant=m.seal_applicant(service.seal_public_key, m.Applicant(
+            name="伊勢崎 花子", name_kana="イセサキ ハナコ", address="群馬県伊勢崎市今泉町2-410",
+            birth_date="1980-04-01"), ticket["number"]),
         certificates=[m.CertificateLine(procedure="juminhyo", copies=2, purpose="勤務先")],
         fee_yen=fee), "certterm-1")
     assert r.ok, r.error

@@ -1,0 +1,177 @@
+"""Fills the outbox from the queue service's committed batches (the service's only hook).
+
+`after_batch(engine, events, now)` runs in the service's worker under its lock, after the
+batch is on disk and answered: it looks at the subscribed visits the events touched (and,
+at most every NEAR_EVERY_S, at those still waiting for a "near" message), asks
+`triggers.due` what to tell, and records it; the sender threads do the sending. At the
+first batch of a day (also the first after a start) every subscribed visit is looked at
+again, so a trigger lost in a crash is found from the visit's state, and the previous
+day's contacts and messages are purged.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from protocol.site import SiteConfig
+
+from ..applications import load_or_create_key
+from ..events import Event, VisitEvent
+from . import triggers
+from .channels import Channel, Invalid, build_channels
+from .sender import Sender
+from .store import NotifyStore
+
+log = logging.getLogger(__name__)
+NEAR_EVERY_S = 1.0
+
+
+class NotifyError(ValueError):
+    """A subscription the page asked for that cannot be made; `message` is Japanese."""
+
+
+def _visit_of(event: Event) -> str | None:
+    return event.visit if isinstance(event, VisitEvent) else None
+
+
+class Notifier:
+    def __init__(self, config: SiteConfig, data_dir: str | Path,
+                 channels: dict[str, Channel] | None = None,
+                 clock: Callable[[], float] = time.time):
+        data_dir = Path(data_dir)
+        self.config = config
+        self._key = load_or_create_key(data_dir / "notify.key")
+        self.store = NotifyStore(data_dir / "notify.db", self._key)
+        self.channels = build_channels(config, data_dir) if channels is None else channels
+        self.sender = Sender(self.store, self.channels, config.notify, clock)
+        self._day: str | None = None
+        self._fired: dict[str, set[str]] = {}
+        self._checked_at = 0.0
+
+    def start(self) -> None:
+        self.sender.start()
+
+    def stop(self) -> None:
+        self.sender.stop()
+        self.store.close()
+
+    @property
+    def offered(self) -> list[str]:
+        return list(self.channels)
+
+    # ---- from the visit page (call under the service lock: see QueueService.read) --------
+    def subscribe(self, engine, now: float, token: str, channel: str, offered: dict) -> list[str]:
+        visit = self.visit_of_token(engine, token)
+        if visit is None or visit.closed:
+            raise NotifyError("この受付番号は終了しています。")
+        if channel not in self.channels:
+            raise NotifyError("この方法ではお知らせできません。")
+        try:
+            contact = self.channels[channel].contact(offered if isinstance(offered, dict) else {})
+        except Invalid:
+            raise NotifyError("登録できませんでした。入力をご確認ください。") from None
+        return self._add(engine, now, visit, channel, contact)
+
+    def link_line(self, engine, now: float, code: str, user_id: str) -> bool:
+        """The official account received a visit's code from this LINE user."""
+        visit = self.visit_of_line_code(engine, code)
+        if visit is None:
+            return False
+        try:
+            contact = self.channels["line"].contact({"user_id": user_id})
+        except Invalid:
+            return False
+        self._add(engine, now, visit, "line", contact)
+        return True
+
+    def _add(self, engine, now: float, visit, channel: str, contact: dict) -> list[str]:
+        self.store.subscribe(visit.day, visit.id, channel, contact)
+        self._fired.setdefault(visit.id, set())
+        self._check(engine, now, [visit.id])
+        return self.store.channels_of(visit.id)
+
+    def unsubscribe(self, engine, token: str) -> None:
+        visit = self.visit_of_token(engine, token)
+        if visit is not None:
+            self.store.unsubscribe(visit.id)
+            self._fired.pop(visit.id, None)
+
+    def subscribed_channels(self, engine, token: str) -> list[str]:
+        visit = self.visit_of_token(engine, token)
+        return self.store.channels_of(visit.id) if visit else []
+
+    @staticmethod
+    def visit_of_token(engine, token: str):
+        for v in engine.state.visits.values():
+            if secrets.compare_digest(v.token, token):
+                return v
+        return None
+
+    def line_code(self, visit_id: str) -> str:
+        """The code a citizen sends to the official account to link LINE to this visit."""
+        mac = hmac.new(self._key, f"line:{visit_id}".encode(), hashlib.sha256).digest()
+        return base64.b32encode(mac)[:8].decode()
+
+    def visit_of_line_code(self, engine, code: str):
+        code = code.strip().upper()
+        return next((v for v in engine.state.visits.values()
+                     if not v.closed and hmac.compare_digest(self.line_code(v.id), code)), None)
+
+    # ---- from the service ----------------------------------------------------------------
+    def after_batch(self, engine, events: list[Event], now: float) -> None:
+        try:
+            self._after_batch(engine, events, now)
+        except Exception:
+            log.exception("notifications of a batch failed")
+
+    def _after_batch(self, engine, events: list[Event], now: float) -> None:
+        day = engine.state.day
+        full = day != self._day
+        if full:
+            if day:
+                self.store.purge_before(day)
+            self._fired = self.store.subscribed(day)
+            self._day = day
+        if not self._fired:
+            return
+        candidates = {v for v in (_visit_of(e) for e in events) if v in self._fired}
+        if full or now - self._checked_at >= NEAR_EVERY_S:
+            self._checked_at = now
+            for vid, fired in self._fired.items():
+                v = engine.state.visits.get(vid)
+                if v is not None and not v.closed and f"near:{v.current_index()}" not in fired:
+                    candidates.add(vid)
+            if full:
+                candidates |= set(self._fired)
+        if candidates:
+            self._check(engine, now, sorted(candidates))
+
+    def _check(self, engine, now: float, visit_ids: list[str]) -> None:
+        reader = engine.reader(now)
+        queued, closed = 0, []
+        for vid in visit_ids:
+            v = engine.state.visits.get(vid)
+            if v is None:
+                continue
+            if v.closed:
+                closed.append(vid)
+                continue
+            url = f"{self.config.public_url}/v/{v.token}"
+            notices = [replace(n, url=url) for n in triggers.due(
+                self.config, engine.visit_status(v, now, reader), self._fired.setdefault(vid, set()))]
+            if notices:
+                queued += self.store.record(v.day, vid, notices, now)
+                for n in notices:
+                    self._fired[vid].update((n.trigger, *n.covers))
+        if closed:
+            self.store.drop_pending(closed)
+        if queued:
+            self.sender.wake()

@@ -1,0 +1,95 @@
+"""When to tell a visit, and what: a pure function of its public status and the rules.
+
+A trigger is named by visit step (and department), so each is sent at most once:
+`near:<step>` (N people ahead or a wait under M minutes), `called:<step>` (the call,
+with the counter), `next:<step>:<department>` (routed on to another department).
+Messages carry the number, the counter or department and the wait, never a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from protocol.messages import VisitStatus
+from protocol.notify_site import NotifySettings
+from protocol.site import SiteConfig
+
+OPEN_STEP = ("waiting", "called", "serving", "held", "absent")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message for one visit: what every channel renders."""
+
+    trigger: str
+    kind: str  # near | called | next
+    number: int
+    title: str
+    body: str
+    counter_number: int | None = None
+    department: str | None = None
+    wait_min: float | None = None
+    url: str = ""  # the visit page (its token is the key: sent only to the visit's contacts)
+    covers: tuple[str, ...] = ()  # triggers this notice answers too (recorded, not sent)
+
+    def as_dict(self) -> dict:
+        return {"trigger": self.trigger, "kind": self.kind, "number": self.number,
+                "title": self.title, "body": self.body, "counter_number": self.counter_number,
+                "department": self.department, "wait_min": self.wait_min, "url": self.url}
+
+
+def due(config: SiteConfig, status: VisitStatus, fired: set[str]) -> list[Notice]:
+    """The notices this status calls for that were not sent yet, within the visit's cap."""
+    rules: NotifySettings = config.notify
+    if status.state not in OPEN_STEP:
+        return []  # served, cancelled or gone: never a message
+    index = next((i for i, s in enumerate(status.steps) if s.state in OPEN_STEP), None)
+    if index is None:
+        return []
+    step = status.steps[index]
+    dept = config.departments.get(step.department)
+    dept_ja = dept.name_ja if dept else step.department
+    floor_ja = config.floors[dept.floor].name_ja if dept else ""
+    head = f"{status.number}番"
+    out: list[Notice] = []
+    if status.state == "called" and rules.on_call:
+        out.append(Notice(f"called:{index}", "called", status.number,
+                          f"{head}のかた お呼びしています",
+                          f"{status.counter_number}番窓口へお越しください（{dept_ja}）。",
+                          counter_number=status.counter_number, department=step.department))
+    if status.state == "waiting":
+        previous = status.steps[index - 1].department if index else step.department
+        if rules.on_next_department and previous != step.department:
+            out.append(Notice(f"next:{index}:{step.department}", "next", status.number,
+                              f"{head}のかた 次は{dept_ja}です",
+                              f"{floor_ja}の{dept_ja}でお待ちください。順番は引き継がれています。",
+                              department=step.department))
+        ahead, wait = status.people_ahead, status.estimated_wait_min
+        near = bool((rules.near_people and ahead <= rules.near_people)
+                    or (rules.near_minutes and wait <= rules.near_minutes))
+        if out and near:  # routed on straight into a short line: one message says both
+            out[0] = Notice(out[0].trigger, "next", status.number, out[0].title,
+                            f"{floor_ja}の{dept_ja}へお越しください。あと{ahead}人、約{wait:.0f}分です。",
+                            department=step.department, wait_min=round(wait, 1),
+                            covers=(f"near:{index}",))
+        elif near:
+            out.append(Notice(f"near:{index}", "near", status.number,
+                              f"{head}のかた まもなく順番です",
+                              f"{dept_ja}（{floor_ja}）: あと{ahead}人、約{wait:.0f}分。"
+                              "窓口の近くでお待ちください。",
+                              department=step.department, wait_min=round(wait, 1)))
+    return _within_cap(rules.max_messages, out, fired)
+
+
+def _within_cap(cap: int, notices: list[Notice], fired: set[str]) -> list[Notice]:
+    kept: list[Notice] = []
+    used = len(fired)
+    for n in notices:
+        if n.trigger in fired:
+            continue
+        room = cap - used - (1 if n.kind == "near" else 0)  # the last message is the call's
+        if room <= 0:
+            continue
+        kept.append(n)
+        used += 1
+    return kept
