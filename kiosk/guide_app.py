@@ -322,7 +322,7 @@ class GuideView(ScreenManager):
             panel.add_widget(Text(f"{i18n.t('bring', lang)}: " + " / ".join(dest.bring), size=24))
         if dest.procedure.certificate and self.p.terminal_name():
             panel.add_widget(Text(i18n.t("certificates_here", lang, terminal=self.p.terminal_name())
-                                  + " — " + i18n.t("convenience_store", lang), size=22, colour=BAND))
+                                  + " " + i18n.t("convenience_store", lang), size=22, colour=BAND))
         panel.add_widget(picture(self.p.map_for(dest, width_px=1200, side_by_side=True)))
         return panel
 

@@ -188,8 +188,10 @@ def _message(command: str, response: m.Response, config) -> str:
     if visit is None:
         return "お待ちの方はいません。" if command == "call_next" else "処理しました。"
     number = visit.number
-    if command in ("call_next", "recall"):
+    if command == "call_next":
         return f"{number}番のかたをお呼びしました。"
+    if command == "recall":
+        return f"{number}番のかたをもう一度お呼びしました。"
     if command in ("finish", "skip", "transfer", "cancel_procedure"):
         if visit.state == "done":
             return f"{number}番: すべての手続きが終わりました。"
