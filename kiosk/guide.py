@@ -211,9 +211,11 @@ class GuidePresenter:
             return Wait(None, None, "unknown")
         return Wait(msg.waiting, msg.estimated_wait_min, msg.level)
 
-    def destination(self, procedure_id: str, counter_id: str | None = None) -> Destination:
+    def destination(self, procedure_id: str, counter_id: str | None = None,
+                    department: str | None = None) -> Destination:
         """Where to go for a procedure: its queue's counters, or the one counter given
-        (the counter calling the citizen's number)."""
+        (the counter calling the citizen's number); `department`: the queue a visit
+        actually waits in (a clerk may have passed it on to another department)."""
         config, lang = self.config, self.lang
         proc = config.procedures[procedure_id]
         common = {"procedure": proc, "name": i18n.name_of(proc, lang),
@@ -222,7 +224,7 @@ class GuidePresenter:
             return Destination(in_building=False, counters=(), counter=None, place="",
                                colour="#757575", colour_name="", floor_name="",
                                wait=Wait(None, None, "closed"), **common)
-        dept = config.queue_department(procedure_id)
+        dept = department if department in config.departments else config.queue_department(procedure_id)
         counters = tuple(config.counters_of(dept))
         if counter_id in config.counters:
             counters = (config.counters[counter_id],)
@@ -292,7 +294,7 @@ class GuidePresenter:
         if open_steps:
             step = open_steps[0]
             calling = step.counter if step.state == "called" else None
-            following = self.destination(step.procedure, calling)
+            following = self.destination(step.procedure, calling, step.department)
             if calling and calling in self.config.counters:
                 called = i18n.counter_position(self.config.counters[calling], self.lang)
         return Progress(visit.number, len(visit.steps) - len(open_steps), len(visit.steps),
