@@ -165,7 +165,8 @@ def _console_context(request: Request, staff: auth.Staff) -> dict:
     departments = [d for d in config.departments.values()
                    if config.counters_of(d.id) and d.id != view["department"]]
     return {"c": view, "application": application, "procedures": procedures,
-            "departments": departments, "message": request.query_params.get("msg", "")}
+            "departments": departments, "message": request.query_params.get("msg", ""),
+            "others": auth.accounts(request).others_at(staff.counter, staff.user)}
 
 
 @router.get("/console", response_class=HTMLResponse)
