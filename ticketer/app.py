@@ -24,6 +24,7 @@ from kivy.utils import get_color_from_hex as hexc
 from firmware.printing import require_fonts
 
 from .presenter import ConciergePresenter
+from .texts import category_name
 
 NAVY, INK, MUTED = hexc("#1F3A5F"), hexc("#1B1F24"), hexc("#5A6470")
 PAPER, CARD, LINE = hexc("#EEF1F4"), hexc("#FFFFFF"), hexc("#C9D1DA")
@@ -310,7 +311,7 @@ class ConciergeView(BoxLayout):
         right.add_widget(booking)
         actions = BoxLayout(size_hint_y=None, height=dp(84), spacing=dp(8))
         self.next_btn = Flat("", p.next_citizen, bg=GREY, size=18, size_hint_x=0.34)
-        self.issue_btn = Flat("", p.issue, bg=GREEN, size=28)
+        self.issue_btn = Flat("", p.primary, bg=GREEN, size=28)
         actions.add_widget(self.next_btn)
         actions.add_widget(self.issue_btn)
         right.add_widget(actions)
@@ -363,9 +364,15 @@ class ConciergeView(BoxLayout):
         self.booking.hint_text = p.text("booking")
         self.check_in_btn.text = p.text("check_in")
         self.next_btn.text = p.text("next")
-        self.issue_btn.text = p.text("issuing") if p.busy else p.text("issue")
-        self.issue_btn.background_color = GREEN if p.can_issue else GREY
-        self.issue_btn.disabled = not p.can_issue
+        done = p.issued_current
+        if done is not None and not p.busy:  # printed: one tap for the next citizen
+            self.issue_btn.text = p.text("next_after", n=done.number)
+            self.issue_btn.background_color = NAVY
+            self.issue_btn.disabled = False
+        else:
+            self.issue_btn.text = p.text("issuing") if p.busy else p.text("issue")
+            self.issue_btn.background_color = GREEN if p.can_issue else GREY
+            self.issue_btn.disabled = not p.can_issue
 
     def _events(self) -> None:
         p = self.p
@@ -411,7 +418,8 @@ class ConciergeView(BoxLayout):
         self.cats.clear_widgets()
         for cat in p.categories()[:5]:
             on = cat == p.category
-            self.cats.add_widget(Flat(cat, lambda c=cat: p.choose_category(c), bg=NAVY if on else SKY,
+            self.cats.add_widget(Flat(category_name(cat, p.lang), lambda c=cat: p.choose_category(c),
+                                      bg=NAVY if on else SKY,
                                       fg=WHITE if on else INK, size=13))
         self.results.clear_widgets()
         for proc in p.results():

@@ -113,6 +113,17 @@ class TestIssuerScreens(GraphicUnitTest):
         self.tap(self.find("発券する"))
         assert self.sim.tickets == 1 and self.p.last.number == 101
         assert ("issue", "1024", "number 101 offline") in self.store.audit_log()
+        # it says the ticket is out, and the same big button starts the next citizen
+        assert self.root.views["concierge"].notice.text == "101番を印刷しました(オフライン)。番号札をお渡しください"
+        self.tap(self.find("✓ 101番 印刷済み → 次の方へ"))
+        assert self.p.procedures == [] and self.sim.tickets == 1
+        assert self.find("発券する").disabled
+        self.p.toggle_language()
+        self.settle()
+        chips = [w.text for w in self.root.views["concierge"].cats.children]
+        assert "Certificates" in chips and not [c for c in chips if "証明書" in c]
+        self.p.toggle_language()
+        self.settle()
         self.tap(self.find("ロック"))
         assert self.root.current == "locked"
 
