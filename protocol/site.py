@@ -207,6 +207,7 @@ class SiteConfig:
     source: str = field(default="", compare=False)
     document: dict = field(default_factory=dict, compare=False, repr=False)
     bookings: Bookings | None = None  # None: the site takes no bookings
+    open_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # [site] open_days; 0 = Monday
 
     def queue_department(self, procedure_id: str) -> str:
         """The department whose queue a procedure waits in (Isesaki's routing kinds)."""
@@ -406,6 +407,15 @@ def _bookings(root: _Reader, procedures: dict[str, Procedure]) -> Bookings:
     )
 
 
+def _open_days(site) -> tuple[int, ...]:
+    """`open_days = ["mon", ..., "sat"]`: the days the hall opens (default Monday-Friday)."""
+    names = site.strings("open_days", WEEKDAYS[:5])
+    for n in names:
+        if n not in WEEKDAYS:
+            raise site.fail("open_days", f"unknown day {n!r} (known: {', '.join(WEEKDAYS)})")
+    return tuple(sorted({WEEKDAYS.index(n) for n in names}))
+
+
 def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
     """Validate a parsed TOML document and build the site configuration."""
     root = _Reader(data, "")
@@ -526,7 +536,7 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
     config = SiteConfig(
         id=site.ident("id"), name_ja=site.text("name_ja"), name_en=site.text("name_en"),
         public_url=site.text("public_url", "http://localhost:8080").rstrip("/"),
-        timezone=_timezone(site),
+        timezone=_timezone(site), open_weekdays=_open_days(site),
         one_stop_department=one_stop, numbers=numbers, calling=calling,
         congestion=congestion, floors=floors, landmarks=landmarks,
         issuing_points=issuing_points, departments=departments, counters=counters,
