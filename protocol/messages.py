@@ -415,7 +415,7 @@ class Health(Message):
     temperature_c: float | None = None
     free_disk_mb: float | None = None
     printer: PrinterState | None = None
-    audio: Literal["ok", "error"] | None = None
+    audio: Literal["ok", "error", "no_clips"] | None = None  # no_clips: a board that cannot speak
     alerts: list[str] = Field(default_factory=list)
     at: float
 

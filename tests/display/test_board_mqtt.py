@@ -160,7 +160,7 @@ def test_a_call_lights_the_counter_lamp_and_the_serial_sign(broker, publisher, s
     publisher.call(call_message(site, "c05", 118, 1))  # retained before the board starts
     client = ServiceClient(SITE, "board-lamps", broker.host, broker.port)
     board = Board(client, BoardPresenter(), pin_factory=factory)
-    board.apply_settings({"lamps": {"c03": 17, "c05": 27}, "flash_s": 2,
+    board.apply_settings({"lamps": {"c03": 17, "c05": 27}, "flash_s": 2, "speech_languages": [],
                           "serial_sign": {"port": sign.port, "baudrate": 9600}})
     try:
         assert board.start(wait=10)
@@ -178,3 +178,22 @@ def test_a_call_lights_the_counter_lamp_and_the_serial_sign(broker, publisher, s
     finally:
         board.stop()
         sign.close()
+
+
+def test_a_board_that_should_speak_without_its_clips_is_an_alert_in_the_fleet(broker, library, tmp_path):
+    """It showed as online with no alert; only test_chime revealed it."""
+    agent = DeviceAgent(Bundle.development(SITE, "board-1f", "board", host=broker.host, port=broker.port),
+                        version="0.1.0", state_dir=tmp_path / "agent")
+    silent = Board(agent.client, BoardPresenter(), own_config=False)  # no --clips
+    silent.attach(agent)
+    assert "audio:no_clips" in agent.health().alerts
+    silent.apply_settings({"speech_languages": []})  # a board meant to be silent: no alert
+    assert "audio:no_clips" not in agent.health().alerts
+    other = DeviceAgent(Bundle.development(SITE, "board-2f", "board", host=broker.host, port=broker.port),
+                        version="0.1.0", state_dir=tmp_path / "agent2")
+    short = Board(other.client, BoardPresenter(),
+                  announcer=Announcer(library, WavFileSink(tmp_path / "x.wav"), ["ja"]), own_config=False)
+    short.attach(other)
+    short.apply_settings({"speech_languages": ["ja", "pt"]})  # no Portuguese clips rendered
+    assert "audio:no_clips_pt" in other.health().alerts
+    short.close()
