@@ -26,6 +26,7 @@ from .fonts import KIVY_NAME
 from .widgets import (
     BAND,
     DIGITS,
+    ERA_KEYS,
     PAPER,
     SOFT,
     WARN,
@@ -383,7 +384,8 @@ class CertTermView(BoxLayout):
         self._message(fields)
         fields.add_widget(BoxLayout())
         row.add_widget(fields)
-        row.add_widget(KanaPad(self._manual_key, extra=DIGITS, delete_text=i18n.t("delete", lang),
+        row.add_widget(KanaPad(self._manual_key, extra=(*DIGITS, *ERA_KEYS),
+                               delete_text=i18n.t("delete", lang),
                                size_hint_x=0.52))
         body.add_widget(row)
         self._bottom(body, lambda: self._goto("identify"), i18n.t("next", lang),
@@ -398,14 +400,14 @@ class CertTermView(BoxLayout):
 
     def _manual_key(self, ch: str) -> None:
         """A tap on the on-screen pad types into the highlighted field: katakana for the
-        reading, digits and '-' only for the date of birth; "" deletes."""
+        reading, digits, '-' and the era keys only for the date of birth; "" deletes."""
         self.p.touched(self.clock())
         key = self.manual_focus
         box = self.inputs[key]
         if not ch:
             box.text = box.text[:-1]
         elif key == "birth_date":
-            if ch in DIGITS:
+            if ch in DIGITS or ch in ERA_KEYS:
                 box.text += ch
         else:
             box.text += to_katakana(ch) if key == "name_kana" else ch

@@ -135,7 +135,7 @@ def test_device_configuration_moves_you_are_here(config):
 
 def test_moving_in_questionnaire_builds_the_ordered_guidance_list(guide):
     q = guide.start_questionnaire("tennyu")
-    assert q.question("ja") == "18歳までのお子さんはいますか?"
+    assert q.question("ja") == "18歳までのお子さんはいますか？"
     for yes in (True, True, False, True):  # children, over 65, no care needs, a dog
         q.answer(yes)
     assert q.done

@@ -95,7 +95,7 @@ class TestGuideScreens(KioskTest):
             self.tap("はじめに")
             self.tap("引越し・転入")
             assert view.current == "questions"
-            assert "18歳までのお子さんはいますか?" in texts(view)
+            assert "18歳までのお子さんはいますか？" in texts(view)
             for answer in ("はい", "はい", "いいえ", "はい"):
                 self.tap(answer)
             assert view.current == "guidance"
