@@ -15,6 +15,8 @@ from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
 from PIL import Image as PILImage
 
+from firmware.phrase_label import PhraseWrap
+
 from .fonts import KIVY_NAME
 
 INK = get_color_from_hex("#1A1A1A")
@@ -37,8 +39,8 @@ def paint(widget, colour, radius: float = 0) -> None:
     follow()
 
 
-class Text(Label):
-    """A label that wraps to its width and grows to its text's height."""
+class Text(PhraseWrap, Label):
+    """A label that wraps to its width, between phrases, and grows to its text's height."""
 
     def __init__(self, text: str = "", size: int = 28, bold: bool = False, colour=INK,
                  halign: str = "left", fixed_height: float | None = None, **kw):
@@ -51,9 +53,10 @@ class Text(Label):
             self.size_hint_y = None
             self.height = fixed_height
         self.bind(width=lambda *_: setattr(self, "text_size", (self.width, None)))
+        self.start_wrapping()
 
 
-class BigButton(Button):
+class BigButton(PhraseWrap, Button):
     def __init__(self, text: str, colour: str = "#0D47A1", size: int = 30, height: float = 96,
                  text_colour=PAPER, pad: int = 20, **kw):
         super().__init__(text=text, font_name=KIVY_NAME, font_size=size, bold=True,
@@ -64,6 +67,7 @@ class BigButton(Button):
             self.size_hint_y = None
             self.height = height
         self.bind(size=lambda *_: setattr(self, "text_size", (self.width - pad, None)))
+        self.start_wrapping(pad)
 
 
 class Chip(BoxLayout):

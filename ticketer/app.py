@@ -21,6 +21,7 @@ from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex as hexc
 
+from firmware.phrase_label import PhraseWrap
 from firmware.printing import require_fonts
 
 from .presenter import ConciergePresenter
@@ -58,26 +59,28 @@ class Panel(BoxLayout):
         self._rect.pos, self._rect.size = self.pos, self.size
 
 
-class Text(Label):
-    """A label that wraps to its width and grows to its text's height."""
+class Text(PhraseWrap, Label):
+    """A label that wraps to its width, between phrases, and grows to its text's height."""
 
     def __init__(self, text: str = "", size: float = 18, colour=INK, bold: bool = False,
                  halign: str = "left", grow: bool = True, **kw):
         super().__init__(text=text, font_size=sp(size), color=colour, bold=bold, halign=halign,
                          valign="middle", **kw)
         self.bind(width=lambda *_: setattr(self, "text_size", (self.width, None)))
+        self.start_wrapping()
         if grow:
             self.size_hint_y = None
             self.bind(texture_size=lambda *_: setattr(self, "height", self.texture_size[1] + dp(4)))
 
 
-class Flat(Button):
+class Flat(PhraseWrap, Button):
     def __init__(self, text: str, on_press: Callable[[], None] | None = None, bg=NAVY,
                  fg=WHITE, size: float = 18, bold: bool = True, **kw):
         super().__init__(text=text, font_size=sp(size), bold=bold, background_normal="",
                          background_down="", background_color=bg, color=fg, halign="center",
                          valign="middle", **kw)
         self.bind(size=lambda *_: setattr(self, "text_size", (self.width - dp(12), None)))
+        self.start_wrapping(dp(12))
         if on_press:
             self.bind(on_release=lambda *_: on_press())
 

@@ -21,14 +21,19 @@ from protocol.client import ServiceClient
 from protocol.site import load_config
 
 
+def said(w) -> str:
+    """What a label says (its text before the line breaks between phrases)."""
+    return getattr(w, "source_text", None) or w.text
+
+
 def texts(root) -> list[str]:
-    return [w.text for w in root.walk() if isinstance(w, Label) and w.text]
+    return [said(w) for w in root.walk() if isinstance(w, Label) and w.text]
 
 
 def find(root, text: str):
     """The visible button (or label) whose text is exactly `text`."""
     for w in root.walk():
-        if isinstance(w, Label) and w.text == text and w.get_root_window() is not None:
+        if isinstance(w, Label) and said(w) == text and w.get_root_window() is not None:
             return w
     raise AssertionError(f"no widget {text!r} on screen; visible: {texts(root)[:40]}")
 
@@ -227,9 +232,9 @@ class TestCertTermScreens(KioskTest):
             self.render(view)
             self.tap("つぎへ")
             assert "証明書を1つ以上えらんでください" in texts(view)
-            plus = [w for w in view.walk() if isinstance(w, Label) and w.text == "+"]
+            plus = [w for w in view.walk() if isinstance(w, Label) and said(w) == "+"]
             self.tap(plus[0])  # 住民票の写し
-            self.tap(next(w for w in view.walk() if isinstance(w, Label) and w.text == "+"))
+            self.tap(next(w for w in view.walk() if isinstance(w, Label) and said(w) == "+"))
             assert "2通" in texts(view) and "手数料 合計 600円" in texts(view)
             self.tap("つぎへ")
             assert presenter.step == "identify"
@@ -324,7 +329,7 @@ class TestCertTermScreens(KioskTest):
         try:
             self.view = view
             self.render(view)
-            self.tap(next(w for w in view.walk() if isinstance(w, Label) and w.text == "+"))
+            self.tap(next(w for w in view.walk() if isinstance(w, Label) and said(w) == "+"))
             self.tap("つぎへ")
             self.tap("手で入力")
             assert presenter.step == "manual"
@@ -368,7 +373,7 @@ class TestCertTermUnderLiveUpdates(KioskTest):
         view.follow(live)
 
         def plus(row: int):
-            return [w for w in view.walk() if isinstance(w, Label) and w.text == "+"][row]
+            return [w for w in view.walk() if isinstance(w, Label) and said(w) == "+"][row]
 
         try:
             self.view = view
@@ -398,3 +403,18 @@ class TestCertTermUnderLiveUpdates(KioskTest):
             assert presenter.lang == "en"
         finally:
             view.close()
+
+    def test_a_kivy_label_breaks_japanese_between_phrases(self):
+        from kiosk.widgets import BigButton, Text
+        from protocol.phrases import phrases
+
+        for widget in (Text("番号札で進み具合を見る", size=40), BigButton("らくらく証明書発行機", size=40)):
+            widget.size_hint_x = None
+            widget.width = 330
+            self.render(widget)
+            self.advance_frames(2)
+            pieces = phrases(said(widget))
+            shown_lines = widget.text.split("\n")
+            assert len(shown_lines) > 1 and "".join(shown_lines) == said(widget)
+            assert all(any(line == "".join(pieces[i:j]) for i in range(len(pieces))
+                           for j in range(i + 1, len(pieces) + 1)) for line in shown_lines), shown_lines

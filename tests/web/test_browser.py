@@ -3,6 +3,8 @@ sign in, call next, finish and pass the visit on, and watch the citizen's page f
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from playwright.sync_api import expect
 
@@ -140,4 +142,41 @@ def test_the_pages_clock_is_the_halls_on_a_phone_set_to_another_zone(chromium, l
     shown = page.locator("time.now").first.text_content()
     after = datetime.now(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
     assert shown[:5] in (before, after), shown
+    phone.close()
+
+
+LINES_JS = """el => {
+  const text = el.textContent, lines = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let node, last = null;
+  while ((node = walker.nextNode())) {
+    for (let i = 0; i < node.data.length; i++) {
+      const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+      const rect = r.getClientRects()[0];
+      if (!rect) continue;
+      if (last === null || Math.abs(rect.top - last) > 4) { lines.push(""); last = rect.top; }
+      lines[lines.length - 1] += node.data[i];
+    }
+  }
+  return lines.map(l => l.trim()).filter(l => l);
+}"""
+
+
+def test_japanese_on_a_phone_breaks_between_phrases(chromium, live_server, service):
+    """「お越しくださ/い」 on a 390 px phone: lines now break between phrases only."""
+    ticket = issue(service, "tennyu", "jido_teate", "kokuho_kanyu")
+    counter_command(service, "open_counter", "c01")
+    counter_command(service, "call_next", "c01")
+    phone = chromium.new_context(**PHONE)
+    page = phone.new_page()
+    seen: list[str] = []
+    for path in (f"/v/{ticket['token']}", "/congestion"):
+        page.goto(f"{live_server.url}{path}")
+        for el in page.locator("main p, main h1, main h2, main li, main dt, main dd").all():
+            seen += page.evaluate(LINES_JS, el.element_handle())
+    assert any("お越しください" in line for line in seen)  # the call line was measured
+    assert not [line for line in seen if line[0] in "・。、)」"], seen
+    for word in ("お越しください", "ありません", "手続き"):
+        assert not [(a, b) for a, b in pairwise(seen)
+                    if any(a.endswith(word[:i]) and b.startswith(word[i:]) for i in range(1, len(word)))]
     phone.close()
