@@ -63,6 +63,7 @@ class DepartmentRow:
     waiting: int
     estimated_wait_min: float | None
     level: str  # low, medium, high, closed; "unknown" until the service says
+    names: tuple[tuple[str, str], ...] = ()  # (language, name) the site file gives beyond ja, en
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,6 @@ class BoardPresenter:
             rows.append(DepartmentRow(
                 dept.id, dept.name_ja, dept.name_en,
                 c.waiting if c else 0, c.estimated_wait_min if c else None,
-                c.level if c else "unknown",
+                c.level if c else "unknown", tuple(sorted(dept.names.items())),
             ))
         return tuple(rows)

@@ -360,7 +360,8 @@ class BoardScreen(FloatLayout):
             (_, nw), (_, cw), (_, ww) = DEPT_COLUMNS
             name_ja.text = fonts.span(r.name_ja, "ja")
             self._fit(name_ja, 48, nw)
-            name_other.text = fonts.span(r.name_en, other)  # site names: ja and en for now
+            named = dict(r.names).get(other)  # the site file's name_<lang>, else English
+            name_other.text = fonts.span(named or r.name_en, other if named else "en")
             self._fit_box(name_other, 32)
             closed = r.level == "closed"
             waiting.text = "—" if closed or r.level == "unknown" else tr("people", "ja", n=r.waiting)

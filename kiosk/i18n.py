@@ -3,9 +3,9 @@
 Languages, in the order of the language bar: 日本語, やさしい日本語 (easy Japanese: short
 sentences, hiragana readings), English, 中文, 한국어, Tiếng Việt, Português.
 Every fixed UI string and the five purpose categories exist in all seven. Names that come
-from the site configuration (procedures, departments, counters) exist in Japanese and
-English only: easy Japanese shows the Japanese name with its kana reading, the other
-languages fall back to the English name.
+from the site configuration (procedures, departments) are in Japanese and English, and in
+any other language the site file gives (`name_pt = "..."`); where one is missing, the
+Japanese name is shown marked as untranslated, never an English one slipped in.
 """
 
 from __future__ import annotations
@@ -148,6 +148,8 @@ _TEXT: dict[str, tuple[str, ...]] = {
                  "Todos os procedimentos foram concluídos"),
     "people_ahead": ("前に{n}人", "まえに {n}にん", "{n} ahead of you", "前面还有{n}人",
                      "앞에 {n}명", "còn {n} người trước bạn", "{n} na sua frente"),
+    "untranslated": ("(※翻訳なし)", "(※ほんやく なし)", "(※no translation)", "(※未翻译)", "(※번역 없음)",
+                     "(※chưa dịch)", "(※sem tradução)"),
     "steps_done": ("手続き {done}/{total} 済み", "てつづき {total}こ のうち {done}こ おわり",
                    "{done} of {total} procedures done", "已办完 {done}/{total} 项手续",
                    "절차 {total}개 중 {done}개 완료", "Đã xong {done}/{total} thủ tục",
@@ -305,14 +307,21 @@ def purpose_name(purpose_ja: str, lang: str) -> str:
 
 
 def name_of(item: Procedure | Department | Floor | Place | LifeEvent, lang: str) -> str:
-    """The name of a configured thing: Japanese for ja, Japanese + reading for easy
-    Japanese (procedures have one), English for every other language."""
+    """The name of a configured thing in `lang`, from the site file (`name_<lang>`).
+    Without one: easy Japanese shows the Japanese with its reading; another language
+    shows the Japanese name marked 「※ no translation」 in that language, so a reader sees
+    the text is missing instead of finding English mixed in."""
     if lang == "ja":
         return item.name_ja
+    if lang == "en":
+        return item.name_en
+    named = getattr(item, "names", {}).get(lang)
+    if named:
+        return named
     if lang == "easy":
         kana = getattr(item, "kana", "")
         return f"{item.name_ja}({kana})" if kana and kana != item.name_ja else item.name_ja
-    return item.name_en
+    return f"{item.name_ja} {t('untranslated', lang)}"
 
 
 def question_text(question: Question, lang: str) -> str:
@@ -340,7 +349,13 @@ def counter_colour(counter: Counter, lang: str) -> str:
 
 
 def bring_list(proc: Procedure, lang: str) -> tuple[str, ...]:
-    return proc.bring_ja if lang in JAPANESE else proc.bring_en
+    if lang in proc.bring:
+        return proc.bring[lang]
+    if lang in JAPANESE:
+        return proc.bring_ja
+    if lang == "en" or not proc.bring_ja:
+        return proc.bring_en
+    return tuple(f"{b} {t('untranslated', lang)}" for b in proc.bring_ja)
 
 
 def note_of(proc: Procedure, lang: str) -> str:

@@ -109,6 +109,8 @@ class TestBoardScreens(GraphicUnitTest):
             assert plain(row[2].text) == "22人" and plain(row[3].text) == "約41分"
             assert plain(row[4].text).split("\n") == ["混雑", word]
             assert plain(screen.feature_counter.text).startswith("3\n番窓口\n")
+            if lang == "pt":  # the department's name in Portuguese from the site file
+                assert plain(screen.dept_rows[2][1].text) == "Divisão de Impostos Municipais (certidões)"
             assert "最近のお呼び出し" in screen.tiles_head.text
         idle = self.make("counter")
         q = busy_presenter([])
