@@ -45,7 +45,9 @@ class SiteBroker:
     tls_listener: Listener | None = Listener(8883)
     tls: TlsFiles | None = None
     autosave_interval_s: int = 60
-    max_queued_messages: int = 1000
+    # Per client. Beyond it Mosquitto drops messages silently: a flood of requests while
+    # the service restarts, or of answers to a slow device, must fit.
+    max_queued_messages: int = 20000
     persistent_client_expiration: str = "14d"
     log_types: tuple[str, ...] = ("error", "warning", "notice", "information", "subscribe")
     extra: list[str] = field(default_factory=list)

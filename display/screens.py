@@ -44,8 +44,13 @@ LEVEL_COLOURS = {"low": "#2E7D32", "medium": "#F9A825", "high": "#C62828", "clos
 # is readable from 5 m (>= 2 cm: kanji at 46 px and up, Latin text at 56 px where it fits).
 TEN_M_PX = 112
 DEPT_X = 988  # the right-hand column: departments, then signage
-DEPT_COLUMNS = ((0, 300), (306, 180), (492, 416))  # name, waiting and level, wait
-DEPT_ROW_H = 156
+# A department: its name, the other language's name, the waiting count and the level on
+# a first line; under them its wait across the whole width (a range such as 「約20〜40分」
+# needs ~600 px at the 10 m size).
+DEPT_COLUMNS = ((0, 300), (306, 260), (572, 150), (728, 180))  # name, other name, waiting, level
+DEPT_W = 908
+DEPT_TOP_H = 62
+DEPT_ROW_H = 186
 TILE_COLUMNS = 2
 FEATURE_PX = {"lobby": 250, "counter": 240}  # the newest number: 4 digits fit its box
 REFERENCE = {"lobby": (1920, 1080), "counter": (1024, 600)}
@@ -183,12 +188,9 @@ class BoardScreen(FloatLayout):
             for i, row in enumerate(self.dept_rows):
                 name_ja, name_other, waiting, wait, level = row
                 y = 182 + i * DEPT_ROW_H
-                (nx, nw), (cx, cw), (wx, ww) = DEPT_COLUMNS
-                self._place(name_ja, DEPT_X + nx, y, nw, 72)
-                self._place(name_other, DEPT_X + nx, y + 72, nw, DEPT_ROW_H - 80)
-                self._place(waiting, DEPT_X + cx, y, cw, 84)
-                self._place(level, DEPT_X + cx, y + 84, cw, DEPT_ROW_H - 92)
-                self._place(wait, DEPT_X + wx, y, ww, DEPT_ROW_H - 8)
+                for (x, w), widget in zip(DEPT_COLUMNS, (name_ja, name_other, waiting, level)):
+                    self._place(widget, DEPT_X + x, y, w, DEPT_TOP_H)
+                self._place(wait, DEPT_X, y + DEPT_TOP_H + 2, DEPT_W, DEPT_ROW_H - DEPT_TOP_H - 8)
         else:
             self._place(self.header, 0, 0, W - 330, 70)
             self._place(self.status, W - 330, 0, 330, 70)
@@ -300,8 +302,9 @@ class BoardScreen(FloatLayout):
             parts = [fonts.span(r.name_ja if code == "ja" else r.name_en, code)]
             if r.level != "closed":
                 parts.append(f"{tr('waiting', code)} {tr('people', code, n=r.waiting)}")
-                if r.estimated_wait_min is not None:
-                    parts.append(tr("minutes", code, n=round(r.estimated_wait_min)))
+                parts.append(r.wait_text(code))
+                if r.reason(code):
+                    parts.append(r.reason(code))
             parts.append(tr(f"level_{r.level}", code))
             return "   ".join(parts)
         # Japanese always; the rotating language beside it
@@ -345,7 +348,7 @@ class BoardScreen(FloatLayout):
 
     def _show_departments(self, rows: tuple[DepartmentRow, ...], lang: str) -> None:
         small = int(22 * self._s())
-        for (_, width), head, key in zip(DEPT_COLUMNS, self.dept_heads, ("", "waiting", "wait")):
+        for (_, width), head, key in zip(DEPT_COLUMNS, self.dept_heads, ("", "", "waiting", "level")):
             head.text = both(key, lang, small_px=small) if key else ""
             self._fit_box(head, 30)
         other = "en" if lang == "ja" else lang  # the name under the Japanese one
@@ -357,20 +360,22 @@ class BoardScreen(FloatLayout):
                     w.set_bg(BACKGROUND)
                 continue
             r = rows[i]
-            (_, nw), (_, cw), (_, ww) = DEPT_COLUMNS
+            (_, nw), _, (_, cw), _ = DEPT_COLUMNS
             name_ja.text = fonts.span(r.name_ja, "ja")
-            self._fit(name_ja, 48, nw)
+            self._fit(name_ja, 46, nw)
             named = dict(r.names).get(other)  # the site file's name_<lang>, else English
             name_other.text = fonts.span(named or r.name_en, other if named else "en")
-            self._fit_box(name_other, 32)
+            self._fit_box(name_other, 28)
             closed = r.level == "closed"
             waiting.text = "—" if closed or r.level == "unknown" else tr("people", "ja", n=r.waiting)
-            wait.text = ("—" if closed or r.estimated_wait_min is None
-                         else tr("minutes", "ja", n=round(r.estimated_wait_min)))
-            self._fit(waiting, 60, cw)
-            self._fit(wait, TEN_M_PX, ww)
+            wait.text = "—" if closed or r.level == "unknown" else r.wait_text("ja")
+            self._fit(waiting, 54, cw)
+            self._fit(wait, TEN_M_PX, DEPT_W)
+            reason = r.reason("ja")  # why a short line waits long: under the level
             level.text = "—" if r.level == "unknown" else both(f"level_{r.level}", lang,
                                                                small_px=int(22 * self._s()))
+            if reason and r.level != "unknown":
+                level.text += f"\n[size={int(20 * self._s())}]{reason}[/size]"
             self._fit_box(level, 32)
             level.set_bg(LEVEL_COLOURS[r.level])
             level.color = rgba(text_on(LEVEL_COLOURS[r.level]))
@@ -390,8 +395,8 @@ class BoardScreen(FloatLayout):
             box.opacity = 1 if item else 0
         if item:
             box.text = with_japanese(item, lang, "\n")
-            if box is self.signage_text:  # never break a line of the sign in odd places
-                self._fit(box, 48, box.width / self._s() - 2 * 28)
+            if box is self.signage_text:  # every line of the sign fits, Japanese included
+                self._fit_box(box, 48)
 
     def _show_ticker(self, view: BoardView, lang: str, now: float) -> None:
         text = with_japanese(view.notice, lang, "　　") if view.notice else ""

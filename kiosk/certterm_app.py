@@ -93,8 +93,9 @@ class CertTermView(BoxLayout):
         self._update_banner()
 
     def follow(self, live) -> None:
-        """Take new site configurations from `kiosk.live.LiveData` (on the Kivy thread)."""
-        live.on_change(lambda: Clock.schedule_once(lambda _dt: self.use_config(live.config)))
+        """Take new site configurations from a `protocol.follower.ServiceFollower` (on the
+        Kivy thread); its congestion updates do not concern this screen."""
+        live.on_site(lambda config: Clock.schedule_once(lambda _dt: self.use_config(config)))
 
     def use_config(self, config) -> None:
         """Live data changed. Congestion changes about once a second and shows nowhere on

@@ -496,7 +496,7 @@ class GuideView(ScreenManager):
                 if not progress.called_at:
                     right.add_widget(Text(
                         f"{i18n.t('people_ahead', lang, n=progress.people_ahead)}  "
-                        f"{i18n.t('wait_minutes', lang, m=round(progress.wait_minutes))}",
+                        f"{i18n.t('wait_range', lang, wait=progress.wait_text(lang))}",
                         size=26, bold=True))
                 right.add_widget(picture(self.p.map_for(dest, width_px=1000, side_by_side=True)))
         if progress is None or progress.next is None:

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from protocol.private_files import open_database
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS devices (
     device TEXT PRIMARY KEY,
@@ -52,7 +54,7 @@ class Device:
 class Registry:
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db = open_database(self.path, wal=False, check_same_thread=True)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)

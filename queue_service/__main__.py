@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sqlite3
 import ssl
 import sys
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
 from protocol.site import ConfigError, SiteConfig, load_config
 
+from .clock import ScaledClock
 from .mqtt_shell import MqttShell
 from .service import QueueService
 from .store import StoreError
 
 log = logging.getLogger("queue_service")
+START_CHECK_S = 5.0  # at most this long waiting to know whether another service is online
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -38,6 +42,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="begin an empty store if the data directory's store is missing, empty "
                         "or corrupt (the bad file is kept aside); otherwise the service refuses")
     p.add_argument("--log-level", default="INFO")
+    p.add_argument("--sim-clock", metavar="START,ORIGIN,SPEED",
+                   help="demonstrations only: a simulated clock (queue_service.clock.ScaledClock)")
     return p.parse_args(argv)
 
 
@@ -62,15 +68,35 @@ def main(argv: list[str] | None = None) -> int:
     password = Path(args.password_file).read_text().strip() if args.password_file else None
     tls = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
 
+    clock = ScaledClock.parse(args.sim_clock) if args.sim_clock else time.time
     try:
-        service = QueueService(config, args.data, new_store=args.new_store)
+        service = QueueService(config, args.data, clock=clock, new_store=args.new_store)
     except (StoreError, sqlite3.DatabaseError) as exc:
         print(f"error: {exc}".splitlines()[0], file=sys.stderr)
         return 2
     shell = MqttShell(service, args.broker_host, args.broker_port,
                       username=args.username, password=password, tls=tls)
+    refused = threading.Event()
+
+    def give_way(why: str) -> None:
+        refused.set()
+        if service_started.is_set():  # found later: stop as on a signal
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    service_started = threading.Event()
+    shell.on_refused = give_way
     service.start()
     shell.start()
+    # Another service under this MQTT user? Decided on connecting (queue_service.sole_service).
+    deadline = time.monotonic() + START_CHECK_S
+    while not (shell.sole.cleared.is_set() or refused.is_set()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if refused.is_set():
+        shell.stop()
+        service.stop()
+        print(f"error: {shell.sole.refused}", file=sys.stderr)
+        return 3
+    service_started.set()
     log.info("queue service for %s started (boot %d, day %s)", config.id, service.boot,
              service.engine.state.day)
     try:
@@ -81,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shell.stop()
         service.stop()
+    if refused.is_set():
+        print(f"error: {shell.sole.refused}", file=sys.stderr)
+        return 3
     return 0
 
 

@@ -29,6 +29,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from protocol.private_files import open_database
+
 ROLES = ("counter", "concierge", "supervisor", "admin")
 ROLE_NAMES = {
     "counter": ("窓口職員", "Counter staff"),
@@ -113,8 +115,8 @@ class AccountStore:
         self.max_age = max_age
         # Verifying a password for an unknown user costs as much as for a known one.
         self._dummy_hash = hash_password(secrets.token_hex(8))
+        open_database(self.db_path).close()  # created owner-only: it holds password hashes
         with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
 
     @contextmanager

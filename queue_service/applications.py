@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import threading
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
+
+from protocol.private_files import open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS applications (
@@ -39,8 +40,7 @@ def load_or_create_key(path: Path) -> bytes:
 class ApplicationStore:
     def __init__(self, db_path: Path, key: bytes):
         self._fernet = Fernet(key)
-        self._db = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = open_database(db_path)
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")  # purged rows are overwritten, not left in free pages
         self._db.executescript(SCHEMA)

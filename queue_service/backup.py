@@ -17,7 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from .store import Store, check_store, owner_only
+from protocol.private_files import owner_only
+
+from .store import Store, check_store
 
 BACKUPS_KEPT = 14
 STORE_NAME = "madoguchi.db"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import ssl
+import threading
+from collections.abc import Callable
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -24,12 +26,20 @@ from protocol import topics
 from protocol.client import disable_nagle
 from protocol.codec import ProtocolError, decode, encode, request_id_of
 
+from .log_limit import LogLimiter
+from .request_checks import device_staff
 from .service import QueueService
+from .sole_service import WILL_DELAY_S, SoleServiceCheck
 
 log = logging.getLogger(__name__)
-# Unacknowledged requests the broker may have in flight to the service: enough for the
-# worker's group commit (requests are acknowledged only after their batch is committed).
-RECEIVE_MAXIMUM = 1000
+# Unacknowledged requests the broker may have in flight to the service (requests are
+# acknowledged only after their batch is committed): the most MQTT allows, so a flood
+# reaches the service, which refuses what it cannot take in time, instead of overflowing
+# the broker's queue for it (where Mosquitto drops messages without a word).
+RECEIVE_MAXIMUM = 65535
+# Requests waiting for the worker beyond which new ones are refused with `busy` at once:
+# about two seconds of work, well inside a request's 10 s expiry.
+BUSY_BACKLOG = 4000
 
 
 class MqttShell:
@@ -37,6 +47,7 @@ class MqttShell:
                  username: str | None = None, password: str | None = None,
                  tls: ssl.SSLContext | None = None):
         self.service = service
+        self._log = LogLimiter(log)
         self.site = service.config.id
         self.host, self.port = host, port
         client_id = username or f"queue-service-{self.site}"
@@ -46,9 +57,14 @@ class MqttShell:
             self.client.username_pw_set(username, password)
         if tls is not None:
             self.client.tls_set_context(tls)
+        will = Properties(PacketTypes.WILLMESSAGE)
+        will.WillDelayInterval = WILL_DELAY_S  # a takeover sends no "offline" (sole_service)
         self.client.will_set(topics.service_status(self.site),
                              encode(service.status("offline")),
-                             qos=1, retain=True)
+                             qos=1, retain=True, properties=will)
+        self.sole = SoleServiceCheck(service.instance, self._serve, self._give_way)
+        self._held: list[mqtt.MQTTMessage] = []
+        self._held_lock = threading.Lock()
         self.client.max_queued_messages_set(0)
         self.client.max_inflight_messages_set(1000)
         self.client.manual_ack_set(True)
@@ -56,6 +72,7 @@ class MqttShell:
         disable_nagle(self.client)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
+        self.on_refused: Callable[[str], None] | None = None
         service.publisher = self
 
     def start(self) -> None:
@@ -67,6 +84,9 @@ class MqttShell:
         self.client.loop_start()
 
     def stop(self) -> None:
+        if self.sole.refused:  # the other service is online: say nothing about the site
+            self.client.loop_stop()
+            return
         self.client.publish(topics.service_status(self.site),
                             encode(self.service.status("offline")),
                             qos=1, retain=True).wait_for_publish(2)
@@ -81,16 +101,42 @@ class MqttShell:
         if reason_code.is_failure:
             log.error("broker refused the service: %s", reason_code)
             return
+        log.info("connected to %s:%s", self.host, self.port)
+        self.sole.begin()  # first: is another service online under this user?
+        client.subscribe(topics.service_status(self.site), qos=1)
         client.subscribe(topics.all_requests(self.site), qos=1)
         client.subscribe(topics.all_device_status(self.site), qos=1)
         client.subscribe(topics.all_device_health(self.site), qos=1)
-        log.info("connected to %s:%s", self.host, self.port)
+
+    def _serve(self) -> None:
+        """This service may serve: announce it, then answer what was held back."""
         try:
             self.service.republish()
         except Exception:
             log.exception("republishing retained state failed")
+        with self._held_lock:
+            held, self._held = self._held, []
+        for msg in held:
+            self._on_message(self.client, None, msg)
+
+    def _give_way(self, why: str) -> None:
+        log.error("%s", why)
+        self._held = []  # unacknowledged: the broker delivers them to the other service
+        self.client.disconnect()
+        if self.on_refused is not None:
+            self.on_refused(why)
 
     def _on_message(self, client, userdata, msg: mqtt.MQTTMessage) -> None:
+        if msg.topic == topics.service_status(self.site):
+            self.sole.status(msg.payload)
+            client.ack(msg.mid, msg.qos)
+            return
+        with self._held_lock:
+            if self.sole.refused:
+                return
+            if self.sole.pending:
+                self._held.append(msg)
+                return
         queued = False
         try:
             parsed = topics.parse_request(msg.topic)
@@ -129,10 +175,17 @@ class MqttShell:
         try:
             request = decode(model, msg.payload)
         except ProtocolError as exc:
-            log.warning("refused %s from %s: %s", command, device, exc.code)
+            self._log.warning(f"refused:{exc.code}", "refused %s from %s: %s", command, device,
+                              exc.code)
             reply(_refusal(msg.payload, exc.code, exc.reason))
             return False
-        self.service.enqueue(command, request, device, reply_and_ack)
+        if self.service.backlog() >= BUSY_BACKLOG:
+            self._log.warning("busy", "busy: refused %s from %s (%d requests waiting)",
+                              command, device, self.service.backlog())
+            reply(encode(m.Response.failure(request.request_id, "busy",
+                                            "the service is overloaded; try again shortly")))
+            return False
+        self.service.enqueue(command, device_staff(request, device), device, reply_and_ack)
         return True
 
     def _on_device(self, msg: mqtt.MQTTMessage) -> None:
@@ -149,8 +202,9 @@ class MqttShell:
                 self.service.note_device(device, version=h.version, alerts=list(h.alerts),
                                          printer=h.printer, audio=h.audio, uptime_s=h.uptime_s)
         except ProtocolError as exc:
-            log.warning("ignored a bad %s message from %s: %s", msg.topic.rsplit("/", 1)[-1],
-                        device, exc.code)
+            kind = msg.topic.rsplit("/", 1)[-1]
+            self._log.warning(f"bad:{kind}", "ignored a bad %s message from %s: %s", kind,
+                              device, exc.code)
 
 
 def _refusal(payload: bytes, code: str, reason: str) -> bytes:

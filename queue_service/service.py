@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from protocol import messages as m
 from protocol import topics
 from protocol.codec import encode
+from protocol.private_files import private_dir
 from protocol.sealing import SealError, load_or_create_private_key, open_sealed, public_key_text
 from protocol.site import SiteConfig
 
@@ -31,6 +32,8 @@ from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .events import Event, VisitEvent
 from .notify.notifier import Notifier
+from .request_checks import check_request
+from .sole_service import instance_id
 from .store import RESPONSES_KEPT_S, Batch, Store
 
 log = logging.getLogger(__name__)
@@ -60,14 +63,14 @@ class QueueService:
                  clock: Callable[[], float] = time.time, *, new_store: bool = False):
         self.config = config
         self.clock = clock
-        self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir = private_dir(Path(data_dir))
         self.store = Store(self.data_dir / backup.STORE_NAME, new_store=new_store)
         self.applications = ApplicationStore(
             self.data_dir / "applications.db", load_or_create_key(self.data_dir / "applications.key")
         )
         self._seal_key = load_or_create_private_key(self.data_dir / "seal.key")
         self.seal_public_key = public_key_text(self._seal_key)
+        self.instance = instance_id(self.data_dir)
         self.notifier = Notifier(config, self.data_dir, clock=clock)
         self.lock = threading.RLock()
         self.publisher: Publisher | None = None
@@ -75,17 +78,18 @@ class QueueService:
         self._inbox: queue.Queue[_Work | None] = queue.Queue()
         self._listeners: list[Callable[[], None]] = []
         self._published: dict[str, bytes] = {}
+        self._statuses_offered: dict[int, m.VisitStatus] = {}
         self._devices: dict[str, dict[str, Any]] = {}
         self._worker: threading.Thread | None = None
         self._dirty_departments: set[str] = set()
-        self._visits_published_at = 0.0
+        self._visits_published_at = -VISITS_EVERY_S
         self._visits_interval = VISITS_EVERY_S
         self._load()
 
     # ---- start-up and recovery ---------------------------------------------------------
     def _load(self) -> None:
         """Rebuild the engine from today's events and the answers already given."""
-        self.engine = QueueEngine(self.config)
+        self.engine = QueueEngine(self.config, self.store.learned())
         for event in self.store.earlier_events_of(bookings.EVENTS):  # booked days ahead
             self.engine.apply(event)
         for event in self.store.current_day_events():
@@ -114,6 +118,10 @@ class QueueService:
                 reply: Callable[[bytes], None]) -> None:
         """Queue a decoded request; `reply(payload)` is called once it is durable."""
         self._inbox.put(_Work(command, request, device, reply))
+
+    def backlog(self) -> int:
+        """Requests waiting for the worker."""
+        return self._inbox.qsize()
 
     def submit(self, command: str, request: m.Request, device: str = "web",
                timeout: float = 10.0) -> m.Response:
@@ -198,6 +206,8 @@ class QueueService:
             rolling = self.engine.business_day(now) != self.engine.state.day
             previous_day = list(self.engine.state.by_number) if rolling else []
             batch.events += self.engine.tick(now)
+            if rolling:
+                batch.learned = self.engine.learned()
             self._forget_answers(now - DEDUP_WINDOW_S)
             for item in items:
                 rid = item.request.request_id
@@ -259,6 +269,7 @@ class QueueService:
     def _execute(self, item: _Work, now: float) -> tuple[bytes, list[Event] | None]:
         """Run one command; events None means refused (nothing stored)."""
         try:
+            check_request(self.config, item.command, item.request)
             if item.command == "attach_application":
                 result, events = self._attach(item.request), []
             else:
@@ -282,7 +293,7 @@ class QueueService:
                 raise EngineError("unknown_procedure", f"{line.procedure!r} is not a certificate")
             if line.procedure not in certificates:
                 raise EngineError("not_on_visit", f"{proc.name_ja} is not on visit {r.number}")
-        expected = sum(self.config.procedures[c.procedure].fee_yen * c.copies for c in r.certificates)
+        expected = self.config.fee_yen((c.procedure, c.copies) for c in r.certificates)
         if expected != r.fee_yen:
             raise EngineError("fee_mismatch", f"fee should be {expected} yen, got {r.fee_yen}")
         try:
@@ -346,7 +357,8 @@ class QueueService:
             cs = e.state.counters[cid]
             offer(topics.counter_state(site, cid), encode(m.CounterStateMessage(
                 counter=cid, open=cs.open, number=call.number)))
-        if full or now - self._visits_published_at >= self._visits_interval:
+        # the cadence is wall-clock time (a demonstration's clock may run faster)
+        if full or time.monotonic() - self._visits_published_at >= self._visits_interval:
             started = time.perf_counter()
             reader = e.reader(now)
             for dept in sorted(self._dirty_departments):
@@ -354,24 +366,29 @@ class QueueService:
                 offer(topics.congestion(site, dept), encode(c),
                       encode(c.model_copy(update={"at": 0.0})))
             for status in e.visit_statuses(now, self._dirty_departments, reader):
-                offer(topics.visit(site, status.number), encode(status))
+                # the engine hands back the very same status while nothing in it changed
+                if self._statuses_offered.get(status.number) is not status:
+                    self._statuses_offered[status.number] = status
+                    offer(topics.visit(site, status.number), encode(status))
             took = time.perf_counter() - started
             # A long backlog makes a pass slow: answer requests first, statuses later.
             self._visits_interval = max(VISITS_EVERY_S, took / VISITS_SHARE)
             self._dirty_departments = set()
-            self._visits_published_at = now
+            self._visits_published_at = time.monotonic()
         return out
 
     def status(self, state: str) -> m.ServiceStatus:
         """The retained birth/death message; it carries the key devices seal data with."""
         day = self.engine.state.day if state == "online" else None
-        return m.ServiceStatus(state=state, day=day, boot=self.boot, seal_key=self.seal_public_key)
+        return m.ServiceStatus(state=state, day=day, boot=self.boot, seal_key=self.seal_public_key,
+                               instance=self.instance)
 
     def republish(self) -> None:
         """Publish every retained topic again (after the broker or this service restarted)."""
         site = self.config.id
         with self.lock:
             self._published.clear()
+            self._statuses_offered.clear()
             changes = self._state_changes(self.clock(), [], full=True, cleared=[])
         base = [
             (topics.service_status(site), encode(self.status("online"))),

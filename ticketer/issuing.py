@@ -161,7 +161,7 @@ class Issuer:
     def _issue_offline(self, intent: Intent) -> Issued:
         now = self.clock()
         day = self.site.business_day(now)
-        plan = route(self.site, list(intent.procedures), self.congestion())
+        plan = route(self.site, list(intent.procedures), self.congestion(), intent.needs)
         if plan.empty:
             raise IssueRefused("nothing_to_queue", "none of these procedures is handled here")
         first = plan.stops[0].department

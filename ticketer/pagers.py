@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from firmware.pager_link import PagerTransmitter
 from protocol.messages import CallMessage
+from protocol.private_files import open_database
 
 log = logging.getLogger(__name__)
 PAGER_ID = re.compile(r"^\s*P?0*(\d{1,3})\s*$", re.IGNORECASE)
@@ -51,8 +51,7 @@ class PagerDesk:
         self.transmitter = transmitter
         self.business_day = business_day
         self.clock = clock
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = open_database(path)
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
         if transmitter is not None:

@@ -9,7 +9,6 @@ The audit log records who unlocked, locked and issued; it holds no PIN and no ca
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from protocol.messages import AcceptedVisit, OfflineVisit, RejectedVisit
+from protocol.private_files import open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS leases (
@@ -51,8 +51,7 @@ class LocalStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = open_database(self.path)
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
 

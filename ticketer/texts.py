@@ -33,8 +33,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "route": ("ご案内の順番", "Route"),
     "route_empty": ("手続きを選ぶと順番が表示されます", "Pick procedures to see the route"),
     "floor_counter": ("{floor}  {counters}番窓口  {colour}", "{floor}, counter {counters}, {colour}"),
-    "waiting": ("待ち {n}人・目安 約{m}分", "{n} waiting, about {m} min"),
-    "waiting_closed": ("待ち {n}人・窓口受付前", "{n} waiting, counters not open"),
+    "waiting": ("待ち {n}人・{wait}", "{n} waiting, {wait}"),  # wait: protocol.waits.wait_text
     "waiting_unknown": ("混雑状況 不明", "Congestion unknown"),
     "guidance": ("館外の手続き", "Handled elsewhere"),
     "issue": ("発券する", "Issue ticket"),

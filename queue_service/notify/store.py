@@ -10,12 +10,13 @@ per contact in `deliveries`, which the sender drains with retries and backoff.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
+
+from protocol.private_files import open_database
 
 from .triggers import Notice
 
@@ -67,8 +68,7 @@ class Delivery:
 class NotifyStore:
     def __init__(self, db_path: Path, key: bytes):
         self._fernet = Fernet(key)
-        self._db = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = open_database(db_path)
         # A process kill loses nothing committed in WAL mode; a power cut may lose the last
         # rows, which the notifier finds again from the visits' state at the next start.
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -120,6 +120,12 @@ class NotifyStore:
             if visit in out:
                 out[visit].add(trigger)
         return out
+
+    def fired(self, visit: str) -> set[str]:
+        """The triggers already recorded for a visit."""
+        with self._lock:
+            return {r[0] for r in self._db.execute("SELECT trigger FROM messages WHERE visit = ?",
+                                                   (visit,))}
 
     # ---- the outbox --------------------------------------------------------------------
     def record(self, day: str, visit: str, notices: list[Notice], now: float) -> int:

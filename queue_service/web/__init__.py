@@ -24,6 +24,7 @@ from ..accounts import AccountStore
 from ..notify.web import router as notify_router
 from . import auth
 from .booking import router as booking_router
+from .headers import add_security_headers
 from .live import ChangeFeed
 from .login_guard import USER_WINDOW_S, LoginGuard
 from .pages import render
@@ -52,6 +53,7 @@ def create_app(service, *, accounts: AccountStore | None = None,
     app.state.accounts = accounts or AccountStore(service.store.db_path)
     app.state.feed = feed
     app.state.secure_cookies = secure_cookies
+    add_security_headers(app, tls=secure_cookies)
     app.state.login_guard = LoginGuard()
     app.state.login_guard.seed(_recent_failures(app.state.accounts))
     service.on_change(feed.notify)

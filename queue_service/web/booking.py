@@ -28,7 +28,14 @@ from protocol.client import new_request_id
 from ..bookings import BookingError
 from . import auth
 from . import booking_texts as bt
-from .booking_views import booking_view, day_bookings, purpose_by_id, purposes, slots_view
+from .booking_views import (
+    booking_view,
+    day_bookings,
+    next_time,
+    purpose_by_id,
+    purposes,
+    slots_view,
+)
 from .pages import render
 from .public import PRIVATE_HEADERS
 
@@ -88,6 +95,13 @@ def choose_purpose(request: Request):
     return _page(request, "booking_start.html", {"groups": [(g, ps) for g, ps in groups if ps]})
 
 
+@router.get("/booking/rule", response_class=HTMLResponse)
+def rule(request: Request):
+    """The published calling rule that merges bookings and walk-ins (docs/bookings.md)."""
+    rules = request.app.state.svc.config.bookings
+    return _page(request, "booking_rule.html", {"rules": rules})
+
+
 @router.get("/booking/find")
 def find(request: Request, code: str = ""):
     found = normalise_code(code)
@@ -119,8 +133,9 @@ def confirm(request: Request, purpose: str, start: float, error: str = ""):
     if chosen is None:
         return _not_found(request)
     lang = bt.choose(request)
+    at = svc.read(lambda e, now: next_time(e, now, chosen, start))
     return _page(request, "booking_confirm.html", {
-        "purpose": chosen, "start": start, "request_id": new_request_id(),
+        "purpose": chosen, "start": start, "at": at, "request_id": new_request_id(),
         "day_label": bt.day_label(start, svc.config.timezone, lang),
         "bring": chosen.bring(svc.config, lang),
         "error": bt.error_text(error, lang) if error else ""})

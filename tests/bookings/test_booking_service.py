@@ -53,7 +53,7 @@ def test_two_requests_for_the_last_place_get_one_booking(tmp_path):
         assert sorted(a.ok for a in answers) == [False, True]
         [refused] = [a for a in answers if not a.ok]
         assert refused.error.code == "slot_full"
-        taken = svc.read(lambda e, now: sum(b.start == start and b.state == "booked"
+        taken = svc.read(lambda e, now: sum(b.slot == start and b.state == "booked"
                                             for b in e.bookings.bookings.values()))
         assert taken == capacity
     finally:
@@ -75,7 +75,7 @@ def test_bookings_made_on_an_earlier_day_are_there_after_a_restart(tmp_path):
         assert again.engine.state.day == "2027-03-30"
         b = again.engine.bookings.get(code)
         assert (b.start, b.state) == (thursday_ten, "booked")
-        assert again.engine.bookings.taken[("sogo", thursday_ten)] == 1
+        assert again.engine.bookings.taken[("sogo", thursday_ten)] == {thursday_ten}
     finally:
         again.stop()
 

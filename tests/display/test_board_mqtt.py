@@ -130,7 +130,7 @@ def test_with_the_device_agent_the_board_takes_its_configuration_and_chimes_on_c
     wav = tmp_path / "spoken.wav"
     board = Board(agent.client, BoardPresenter(), announcer=Announcer(library, WavFileSink(wav), ["ja"]),
                   own_config=False)
-    board.attach(agent)
+    board.attach_agent(agent)
     results: list[bytes] = []
     publisher.client.subscribe(topics.device_command_result(SITE, "board-2f"), qos=1)
     publisher.client.on_message = lambda c, u, msg: results.append(msg.payload)
@@ -180,12 +180,28 @@ def test_a_call_lights_the_counter_lamp_and_the_serial_sign(broker, publisher, s
         sign.close()
 
 
+def test_a_cleared_congestion_message_removes_the_department_s_waiting(running_board, publisher, site):
+    publisher.site_document(site)
+    publisher.service("online")
+    publisher.retained(topics.congestion(SITE, "shiminzei"),
+                       encode(congestion_message("shiminzei", 9, 18.0, "medium")))
+    board = running_board()
+
+    def row(view):
+        return next((r for r in view.departments if r.id == "shiminzei"), None)
+
+    board.wait_for(lambda v: row(v) is not None and row(v).waiting == 9)
+    publisher.retained(topics.congestion(SITE, "shiminzei"), b"")  # the service cleared it
+    view = board.wait_for(lambda v: row(v).level == "unknown")
+    assert row(view).waiting == 0 and row(view).estimated_wait_min is None
+
+
 def test_a_board_that_should_speak_without_its_clips_is_an_alert_in_the_fleet(broker, library, tmp_path):
     """It showed as online with no alert; only test_chime revealed it."""
     agent = DeviceAgent(Bundle.development(SITE, "board-1f", "board", host=broker.host, port=broker.port),
                         version="0.1.0", state_dir=tmp_path / "agent")
     silent = Board(agent.client, BoardPresenter(), own_config=False)  # no --clips
-    silent.attach(agent)
+    silent.attach_agent(agent)
     assert "audio:no_clips" in agent.health().alerts
     silent.apply_settings({"speech_languages": []})  # a board meant to be silent: no alert
     assert "audio:no_clips" not in agent.health().alerts
@@ -193,7 +209,7 @@ def test_a_board_that_should_speak_without_its_clips_is_an_alert_in_the_fleet(br
                         version="0.1.0", state_dir=tmp_path / "agent2")
     short = Board(other.client, BoardPresenter(),
                   announcer=Announcer(library, WavFileSink(tmp_path / "x.wav"), ["ja"]), own_config=False)
-    short.attach(other)
+    short.attach_agent(other)
     short.apply_settings({"speech_languages": ["ja", "pt"]})  # no Portuguese clips rendered
     assert "audio:no_clips_pt" in other.health().alerts
     short.close()

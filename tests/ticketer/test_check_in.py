@@ -10,11 +10,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi.testclient import TestClient
 
 from protocol import messages as m
 from protocol.client import new_request_id
 from protocol.site import load_config
 from queue_service.service import QueueService
+from queue_service.web import create_app
 from ticketer.issuing import Issuer
 from ticketer.presenter import ConciergePresenter
 from ticketer.render import ticket_image
@@ -82,6 +84,11 @@ def test_scanning_the_qr_code_on_time_prints_a_booked_ticket(desk, service, sim,
     assert desk.notice.text == f"{desk.last.number}番を発券しました(ご予約 10:00)"
     visit = service.engine.visit_by_number(desk.last.number)
     assert visit.booking == code and visit.slot_at is not None
+    # the citizen's phone (the ticket's QR code) says the same, with no wait estimate
+    with TestClient(create_app(service)) as phone:
+        page = phone.get(ticket["url"].replace(service.config.public_url, "") + "?lang=ja").text
+    assert "ご予約 <b>10:00</b>: 予約の時刻になりましたらお呼びします" in page
+    assert "あなたより前の人数" not in page
     DOCS.mkdir(parents=True, exist_ok=True)
     ticket_image(ticket, 512).save(DOCS / "booking-ticket.png", optimize=True)
 

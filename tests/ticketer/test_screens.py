@@ -56,7 +56,7 @@ class TestIssuerScreens(GraphicUnitTest):
         self.p.printer_state = printer.state
         for dept, waiting, wait in (("sogo", 7, 14.2), ("kokuho", 3, 9.0), ("nenkin", 2, 6.0),
                                     ("shimin", 4, 8.0), ("kosodate", 1, 4.0)):
-            self.p.set_congestion(CongestionMessage(
+            self.p.set_congestion(dept, CongestionMessage(
                 department=dept, waiting=waiting, serving=2, counters_open=2,
                 estimated_wait_min=wait, level="low", label_ja="", label_en="", at=0))
         Window.size = SIZE

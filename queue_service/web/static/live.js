@@ -9,6 +9,13 @@
     });
   }
   stamp();
+  // A plain form that asks first (no inline handlers: the CSP allows none).
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (form.matches("form[data-confirm]:not([data-action])") && !window.confirm(form.dataset.confirm)) {
+      ev.preventDefault();
+    }
+  });
   var live = document.querySelector("[data-live]");
   if (!live || !window.EventSource) return;
   var busy = false, again = false;

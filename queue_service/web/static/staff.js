@@ -11,6 +11,13 @@
     clearTimeout(toastTimer);
     toastTimer = setTimeout(function () { el.className = ""; }, 4000);
   }
+  // Reports: show another department's heat map in place (no inline script: CSP).
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.matches("form[data-heatmap]")) return;
+    ev.preventDefault();
+    document.getElementById("heat").src = form.dataset.heatmap + form.dept.value + ".png";
+  });
   document.addEventListener("submit", async function (ev) {
     var form = ev.target;
     if (!form.matches("form[data-action]")) return;
