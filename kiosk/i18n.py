@@ -311,9 +311,11 @@ def name_of(item: Procedure | Department | Floor | Place | LifeEvent, lang: str)
         return item.name_ja
     if lang == "en":
         return item.name_en
-    named = getattr(item, "names", {}).get(lang)
-    if named:
-        return named
+    names = getattr(item, "names", None)
+    if names is None:  # floors, places, life events: ja and en only in the site file so far
+        return item.name_ja if lang == "easy" else item.name_en
+    if names.get(lang):
+        return names[lang]
     if lang == "easy":
         kana = getattr(item, "kana", "")
         return f"{item.name_ja}({kana})" if kana and kana != item.name_ja else item.name_ja
