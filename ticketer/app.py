@@ -423,7 +423,7 @@ class ConciergeView(BoxLayout):
             on = cat == p.category
             self.cats.add_widget(Flat(category_name(cat, p.lang), lambda c=cat: p.choose_category(c),
                                       bg=NAVY if on else SKY,
-                                      fg=WHITE if on else INK, size=13))
+                                      fg=WHITE if on else INK, size=13 if p.lang == "ja" else 11))
         self.results.clear_widgets()
         for proc in p.results():
             if proc.id in p.procedures:

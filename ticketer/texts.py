@@ -90,8 +90,9 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 # The purpose categories of the site file (Kitami's five, 003:L867-875) in English.
-CATEGORY_EN = {"証明書": "Certificates", "住所・戸籍": "Address and family register",
-               "保険・年金": "Insurance and pension", "高齢・介護・障がい": "Elderly, care, disability",
+# Short: five chips share one row.
+CATEGORY_EN = {"証明書": "Certificates", "住所・戸籍": "Address, register",
+               "保険・年金": "Insurance, pension", "高齢・介護・障がい": "Elderly, care",
                "子ども・子育て": "Children", "その他": "Other"}
 
 
