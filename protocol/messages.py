@@ -242,6 +242,7 @@ class CheckIn(Request):
 
     code: str = BookingCode
     issuing_point: str = Ident
+    needs: list[Need] = Field(default_factory=list, max_length=6)  # as the concierge marks them
     language: str = Field(default="ja", max_length=8)
     staff: str | None = Field(default=None, max_length=32)
 

@@ -452,7 +452,7 @@ class QueueEngine:
         else:
             steps, guidance = self._steps_for(list(b.procedures))
         late = outcome == "late"
-        issued = self._issue_visit(r, steps, guidance, now, new_token, [], b.life_event,
+        issued = self._issue_visit(r, steps, guidance, now, new_token, list(r.needs), b.life_event,
                                    ev.BookingRef(code=b.code, slot_at=None if late else b.start))
         checked = ev.BookingCheckedIn(at=now, code=b.code, number=issued.result["number"],
                                       late=late)
@@ -698,7 +698,7 @@ class QueueEngine:
         line = self._lines.get(dept)
         reader = self.reader(now)
         if line is not None and rank == behind - 1 and v.id not in line.start:
-            line.join(v.id, key, reader.job(v, v.current_index(), dept))
+            line.join(v.id, key, reader.job(v, v.current_index(), dept), now)
         else:
             self._lines.pop(dept, None)
         line = self.line(dept, now, reader)

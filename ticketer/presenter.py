@@ -387,10 +387,11 @@ class ConciergePresenter:
         self.busy = True
         self._changed()
         request_id, staff, lang = new_request_id(), self.lock.staff_id, self.lang
+        needs = tuple(sorted(self.needs))  # the concierge may mark needs first, as for a ticket
 
         def work() -> None:
             try:
-                result = self.issuer.check_in(request_id, code, lang, staff)
+                result = self.issuer.check_in(request_id, code, lang, staff, needs)
             except IssueRefused as exc:
                 refused = exc
                 self._post(lambda: self._checked_in(code, None, None, refused))
@@ -410,6 +411,7 @@ class ConciergePresenter:
         shown = show_code(code)
         if error is not None:
             key = {"unknown_booking": "booking_unknown", "booking_expired": "booking_expired",
+                   "offline": "booking_offline",
                    "booking_cancelled": "booking_cancelled",
                    "already_checked_in": "booking_already"}.get(error.code)
             self.notice = Notice("error", self.text(key, code=shown) if key

@@ -78,6 +78,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "booking_bad_code": ("予約番号は8文字です(例: ABCD-EFGH)", "A booking code has 8 characters (ABCD-EFGH)"),
     "booking_unknown": ("予約 {code} は見つかりません。番号をお確かめください",
                         "No booking {code}: please check the code"),
+    "booking_offline": ("窓口サービスに接続できないため予約の受付ができません。番号札を発券してください",
+                        "The queue service cannot be reached: bookings cannot be checked in. Issue a ticket"),
     "booking_expired": ("予約 {code} は別の日の予約です(期限切れ)", "Booking {code} was for another day"),
     "booking_cancelled": ("予約 {code} は取り消されています", "Booking {code} was cancelled"),
     "booking_already": ("予約 {code} は受付済みです", "Booking {code} is already checked in"),
