@@ -46,11 +46,12 @@ class ServiceProcess:
     """`python -m queue_service` against a broker, with its data in `data_dir`."""
 
     def __init__(self, broker: LocalBroker, data_dir: Path, *, config: str | None = None,
-                 web_port: int | None = None, site: str = "isesaki"):
+                 web_port: int | None = None, site: str = "isesaki", extra: tuple[str, ...] = ()):
         self.broker = broker
         self.data_dir = Path(data_dir)
         self.config = config
         self.site = site
+        self.extra = extra  # more command-line options
         self.web_port = free_port() if web_port is None else web_port
         self.proc: subprocess.Popen | None = None
         self.log = self.data_dir / "service.log"
@@ -67,6 +68,7 @@ class ServiceProcess:
                "--web-port", str(self.web_port)]
         if self.config:
             cmd += ["--config", self.config]
+        cmd += list(self.extra)
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env,
