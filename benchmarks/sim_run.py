@@ -62,6 +62,7 @@ class VisitRecord:
     issued: float
     estimate_min: float | None = None  # what the service showed at issue (first stop)
     naive_min: float | None = None
+    range_min: tuple[int, int] | None = None  # the range shown at issue (None: closed)
     people_ahead: int = 0
     done_at: float | None = None
 
@@ -203,6 +204,8 @@ class DaySimulation:
         visit = result["visit"]
         record.people_ahead = visit["people_ahead"]
         record.estimate_min = visit["estimated_wait_min"]
+        if visit["wait_min_high"] is not None:
+            record.range_min = (visit["wait_min_low"], visit["wait_min_high"])
         record.naive_min = estimator.naive_wait_minutes(
             visit["people_ahead"], len(self.engine.counters_open(first.department)),
             self.engine.mean_service_minutes(first.department))
@@ -277,7 +280,11 @@ class DaySimulation:
     def _start(self, t: float, counter: str) -> None:
         run = self._at_counter[counter]
         self._handle("start", m.StartService, t, counter=counter)
-        self._at(t + run.record.citizen.service_s[run.proc], "finish", counter)
+        self._at(t + self.service_seconds(run, counter, t), "finish", counter)
+
+    def service_seconds(self, run: _Run, counter: str, t: float) -> float:
+        """How long the procedure being started takes (drawn up front with the citizen)."""
+        return run.record.citizen.service_s[run.proc]
 
     def _finish(self, t: float, counter: str) -> None:
         run = self._at_counter[counter]
@@ -288,7 +295,7 @@ class DaySimulation:
             # Same department: the engine keeps the visit at this counter for the next one.
             step = next(s for s in result["steps"] if s["state"] == "serving")
             self._check(step["procedure"], record.citizen.procedures[run.proc], counter, step)
-            self._at(t + record.citizen.service_s[run.proc], "finish", counter)
+            self._at(t + self.service_seconds(run, counter, t), "finish", counter)
             return
         stop.finished = t
         self._free(t, counter)

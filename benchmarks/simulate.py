@@ -17,6 +17,7 @@ from pathlib import Path
 
 from protocol.site import SiteConfig, load_config
 
+from . import sim_bookings, sim_mismatch
 from .sim_report import charts, comparison, estimate_accuracy, table, utilisation
 from .sim_run import MODES, DayResult, simulate
 from .sim_scenario import DayPlan, make_citizens, plan_staffing, staffed_config
@@ -96,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             for path in charts(runs["shared"], runs["separate"], args.charts):
                 print(f"chart: {path}")
     peak = days["peak"]
+    # The floor that does not match its site file (benchmarks/sim_mismatch.py; six seeds
+    # with `python -m benchmarks.sim_mismatch`): this seed, peak and average day.
+    mismatch = sim_mismatch.run_seeds(base, (args.seed,))
     results = {
         "visits": peak["visits"],
         "sim_seconds": peak["sim_seconds"],
@@ -105,14 +109,21 @@ def main(argv: list[str] | None = None) -> int:
         "wait_single_separate_min": peak["wait_single_separate_min"],
         "estimate_mae_min": peak["estimate_mae_min"],
         "naive_mae_min": peak["naive_mae_min"],
+        **{k: v for k, v in mismatch["peak"].items() if k.startswith("mismatch_")},
+        "mismatch_average_day": {k: v for k, v in mismatch["average"].items()
+                                 if k.startswith("mismatch_")},
         "stay_multi_per_procedure_min": peak["stay_multi_per_procedure_min"],
         "wait_single_per_procedure_min": peak["wait_single_per_procedure_min"],
         "seed": args.seed,
         "total_seconds": round(time.perf_counter() - started, 2),
         "days": days,
     }
+    results.update(sim_bookings.results(base, args.seed, args.peak_visits))
     print("targets (peak day):")
-    for text, met in targets(peak):
+    share, ratio = results["booked_called_within_5min_share"], results["walkin_wait_ratio_with_bookings"]
+    for text, met in targets(peak) + [
+            (f"booked called within 5 min of their time >= 0.90: {share}", share >= 0.90),
+            (f"walk-ins' wait with bookings / without <= 1.10: {ratio}", ratio <= 1.10)]:
         print(f"  [{'met' if met else 'NOT met'}] {text}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")

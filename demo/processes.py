@@ -14,6 +14,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from protocol import topics
 from protocol.messages import ServiceStatus
+from queue_service.clock import ScaledClock
 
 from .broker import LocalBroker, free_port, terminate, wait_for_port
 
@@ -46,8 +47,10 @@ class ServiceProcess:
     """`python -m queue_service` against a broker, with its data in `data_dir`."""
 
     def __init__(self, broker: LocalBroker, data_dir: Path, *, config: str | None = None,
-                 web_port: int | None = None, site: str = "isesaki", extra: tuple[str, ...] = ()):
+                 web_port: int | None = None, site: str = "isesaki",
+                 clock: ScaledClock | None = None, extra: tuple[str, ...] = ()):
         self.broker = broker
+        self.clock = clock
         self.data_dir = Path(data_dir)
         self.config = config
         self.site = site
@@ -68,6 +71,8 @@ class ServiceProcess:
                "--web-port", str(self.web_port)]
         if self.config:
             cmd += ["--config", self.config]
+        if self.clock:
+            cmd += self.clock.argv()
         cmd += list(self.extra)
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         with open(self.log, "ab") as log:

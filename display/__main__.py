@@ -5,8 +5,10 @@
     --wav PATH               speak into a WAV file instead of the ALSA default output
     --settings FILE          board settings (JSON) until the device configuration arrives
     --config FILE            site TOML to start with before the retained site document arrives
-    --bundle FILE            an enrolled device: the device agent connects (TLS, password,
-                             discovery), publishes birth/health and delivers the configuration
+    --bundle FILE            an enrolled device (TLS, password, discovery); without it a
+                             development bundle for --device (anonymous, plain TCP). Either
+                             way the device agent connects (firmware/runtime.py), publishes
+                             birth/health and delivers the configuration
 
 The board's counters, departments and languages come from its retained device
 configuration (`dev/<device>/config`, see display/settings.py).
@@ -17,11 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
-VERSION = "0.1.0"
+from firmware.runtime import BundleError, load_bundle, open_agent, prepare_kivy
+
+SYSTEM_STATE_DIR = Path("/var/lib/madoguchi")  # an enrolled board's boot counter and config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settings", type=Path)
     parser.add_argument("--config")
     parser.add_argument("--bundle", type=Path)
-    parser.add_argument("--state-dir", type=Path, default=Path("/var/lib/madoguchi"))
+    parser.add_argument("--state-dir", type=Path,
+                        help=f"default {SYSTEM_STATE_DIR} with --bundle, else ~/.madoguchi/<device>")
     parser.add_argument("--size", help="window size WxH (default: the layout's reference size)")
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--trace", action="store_true", help="print JSON timing lines (benchmarks)")
@@ -45,19 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
     # Kivy reads its window configuration at import: set it before importing anything of it.
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    from kivy.config import Config
-
     from .screens import REFERENCE
     width, height = REFERENCE[args.layout]
     if args.size:
         width, height = (int(v) for v in args.size.lower().split("x"))
-    Config.set("graphics", "width", str(width))
-    Config.set("graphics", "height", str(height))
-    Config.set("graphics", "fullscreen", "auto" if args.fullscreen else "0")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
+    prepare_kivy((width, height), args.fullscreen)
 
-    from protocol.client import ServiceClient
     from protocol.site import ConfigError, load_config
 
     from .app import BoardApp, trace_received
@@ -82,24 +79,18 @@ def main(argv: list[str] | None = None) -> int:
     if announcer is None:
         logging.getLogger("display").warning("no --clips: this board shows calls but does not speak them")
     presenter = BoardPresenter(settings, site)
-    if args.bundle:
-        from firmware.agent import Bundle, BundleError, DeviceAgent
-        try:
-            agent = DeviceAgent(Bundle.load(args.bundle), version=VERSION, state_dir=args.state_dir)
-        except (BundleError, OSError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        board = Board(agent.client, presenter, announcer=announcer, own_config=False)
-        board.apply_settings(raw_settings)
-        board.attach(agent)
-        agent.start(wait=None)
-        stop = agent.stop
-    else:
-        client = ServiceClient(args.site, args.device, args.broker_host, args.broker_port)
-        board = Board(client, presenter, announcer=announcer)
-        board.apply_settings(raw_settings)
-        board.start(wait=None)
-        stop = client.stop
+    try:
+        bundle = load_bundle(args.bundle, role="board", site=args.site, device=args.device,
+                             host=args.broker_host, port=args.broker_port)
+        agent = open_agent(bundle, args.state_dir or (SYSTEM_STATE_DIR if args.bundle else None))
+    except (BundleError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    board = Board(agent.client, presenter, announcer=announcer, own_config=False)
+    board.apply_settings(raw_settings)
+    board.attach_agent(agent)
+    agent.start(wait=None)
+    stop = agent.stop
     if args.trace:
         board.on_update.append(trace_received)
     try:

@@ -1,15 +1,15 @@
 """The board's connection: retained topics in, presenter updated, calls spoken and signalled.
 
 `Board` subscribes on an injected `protocol.client.ServiceClient` (the device agent's
-client on an enrolled device, a plain one in tests and the demo) to the calls,
-congestion, service status and site document, and to its own device configuration when
-no agent delivers it. Handlers run on the MQTT network thread and only update the
-presenter and queue work for the announcer and the signal outputs.
+client on an enrolled device, a plain one in tests and the demo) to the calls and, when
+no agent delivers it, its own device configuration; the site document, congestion and
+service status come through the shared `protocol.follower.ServiceFollower`. Handlers
+run on the MQTT network thread and only update the presenter and queue work for the
+announcer and the signal outputs.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -20,8 +20,8 @@ from gpiozero.pins import Factory
 from protocol import topics
 from protocol.client import ServiceClient
 from protocol.codec import ProtocolError, decode
-from protocol.messages import CallMessage, CongestionMessage, DeviceConfig, ServiceStatus
-from protocol.site import ConfigError, parse_config
+from protocol.follower import ServiceFollower
+from protocol.messages import CallMessage, DeviceConfig
 
 from .lamps import Lamps
 from .presenter import BoardPresenter, Update
@@ -58,10 +58,12 @@ class Board:
         site = client.site
         client.on_connect(lambda: presenter.on_link(True))
         client.on_disconnect(lambda: presenter.on_link(False))
-        client.subscribe(topics.site_config(site), self._on_site)
-        client.subscribe(topics.service_status(site), self._on_service)
+        self.follower = ServiceFollower(presenter.site)
+        self.follower.on_site(presenter.set_site)
+        self.follower.on_status(presenter.on_service)
+        self.follower.on_congestion(presenter.on_congestion)
+        self.follower.attach(client)
         client.subscribe(topics.all_calls(site), self._on_call)
-        client.subscribe(topics.all_congestion(site), self._on_congestion)
         if own_config:
             client.subscribe(topics.device_config(site, client.device), self._on_device_config)
 
@@ -81,7 +83,7 @@ class Board:
         if self.lamps:
             self.lamps.close()
 
-    def attach(self, agent: DeviceAgent) -> None:
+    def attach_agent(self, agent: DeviceAgent) -> None:
         """Take settings, the `test_chime` command and health from/to the device agent,
         whose client this board was built on (with own_config=False)."""
         agent.on_config(self.apply_settings)
@@ -129,22 +131,6 @@ class Board:
                     log.error("serial sign %s not opened: %s", settings.serial_sign.port, exc)
 
     # ---- handlers (network thread) -----------------------------------------------------
-    def _on_site(self, topic: str, payload: bytes, retained: bool) -> None:
-        try:
-            self.presenter.set_site(parse_config(json.loads(payload)))
-        except (ValueError, ConfigError) as exc:
-            log.error("site document ignored: %s", exc)
-
-    def _on_service(self, topic: str, payload: bytes, retained: bool) -> None:
-        status = _decode(ServiceStatus, payload, topic)
-        if status:
-            self.presenter.on_service(status)
-
-    def _on_congestion(self, topic: str, payload: bytes, retained: bool) -> None:
-        message = _decode(CongestionMessage, payload, topic)
-        if message:
-            self.presenter.on_congestion(message)
-
     def _on_device_config(self, topic: str, payload: bytes, retained: bool) -> None:
         config = _decode(DeviceConfig, payload, topic)
         if config:

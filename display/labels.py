@@ -7,6 +7,8 @@ are translated here.
 
 from __future__ import annotations
 
+from protocol.waits import NOT_OPEN
+
 LABEL_LANGUAGES = ("ja", "en", "zh", "ko", "vi", "pt")
 LANGUAGE_NAMES = {
     "ja": "日本語", "en": "English", "zh": "中文", "ko": "한국어", "vi": "Tiếng Việt", "pt": "Português",
@@ -43,14 +45,6 @@ _LABELS: dict[str, dict[str, str]] = {
     "people": {  # {n}: people waiting
         "ja": "{n}人", "en": "{n}", "zh": "{n}人", "ko": "{n}명", "vi": "{n}", "pt": "{n}",
     },
-    "minutes": {  # {n}: estimated minutes
-        "ja": "約{n}分", "en": "~{n} min", "zh": "约{n}分钟", "ko": "약 {n}분", "vi": "~{n} phút",
-        "pt": "~{n} min",
-    },
-    "closed": {
-        "ja": "受付終了", "en": "Closed", "zh": "已结束", "ko": "접수 종료", "vi": "Đã đóng",
-        "pt": "Encerrado",
-    },
     "no_calls": {
         "ja": "ただいまお呼び出しはありません", "en": "No numbers are being called",
         "zh": "目前没有叫号", "ko": "현재 호출 중인 번호가 없습니다", "vi": "Hiện chưa gọi số nào",
@@ -70,10 +64,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "level_high": {
         "ja": "混雑", "en": "Very busy", "zh": "拥挤", "ko": "혼잡", "vi": "Rất đông", "pt": "Lotado",
     },
-    "level_closed": {
-        "ja": "受付終了", "en": "Closed", "zh": "已结束", "ko": "접수 종료", "vi": "Đã đóng",
-        "pt": "Encerrado",
-    },
+    "level_closed": NOT_OPEN,  # the one wording of every surface (protocol.waits)
 }
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 from protocol.messages import CallMessage, CongestionMessage, ServiceStatus
 from protocol.site import SiteConfig
+from protocol.waits import wait_reason, wait_text
 
 from .settings import BoardSettings
 
@@ -58,6 +59,19 @@ class DepartmentRow:
     waiting: int
     estimated_wait_min: float | None
     level: str  # low, medium, high, closed; "unknown" until the service says
+    wait_min_low: int | None = None  # the service's range (protocol.waits)
+    wait_min_high: int | None = None
+    counters_open: int = 0
+    moving_here: int = 0
+
+    def wait_text(self, lang: str) -> str:
+        """The wait as every surface writes it (no counter open: no minutes)."""
+        return wait_text(self.wait_min_low, self.wait_min_high, lang)
+
+    def reason(self, lang: str) -> str | None:
+        """Why a short line has a long wait, if it has."""
+        return wait_reason(self.waiting, self.counters_open, self.moving_here,
+                           self.wait_min_high, lang)
 
 
 @dataclass(frozen=True)
@@ -137,9 +151,13 @@ class BoardPresenter:
                 self._calls[msg.counter] = replace(self._calls[msg.counter], number=msg.number)
             return Update(msg.counter, msg.counter_number, msg.number, announce, recall)
 
-    def on_congestion(self, msg: CongestionMessage) -> None:
+    def on_congestion(self, department: str, msg: CongestionMessage | None) -> None:
+        """A department's congestion; None: the department has none any more."""
         with self._lock:
-            self._congestion[msg.department] = msg
+            if msg is None:
+                self._congestion.pop(department, None)
+            else:
+                self._congestion[department] = msg
 
     def on_service(self, msg: ServiceStatus) -> None:
         with self._lock:
@@ -193,5 +211,7 @@ class BoardPresenter:
                 dept.id, dept.name_ja, dept.name_en,
                 c.waiting if c else 0, c.estimated_wait_min if c else None,
                 c.level if c else "unknown",
+                c.wait_min_low if c else None, c.wait_min_high if c else None,
+                c.counters_open if c else 0, c.moving_here if c else 0,
             ))
         return tuple(rows)

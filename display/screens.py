@@ -256,8 +256,9 @@ class BoardScreen(FloatLayout):
         parts = [fonts.span(r.name_ja if lang == "ja" else r.name_en, "ja")]
         if r.level != "closed":
             parts.append(f"{tr('waiting', lang)} {tr('people', lang, n=r.waiting)}")
-            if r.estimated_wait_min is not None:
-                parts.append(tr("minutes", lang, n=round(r.estimated_wait_min)))
+            parts.append(r.wait_text(lang))
+            if r.reason(lang):
+                parts.append(r.reason(lang))
         parts.append(tr(f"level_{r.level}", lang))
         self.feature_hint.text = "   ".join(parts)
         self._fit(self.feature_hint, 38, self._ref_w - 40)
@@ -302,8 +303,9 @@ class BoardScreen(FloatLayout):
             self._fit(name_ja, 38, DEPT_COLUMNS[0][1])
             closed = r.level == "closed"
             waiting.text = "—" if closed or r.level == "unknown" else tr("people", lang, n=r.waiting)
-            wait.text = ("—" if closed or r.estimated_wait_min is None
-                         else tr("minutes", lang, n=round(r.estimated_wait_min)))
+            reason = r.reason(lang)
+            wait.text = ("—" if closed or r.level == "unknown"
+                         else r.wait_text(lang) + (f"\n{reason}" if reason else ""))
             self._fit(waiting, 50, DEPT_COLUMNS[1][1])
             self._fit(wait, 44, DEPT_COLUMNS[2][1])
             level.text = "—" if r.level == "unknown" else tr(f"level_{r.level}", lang)

@@ -1,7 +1,8 @@
 """Run a kiosk: `python -m kiosk guide|certterm --bundle PATH` (an enrolled device), or
 `--broker-host H --broker-port P --device ID` for a development bundle (plain TCP).
 
-The device agent (firmware/agent.py) connects it: birth and death, heartbeats, the
+The device agent (firmware/agent.py, started as every appliance starts it:
+firmware/runtime.py) connects it: birth and death, heartbeats, the
 retained device configuration and commands (`test_print`). The guide needs only the broker
 (retained site configuration and congestion). The certificate terminal sends personal data
 to the queue service, so it insists on TLS (a bundle with the site's CA) unless
@@ -14,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
-from firmware.agent import Bundle, BundleError, DeviceAgent
+from firmware.agent import DeviceAgent
+from firmware.runtime import BundleError, load_bundle, open_agent, prepare_kivy
+from protocol.follower import ServiceFollower
 from protocol.site import ConfigError, load_config
 
 from .floormap import here_from_settings, resolve_here
@@ -90,32 +90,20 @@ def make_reader(kind: str):
 
 def make_agent(args: argparse.Namespace) -> DeviceAgent:
     try:
-        if args.bundle:
-            bundle = Bundle.load(args.bundle)
-        elif args.device:
-            bundle = Bundle.development(args.site, args.device, args.role, args.broker_host,
-                                        args.broker_port)
-        else:
-            raise SystemExit("give --bundle PATH, or --device ID for a development bundle")
+        bundle = load_bundle(args.bundle, role=args.role, site=args.site, device=args.device,
+                             host=args.broker_host, port=args.broker_port)
     except BundleError as exc:
         raise SystemExit(str(exc)) from None
-    if bundle.role != args.role:
-        raise SystemExit(f"the bundle is for a {bundle.role!r}, not a {args.role!r}")
     if args.role == "certterm" and not bundle.ca_pem and not args.allow_plaintext:
         raise SystemExit("certterm sends personal data: it needs TLS (a --bundle with the "
                          "site's CA), or --allow-plaintext for a demo on one machine")
-    state = Path(args.state_dir or Path.home() / ".madoguchi" / bundle.device)
-    try:
-        own_version = version("madoguchi")
-    except PackageNotFoundError:
-        own_version = "dev"
-    return DeviceAgent(bundle, own_version, state)
+    return open_agent(bundle, args.state_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    prepare_kivy(fullscreen=args.fullscreen)
     try:
         config = load_config(args.config)
         place = args.place
@@ -135,13 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     from .fonts import register_kivy_fonts
 
     register_kivy_fonts()
-    if args.fullscreen:
-        Window.fullscreen = "auto"
     view_holder: dict = {}
 
-    from .live import LiveData
-
-    live = LiveData(config)
+    live = ServiceFollower(config)
     live.attach(client)
 
     def build_view():
@@ -189,13 +173,17 @@ def main(argv: list[str] | None = None) -> int:
         print_images(printer, [render_ticket(config, 0, "", None, "ja")])
         return "printed"
 
+    def attach_agent(agent: DeviceAgent) -> None:
+        """Plug into the device agent: settings move "you are here"; test_print."""
+        agent.on_config(on_settings)
+        agent.on_command("test_print", test_print)
+
     class KioskApp(App):
         title = f"Madoguchi {args.role}"
 
         def build(self):
             view = build_view()
-            agent.on_config(on_settings)
-            agent.on_command("test_print", test_print)
+            attach_agent(agent)
             agent.start(wait=None)
             if args.exit_after:
                 Clock.schedule_once(lambda _dt: self._finish(), args.exit_after)

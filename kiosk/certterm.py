@@ -169,8 +169,8 @@ class CertTermPresenter:
         return [(self.config.procedures[pid], c) for pid, c in self.choices.items() if c.copies]
 
     def total_fee(self) -> int:
-        """From the site's fee table: fee per copy times copies, summed."""
-        return sum(p.fee_yen * c.copies for p, c in self.chosen())
+        """From the site's fee table (SiteConfig.fee_yen, the rule the service checks)."""
+        return self.config.fee_yen((p.id, c.copies) for p, c in self.chosen())
 
     def to_identify(self) -> None:
         if not self.chosen():
@@ -297,7 +297,7 @@ class CertTermPresenter:
         place = i18n.counters_position(counters, counter, self.lang) if counter else ""
         sheet = printout.render_application(
             self.config, self.applicant, self.identified_by,
-            [printout.SheetLine(p.name_ja, c.copies, c.purpose, p.fee_yen * c.copies)
+            [printout.SheetLine(p.name_ja, c.copies, c.purpose, p.fee(c.copies))
              for p, c in self.chosen()], number, now)
         ticket = printout.render_ticket(self.config, number, place, counter, self.lang, now,
                                         token=issued.token)

@@ -10,18 +10,18 @@ people wait, how long, and what to bring.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from dataclasses import dataclass, field
 
 from PIL import Image
 
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
-from protocol.messages import GetVisit
-from protocol.site import Counter, LifeEvent, Procedure, SiteConfig
+from protocol.follower import ServiceFollower
+from protocol.messages import CLOSED_STEP_STATES, GetVisit
+from protocol.site import Counter, LifeEvent, Procedure, SiteConfig, normalise
+from protocol.waits import not_open_text, wait_reason, wait_text
 
 from . import floormap, i18n
 from .floormap import Position
-from .live import LiveData
 
 IDLE_SECONDS = 60.0
 log = logging.getLogger(__name__)
@@ -29,21 +29,26 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Wait:
-    """A department's queue right now (None fields: no live data yet)."""
+    """A department's queue right now, as the service estimates it (None: no live data
+    yet, or no counter open)."""
 
     waiting: int | None
-    minutes: float | None
+    low: int | None
+    high: int | None
     level: str  # low / medium / high / closed / unknown (shown as the text's colour)
+    counters_open: int = 0
+    moving_here: int = 0
 
     def text(self, lang: str) -> str:
         if self.level == "unknown":
             return i18n.t("no_live_data", lang)
-        if self.level == "closed" or self.minutes is None:
-            return i18n.t("counter_closed", lang)
-        if self.waiting == 0:
-            return i18n.t("no_wait", lang)
-        return "  ".join([i18n.t("waiting", lang, n=self.waiting),
-                          i18n.t("wait_minutes", lang, m=round(self.minutes))])
+        if self.level == "closed" or self.high is None:
+            return not_open_text(lang)
+        parts = [i18n.t("waiting", lang, n=self.waiting),
+                 i18n.t("wait_range", lang, wait=wait_text(self.low, self.high, lang))]
+        reason = wait_reason(self.waiting or 0, self.counters_open, self.moving_here, self.high,
+                             lang)
+        return "  ".join(parts + ([reason] if reason else []))
 
 
 @dataclass(frozen=True)
@@ -115,8 +120,12 @@ class Progress:
     steps: tuple[tuple[str, str], ...]  # (procedure name, state)
     next: Destination | None
     people_ahead: int
-    wait_minutes: float
+    wait_low: int | None  # the service's range while waiting (None: no counter open)
+    wait_high: int | None
     called_at: str  # the counter calling this number now, or ""
+
+    def wait_text(self, lang: str) -> str:
+        return wait_text(self.wait_low, self.wait_high, lang)
 
 
 class ProgressUnavailable(RuntimeError):
@@ -127,16 +136,8 @@ class ProgressUnavailable(RuntimeError):
         self.key = key
 
 
-def normalise(text: str) -> str:
-    """Width- and case-folded, katakana as hiragana, without spaces or dots, so that
-    「ジュウミンヒョウ」, 「じゅうみん ひょう」 and 「住民票」 each find 住民票の写し."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
-    return "".join(c for c in text if not c.isspace() and c not in "・･.、,()()")
-
-
 class GuidePresenter:
-    def __init__(self, live: LiveData, here: Position, idle_seconds: float = IDLE_SECONDS,
+    def __init__(self, live: ServiceFollower, here: Position, idle_seconds: float = IDLE_SECONDS,
                  client: ServiceClient | None = None):
         self.live = live
         self.client = client
@@ -206,8 +207,9 @@ class GuidePresenter:
     def wait_of(self, department: str) -> Wait:
         msg = self.live.congestion(department)
         if msg is None:
-            return Wait(None, None, "unknown")
-        return Wait(msg.waiting, msg.estimated_wait_min, msg.level)
+            return Wait(None, None, None, "unknown")
+        return Wait(msg.waiting, msg.wait_min_low, msg.wait_min_high, msg.level,
+                    msg.counters_open, msg.moving_here)
 
     def destination(self, procedure_id: str, counter_id: str | None = None) -> Destination:
         """Where to go for a procedure: its queue's counters, or the one counter given
@@ -219,7 +221,7 @@ class GuidePresenter:
         if not proc.queued:
             return Destination(in_building=False, counters=(), counter=None, place="",
                                colour="#757575", colour_name="", floor_name="",
-                               wait=Wait(None, None, "closed"), **common)
+                               wait=Wait(None, None, None, "closed"), **common)
         dept = config.queue_department(procedure_id)
         counters = tuple(config.counters_of(dept))
         if counter_id in config.counters:
@@ -256,18 +258,11 @@ class GuidePresenter:
         return self.questionnaire
 
     def guidance_list(self, procedure_ids: list[str]) -> list[Destination]:
-        """The procedures in the order to do them: the one-stop counter first (it completes
-        or accepts most of a life event at once), then each department in the order the
-        event needs it, and last what is not handled in this building."""
-        config = self.config
-        groups: dict[str, list[str]] = {config.one_stop_department: []}
-        elsewhere: list[str] = []
-        for pid in dict.fromkeys(procedure_ids):
-            if config.procedures[pid].queued:
-                groups.setdefault(config.queue_department(pid), []).append(pid)
-            else:
-                elsewhere.append(pid)
-        ordered = [pid for ids in groups.values() for pid in ids] + elsewhere
+        """The procedures in the order to do them: the stops in the order the service
+        routes the visit (SiteConfig.itinerary, the engine's rule), and last what is not
+        handled in this building."""
+        stops, elsewhere = self.config.itinerary(list(dict.fromkeys(procedure_ids)))
+        ordered = [pid for _, ids in stops for pid in ids] + elsewhere
         return [self.destination(pid) for pid in ordered]
 
     # ---- a ticket's progress (get_visit) ---------------------------------------------------
@@ -287,7 +282,7 @@ class GuidePresenter:
         visit = response.result.visit
         steps = tuple((self._step_name(s.procedure, s.name_ja, s.name_en), s.state)
                       for s in visit.steps)
-        open_steps = [s for s in visit.steps if s.state not in ("done", "skipped", "cancelled")]
+        open_steps = [s for s in visit.steps if s.state not in CLOSED_STEP_STATES]
         following, called = None, ""
         if open_steps:
             step = open_steps[0]
@@ -296,7 +291,7 @@ class GuidePresenter:
             if calling and calling in self.config.counters:
                 called = i18n.counter_position(self.config.counters[calling], self.lang)
         return Progress(visit.number, steps, following, visit.people_ahead,
-                        visit.estimated_wait_min, called)
+                        visit.wait_min_low, visit.wait_min_high, called)
 
     def _step_name(self, procedure: str, name_ja: str, name_en: str) -> str:
         proc = self.config.procedures.get(procedure)

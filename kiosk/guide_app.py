@@ -21,6 +21,8 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.utils import get_color_from_hex
 
+from protocol.messages import CLOSED_STEP_STATES
+
 from . import i18n, printout
 from .fonts import KIVY_NAME
 from .guide import Destination, GuidePresenter, Progress, ProgressUnavailable
@@ -481,7 +483,7 @@ class GuideView(ScreenManager):
             right.add_widget(Text(f"{i18n.t('your_number', lang)}: {progress.number}", size=32,
                                   bold=True))
             for name, state in progress.steps:
-                done = state in ("done", "skipped", "cancelled")
+                done = state in CLOSED_STEP_STATES
                 colour = get_color_from_hex("#2E7D32" if done else
                                             "#B71C1C" if state == "called" else "#1A1A1A")
                 right.add_widget(Text(f"{'✓' if done else '・'} {name} — "
@@ -500,7 +502,7 @@ class GuideView(ScreenManager):
                 if not progress.called_at:
                     right.add_widget(Text(
                         f"{i18n.t('people_ahead', lang, n=progress.people_ahead)}  "
-                        f"{i18n.t('wait_minutes', lang, m=round(progress.wait_minutes))}",
+                        f"{i18n.t('wait_range', lang, wait=progress.wait_text(lang))}",
                         size=26, bold=True))
                 right.add_widget(picture(self.p.map_for(dest, width_px=1000, side_by_side=True)))
         if progress is None or progress.next is None:

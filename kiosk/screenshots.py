@@ -30,6 +30,7 @@ from PIL import Image
 from demo.broker import LocalBroker
 from demo.processes import ServiceProcess
 from protocol.client import ServiceClient, new_request_id
+from protocol.follower import ServiceFollower
 from protocol.messages import CallNext, IssueRequest, OpenCounter
 from protocol.site import load_config
 
@@ -39,7 +40,6 @@ from .certterm_app import CertTermView
 from .fonts import register_kivy_fonts
 from .guide import GuidePresenter
 from .guide_app import GuideView
-from .live import LiveData
 from .mynacard import SimulatedCard, SimulatedReader
 
 
@@ -91,7 +91,7 @@ def main(argv: list[str]) -> int:
 
 def shoot_guide(out: Path, config, broker) -> None:
     client = ServiceClient("isesaki", "guide-east", broker.host, broker.port)
-    live = LiveData(config)
+    live = ServiceFollower(config)
     live.attach(client)
     client.start()
     wait_for(lambda: live.congestion("sogo") is not None and live.congestion("shimin") is not None)

@@ -17,10 +17,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from .sealing import seal
 
 VERSION = 1
-Need = Literal["wheelchair", "hearing", "sight", "pregnancy", "small_children", "language"]
+# The vocabularies of the contract, each kept here once (protocol/site.py checks the site
+# file against them, the engine and the appliances read them from here).
+NEEDS = ("wheelchair", "hearing", "sight", "pregnancy", "small_children", "language")
+HANDOVERS = ("none", "immediate", "later")  # how a finished procedure's result is handed over
+OPEN_STEP_STATES = ("waiting", "called", "serving", "held", "absent")
+CLOSED_STEP_STATES = ("done", "skipped", "cancelled")  # a step in one of these is over
+Need = Literal[NEEDS]  # type: ignore[valid-type]
+Handover = Literal[HANDOVERS]  # type: ignore[valid-type]
 Ident = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$")
 RequestId = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-StepState = Literal["waiting", "called", "serving", "held", "absent", "done", "skipped", "cancelled"]
+StepState = Literal[OPEN_STEP_STATES + CLOSED_STEP_STATES]  # type: ignore[valid-type]
 PrinterState = Literal["ok", "paper_low", "paper_out", "cover_open", "offline"]
 VisitState = Literal[
     "waiting", "called", "serving", "held", "absent", "done", "cancelled", "expired"
@@ -104,7 +111,7 @@ class StartService(CounterRequest):
 class FinishProcedure(CounterRequest):
     """Finish the procedure being served; the visit moves on to its next department."""
 
-    handover: Literal["none", "immediate", "later"] | None = None
+    handover: Handover | None = None
 
 
 class Hold(CounterRequest):
@@ -196,8 +203,9 @@ BookingState = Literal["booked", "checked_in", "late", "cancelled", "no_show"]
 
 
 class BookRequest(Request):
-    """Book the slot starting at `start` (epoch seconds, one of the free slots listed)
-    for a purpose: its procedures, in a department, or at a remote booth."""
+    """Book a place in the slot starting at `start` (epoch seconds, one of the free slots
+    listed) for a purpose: its procedures, in a department, or at a remote booth. The
+    answer gives the booking's own time within the slot."""
 
     procedures: list[str] = Field(min_length=1, max_length=20)
     life_event: str | None = None
@@ -228,6 +236,7 @@ class CheckIn(Request):
 
     code: str = BookingCode
     issuing_point: str = Ident
+    needs: list[Need] = Field(default_factory=list, max_length=6)  # as the concierge marks them
     language: str = Field(default="ja", max_length=8)
     staff: str | None = Field(default=None, max_length=32)
 
@@ -344,6 +353,10 @@ class VisitStatus(Message):
     counter_number: int | None = None
     people_ahead: int = 0
     estimated_wait_min: float = 0.0
+    # The range shown for the wait (protocol.waits); None while not waiting or while no
+    # counter of its department is open.
+    wait_min_low: int | None = None
+    wait_min_high: int | None = None
     steps: list[StepStatus]
     booked: Literal["on_time", "late"] | None = None  # checked in with a booking
     slot_at: float | None = None  # the booked slot (on time only): called when it is due
@@ -369,6 +382,13 @@ class CongestionMessage(Message):
     serving: int
     counters_open: int
     estimated_wait_min: float | None  # None while no counter is open
+    # The range shown for someone issued now (protocol.waits), and for someone issued now
+    # with a priority need (called first); None while no counter is open.
+    wait_min_low: int | None = None
+    wait_min_high: int | None = None
+    priority_wait_min_low: int | None = None
+    priority_wait_min_high: int | None = None
+    moving_here: int = 0  # visits at other departments due here before a newcomer
     level: Literal["low", "medium", "high", "closed"]
     label_ja: str
     label_en: str
@@ -527,8 +547,9 @@ class BookingInfo(Result):
 
     code: str
     slot_day: str
-    start: float
-    end: float
+    slot: float  # start of the slot it holds a place in
+    start: float  # its own time within the slot: come then; called from just before
+    end: float  # end of the slot
     department: str
     booth: str | None = None
     procedures: list[str]

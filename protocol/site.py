@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from importlib import resources
@@ -20,9 +21,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jpholiday
 
+from .messages import HANDOVERS, NEEDS
 from .notify_site import NotifySettings, parse_notify
 
-NEEDS = ("wheelchair", "hearing", "sight", "pregnancy", "small_children", "language")
 ROUTING_KINDS = {
     1: "completed at the one-stop counter",
     2: "accepted at the one-stop counter on behalf of the owning department",
@@ -30,11 +31,19 @@ ROUTING_KINDS = {
     4: "optional consultation at the owning department",
     5: "out of scope (guidance only)",
 }
-HANDOVERS = ("none", "immediate", "later")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BOOTH_SLOT_MINUTES = (30, 90)  # Morioka's remote counters (002:L2374)
 _ID = re.compile(r"^[a-z0-9_]{1,32}$")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def normalise(text: str) -> str:
+    """A name or reading as searches compare it: width- and case-folded, katakana as
+    hiragana, without spaces or dots, so that 「ジュウミンヒョウ」, 「じゅうみん ひょう」 and
+    「住民票」 each find 住民票の写し (the issuer's and the floor guide's search)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+    return "".join(c for c in text if not c.isspace() and c not in "・･.、,()()")
 
 
 class ConfigError(ValueError):
@@ -98,6 +107,11 @@ class Counter:
     procedures: tuple[str, ...] = ()
     remote: RemoteBooth | None = None
 
+    def serves(self, procedure_id: str) -> bool:
+        """Whether this counter takes the procedure (no list: every one of its department).
+        The engine calls by it and the issuer shows the counters by it."""
+        return not self.procedures or procedure_id in self.procedures
+
 
 @dataclass(frozen=True)
 class Procedure:
@@ -121,6 +135,10 @@ class Procedure:
     def queued(self) -> bool:
         """Kind 5 procedures are guidance only and never wait in a queue."""
         return self.kind != 5
+
+    def fee(self, copies: int) -> int:
+        """The fee in yen for `copies` copies of this certificate."""
+        return self.fee_yen * copies
 
 
 @dataclass(frozen=True)
@@ -212,6 +230,10 @@ class SiteConfig:
         """The department whose queue a procedure waits in (Isesaki's routing kinds)."""
         proc = self.procedures[procedure_id]
         return self.one_stop_department if proc.kind in (1, 2) else proc.department
+
+    def fee_yen(self, lines) -> int:
+        """The fee of a certificate application: (procedure id, copies) lines, summed."""
+        return sum(self.procedures[p].fee(copies) for p, copies in lines)
 
     def counters_of(self, department_id: str) -> list[Counter]:
         return [c for c in self.counters.values() if c.department == department_id]

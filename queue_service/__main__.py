@@ -15,6 +15,7 @@ from pathlib import Path
 
 from protocol.site import ConfigError, load_config
 
+from .clock import ScaledClock
 from .mqtt_shell import MqttShell
 from .service import QueueService
 from .store import StoreError
@@ -43,6 +44,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="begin an empty store if the data directory's store is missing, empty "
                         "or corrupt (the bad file is kept aside); otherwise the service refuses")
     p.add_argument("--log-level", default="INFO")
+    p.add_argument("--sim-clock", metavar="START,ORIGIN,SPEED",
+                   help="demonstrations only: a simulated clock (queue_service.clock.ScaledClock)")
     return p.parse_args(argv)
 
 
@@ -61,8 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     password = Path(args.password_file).read_text().strip() if args.password_file else None
     tls = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
 
+    clock = ScaledClock.parse(args.sim_clock) if args.sim_clock else time.time
     try:
-        service = QueueService(config, args.data, new_store=args.new_store)
+        service = QueueService(config, args.data, clock=clock, new_store=args.new_store)
     except (StoreError, sqlite3.DatabaseError) as exc:
         print(f"error: {exc}".splitlines()[0], file=sys.stderr)
         return 2

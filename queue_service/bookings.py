@@ -9,7 +9,10 @@ the service replays all booking events, not only today's.
 A slot is held in one place: the department where the purpose's first stop waits, or a
 remote booth. Its capacity is the share of that department's counter time the site holds
 for bookings (`bookings.held_share`): counters x share x slot length / typical minutes,
-at least one; a booth takes one booking per slot.
+at least one; a booth takes one booking per slot. The places of a slot have their own
+times, spread evenly over it (ZMS: slot length = service time / counters), so the
+bookings of one slot are not all due at once: the k-th booking of a 10:00 slot holding
+7 is at 10:00 + k x 4 minutes.
 """
 
 from __future__ import annotations
@@ -46,22 +49,21 @@ class BookingError(Exception):
 class Booking:
     code: str
     slot_day: str
-    start: float
-    end: float
+    slot: float  # start of the slot it holds a place in
+    start: float  # its own time within the slot: check-in windows and calls follow it
+    end: float  # end of the slot
     department: str
     booth: str | None
     procedures: tuple[str, ...]
     life_event: str | None
     language: str
     staff: str | None
-    made_at: float
     state: str = "booked"  # booked | checked_in | late | cancelled | no_show
     number: int | None = None
-    checked_in_at: float | None = None
 
     def info(self) -> m.BookingInfo:
-        return m.BookingInfo(code=self.code, slot_day=self.slot_day, start=self.start,
-                             end=self.end, department=self.department, booth=self.booth,
+        return m.BookingInfo(code=self.code, slot_day=self.slot_day, slot=self.slot,
+                             start=self.start, end=self.end, department=self.department, booth=self.booth,
                              procedures=list(self.procedures), life_event=self.life_event,
                              state=self.state, number=self.number)
 
@@ -72,6 +74,7 @@ class Slot:
     end: float
     capacity: int
     taken: int
+    next_start: float | None  # the time the next booking of this slot gets
 
     @property
     def free(self) -> int:
@@ -84,9 +87,10 @@ class BookingBook:
         self.rules = config.bookings
         self.tz = ZoneInfo(config.timezone)
         self.bookings: dict[str, Booking] = {}
-        self.taken: dict[tuple[str, float], int] = {}
+        self.taken: dict[tuple[str, float], set[float]] = {}  # (place, slot) -> times held
         self._due: list[tuple[float, str]] = []  # (end of the late window, code) of booked
         self._made = 0
+        self.contacts: dict[str, str] = {}  # code -> the reminder contact as the service sealed it
 
     # ---- places, slots, capacity ---------------------------------------------------
     def place(self, procedures: list[str], booth: str | None) -> tuple[str, str | None]:
@@ -147,8 +151,18 @@ class BookingBook:
         key = booth or department
         cap = self.capacity(department, booth)
         step = self.slot_minutes(booth) * 60
-        return [Slot(s, s + step, cap, self.taken.get((key, s), 0))
-                for s in self.starts(day, booth) if s > now]
+        out = []
+        for s in self.starts(day, booth):
+            if s > now:
+                held = self.taken.get((key, s), set())
+                out.append(Slot(s, s + step, cap, len(held), self._free_time(s, step, cap, held)))
+        return out
+
+    @staticmethod
+    def _free_time(slot: float, step: float, capacity: int, held: set[float]) -> float | None:
+        """The first of a slot's place times (whole minutes, evenly spread) not held."""
+        times = [slot + 60 * int(i * step / 60 / capacity) for i in range(capacity)]
+        return next((t for t in times if t not in held), None)
 
     def booking_days(self, now: float) -> list[date]:
         """The days bookings are taken on, from today up to `days_ahead`."""
@@ -162,36 +176,41 @@ class BookingBook:
         today = date.fromisoformat(self.config.business_day(now))
         return self.rules is not None and today <= day <= today + timedelta(days=self.rules.days_ahead)
 
-    def _check_slot(self, department: str, booth: str | None, start: float, now: float,
-                    mine: Booking | None = None) -> tuple[str, float]:
-        day = datetime.fromtimestamp(start, self.tz).date()
-        if not self._within_reach(day, now) or start not in self.starts(day, booth):
+    def _check_slot(self, department: str, booth: str | None, slot: float, now: float,
+                    mine: Booking | None = None) -> tuple[str, float, float]:
+        """(slot day, slot end, the booking's time) for a place in this slot."""
+        day = datetime.fromtimestamp(slot, self.tz).date()
+        if not self._within_reach(day, now) or slot not in self.starts(day, booth):
             raise BookingError("no_such_slot", "that time is not a slot that can be booked")
-        if start <= now:
+        if slot <= now:
             raise BookingError("slot_passed", "that slot has already begun")
-        key = (booth or department, start)
-        taken = self.taken.get(key, 0) - (1 if mine and mine.start == start else 0)
-        if taken >= self.capacity(department, booth):
+        step = self.slot_minutes(booth) * 60
+        held = set(self.taken.get((booth or department, slot), set()))
+        if mine is not None and mine.slot == slot:
+            held.discard(mine.start)
+        start = self._free_time(slot, step, self.capacity(department, booth), held)
+        if start is None:
             raise BookingError("slot_full", "that slot was just taken: choose another")
-        return day.isoformat(), start + self.slot_minutes(booth) * 60
+        return day.isoformat(), slot + step, start
 
     # ---- commands: their events; BookingError refuses ------------------------------------
     def book(self, r: m.BookRequest, now: float, new_token: Callable[[], str]) -> list[ev.Event]:
         department, booth = self.place(r.procedures, r.booth)
         if r.life_event is not None and r.life_event not in self.config.life_events:
             raise BookingError("unknown_life_event", f"unknown life event {r.life_event!r}")
-        slot_day, end = self._check_slot(department, booth, r.start, now)
+        slot_day, end, start = self._check_slot(department, booth, r.start, now)
         return [ev.BookingMade(
-            at=now, code=self._new_code(new_token()), slot_day=slot_day, start=r.start, end=end,
+            at=now, code=self._new_code(new_token()), slot_day=slot_day, slot=r.start,
+            start=start, end=end,
             department=department, booth=booth, procedures=tuple(r.procedures),
             life_event=r.life_event, language=r.language, contact=r.contact, staff=r.staff,
             request_id=r.request_id)]
 
     def change(self, r: m.ChangeBooking, now: float) -> list[ev.Event]:
         b = self._open_booking(r.code)
-        slot_day, end = self._check_slot(b.department, b.booth, r.start, now, mine=b)
-        return [ev.BookingChanged(at=now, code=b.code, slot_day=slot_day, start=r.start,
-                                  end=end, staff=r.staff)]
+        slot_day, end, start = self._check_slot(b.department, b.booth, r.start, now, mine=b)
+        return [ev.BookingChanged(at=now, code=b.code, slot_day=slot_day, slot=r.start,
+                                  start=start, end=end, staff=r.staff)]
 
     def cancel(self, r: m.CancelBooking, now: float) -> list[ev.Event]:
         b = self._open_booking(r.code)
@@ -255,35 +274,40 @@ class BookingBook:
          "booking_cancelled": self._on_cancelled, "booking_checked_in": self._on_checked_in,
          "booking_released": self._on_released}[e.type](e)
 
-    def _hold(self, b: Booking, delta: int) -> None:
-        key = (b.booth or b.department, b.start)
-        self.taken[key] = self.taken.get(key, 0) + delta
-        if delta > 0 and self.rules is not None:
-            heapq.heappush(self._due, (self._late_until(b), b.code))
+    def _hold(self, b: Booking, hold: bool) -> None:
+        held = self.taken.setdefault((b.booth or b.department, b.slot), set())
+        if hold:
+            held.add(b.start)
+            if self.rules is not None:
+                heapq.heappush(self._due, (self._late_until(b), b.code))
+        else:
+            held.discard(b.start)
 
     def _on_made(self, e: ev.BookingMade) -> None:
-        b = Booking(code=e.code, slot_day=e.slot_day, start=e.start, end=e.end,
+        b = Booking(code=e.code, slot_day=e.slot_day, slot=e.slot, start=e.start, end=e.end,
                     department=e.department, booth=e.booth, procedures=e.procedures,
-                    life_event=e.life_event, language=e.language, staff=e.staff, made_at=e.at)
+                    life_event=e.life_event, language=e.language, staff=e.staff)
         self.bookings[b.code] = b
+        if e.contact:
+            self.contacts[b.code] = e.contact
         self._made += 1
-        self._hold(b, 1)
+        self._hold(b, True)
 
     def _on_changed(self, e: ev.BookingChanged) -> None:
         b = self.bookings[e.code]
-        self._hold(b, -1)
-        b.slot_day, b.start, b.end = e.slot_day, e.start, e.end
-        self._hold(b, 1)
+        self._hold(b, False)
+        b.slot_day, b.slot, b.start, b.end = e.slot_day, e.slot, e.start, e.end
+        self._hold(b, True)
 
     def _on_cancelled(self, e: ev.BookingCancelled) -> None:
         b = self.bookings[e.code]
         b.state = "cancelled"
-        self._hold(b, -1)
+        self._hold(b, False)
 
     def _on_checked_in(self, e: ev.BookingCheckedIn) -> None:
         b = self.bookings[e.code]
         b.state = "late" if e.late else "checked_in"
-        b.number, b.checked_in_at = e.number, e.at
+        b.number = e.number
 
     def _on_released(self, e: ev.BookingReleased) -> None:
         self.bookings[e.code].state = "no_show"

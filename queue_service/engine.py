@@ -16,12 +16,16 @@ from typing import Any
 
 from protocol import messages as m
 from protocol.site import SiteConfig
+from protocol.waits import NOT_OPEN, natural_range
 
 from . import bookings, estimator
 from . import events as ev
 from .bookings import BookingBook, BookingError
 from .events import Event
+from .line_estimate import PRIORITY_CLASS, DepartmentLine
 from .model import CounterState, EngineState, Step, Visit, visit_id
+from .service_times import ServiceTimes, clerk_key, local_hour
+from .wait_range import WaitRanges
 
 # The public dispatch table: event type -> the engine method that applies it. Filled by
 # `@applies(...)` below; `QueueEngine.apply` and the reports go through it.
@@ -35,8 +39,9 @@ def applies(kind: type[ev.EventBase]) -> Callable:
         return fn
     return register
 
+LINE_KEPT_S = 120.0  # a department's dealt line is dealt again after this long
 LEVEL_LABELS = {"low": ("空いています", "Not busy"), "medium": ("やや混雑", "Busy"),
-                "high": ("混雑", "Very busy"), "closed": ("受付時間外", "Closed")}
+                "high": ("混雑", "Very busy"), "closed": (NOT_OPEN["ja"], NOT_OPEN["en"])}
 
 
 class EngineError(Exception):
@@ -55,8 +60,17 @@ class Outcome:
 
 
 class QueueEngine:
-    def __init__(self, config: SiteConfig):
+    def __init__(self, config: SiteConfig, learned: dict | None = None):
+        """`learned`: a `learned()` summary of earlier days (None: a new site, which
+        starts from the configured minutes)."""
         self.config = config
+        learned = learned or {}
+        self.service_times = ServiceTimes.from_summary(
+            {p: c.minutes for p, c in config.procedures.items()}, learned.get("service_times"))
+        self.ranges = WaitRanges(learned.get("ranges"))
+        # per department: its line dealt to its counters, kept while only visits join it
+        self._lines: dict[str, DepartmentLine] = {}
+        self._statuses: dict[str, tuple[tuple, m.VisitStatus]] = {}  # the last of each visit
         self.state = EngineState()
         self.state.counters = {c: CounterState(c) for c in config.counters}
         self.state.waiting = {d: {} for d in config.departments}
@@ -150,7 +164,20 @@ class QueueEngine:
 
     def apply(self, event: Event) -> None:
         """Change the state as the event says (the only way state changes)."""
+        if event.type != "visit_issued":
+            self._lines.clear()  # calls, finishes, counters... change every estimate
         APPLY[event.type](self, event)
+
+    def learned(self) -> dict:
+        """What the engine has learned of the floor, to start the next day from."""
+        return {"service_times": self.service_times.summary(), "ranges": self.ranges.summary()}
+
+    def hour(self, now: float) -> int:
+        """The local hour of a moment (service times have a time-of-day profile)."""
+        return local_hour(now, self.config.timezone)[0]
+
+    def clerk(self, counter: str) -> str:
+        return clerk_key(counter, self.state.counters[counter].staff)
 
     # ---- queries -------------------------------------------------------------------
     def visit_by_number(self, number: int) -> Visit | None:
@@ -185,22 +212,49 @@ class QueueEngine:
                  reader: estimator.Reader | None = None) -> estimator.QueueSnapshot:
         """The queue as the wait estimator sees it, for visit `exclude` with `ahead` visits
         before it, or for a newcomer issued at `queued_at`."""
-        return estimator.read_snapshot(self.config, self.state, self._order_key, department,
-                                       ahead, queued_at, now, exclude, reader)
+        return estimator.read_snapshot(self.config, self.state, self.service_times,
+                                       self._order_key, department, ahead, queued_at, now,
+                                       exclude, reader)
 
     def congestion(self, department: str, now: float,
                    reader: estimator.Reader | None = None) -> m.CongestionMessage:
-        waiting = len(self.state.waiting[department])
+        """The department as someone issued now sees it, with and without a priority need."""
+        waiting = len(self.state.lines[department])
         open_counters = self.counters_open(department)
-        wait = estimator.wait_minutes(self.snapshot(department, waiting, now, now, None, reader))
+        line = self.line(department, now, reader)
+        wait, priority = line.newcomer(now), line.priority_newcomer(now)
+        low, high = self.wait_range(department, wait)
+        p_low, p_high = self.wait_range(department, priority)
         level = self._level(wait)
         return m.CongestionMessage(
             department=department, waiting=waiting,
             serving=sum(1 for c in open_counters if c.visit),
             counters_open=len(open_counters),
-            estimated_wait_min=None if wait is None else round(wait, 1), level=level,
+            estimated_wait_min=None if wait is None else round(wait, 1),
+            wait_min_low=low, wait_min_high=high,
+            priority_wait_min_low=p_low, priority_wait_min_high=p_high,
+            moving_here=line.moving_here, level=level,
             label_ja=LEVEL_LABELS[level][0], label_en=LEVEL_LABELS[level][1], at=now,
         )
+
+    def line(self, department: str, now: float, reader: estimator.Reader | None = None,
+             starts: bool = False) -> DepartmentLine:
+        """The department's line dealt to its counters (kept while only visits join it,
+        and for at most LINE_KEPT_S: overruns and the hour move on); `starts`: every
+        visit's own start is needed, not only a newcomer's."""
+        line = self._lines.get(department)
+        fresh = line is not None and 0 <= now - line.built_at <= LINE_KEPT_S
+        if not fresh or (starts and line.stale):
+            line = self._lines[department] = DepartmentLine(
+                reader or self.reader(now), department, self.state.lines[department],
+                line.coming if fresh else None)
+        return line
+
+    def wait_range(self, department: str, wait: float | None) -> tuple[int | None, int | None]:
+        """The range shown for an estimated wait (None: no counter open)."""
+        if wait is None:
+            return None, None
+        return natural_range(*self.ranges.bounds(department, wait))
 
     def visit_statuses(self, now: float, departments: set[str] | None = None,
                        reader: estimator.Reader | None = None) -> list[m.VisitStatus]:
@@ -212,7 +266,8 @@ class QueueEngine:
 
     def reader(self, now: float) -> estimator.Reader:
         """One reading of the state for many estimates of the same moment."""
-        return estimator.Reader(self.config, self.state, self._order_key, now)
+        return estimator.Reader(self.config, self.state, self.service_times, self._order_key,
+                                now)
 
     def visit_status(self, visit: Visit, now: float,
                      reader: estimator.Reader | None = None) -> m.VisitStatus:
@@ -251,10 +306,19 @@ class QueueEngine:
     def _status(self, v: Visit, rank: int | None, now: float,
                 reader: estimator.Reader | None = None) -> m.VisitStatus:
         step = v.current()
-        wait = 0.0
+        wait, low, high = 0.0, None, None
         if step is not None and step.state == "waiting" and rank is not None:
-            snap = self.snapshot(step.department, rank, v.queued_at, now, v.id, reader)
-            wait = estimator.wait_minutes(snap) or 0.0
+            estimate = self.line(step.department, now, reader, starts=True).wait_of(v.id, now)
+            if estimate is not None:
+                wait = estimate
+                low, high = self.wait_range(step.department, estimate)
+        # A status is rebuilt only when something in it changed (a pass over all visits
+        # must stay cheap): the same key gives the same status.
+        key = (v.state, rank, round(wait, 1), low, high, step.counter if step else None,
+               tuple((s.state, s.counter, s.department) for s in v.steps), v.booking, v.slot_at)
+        known = self._statuses.get(v.id)
+        if known is not None and known[0] == key:
+            return known[1]
         counter = self.config.counters.get(step.counter) if step and step.counter else None
         steps = []
         for s in v.steps:
@@ -265,15 +329,18 @@ class QueueEngine:
                 department=s.department, state=s.state, counter=s.counter,
                 counter_number=sc.number if sc else None,
             ))
-        return m.VisitStatus(
+        status = m.VisitStatus(
             number=v.number, day=v.day, state=v.state, issued_at=v.issued_at,
             department=step.department if step else None,
             counter=counter.id if counter else None,
             counter_number=counter.number if counter else None,
-            people_ahead=rank or 0, estimated_wait_min=round(wait, 1), steps=steps,
+            people_ahead=rank or 0, estimated_wait_min=round(wait, 1),
+            wait_min_low=low, wait_min_high=high, steps=steps,
             booked=None if v.booking is None else "late" if v.slot_at is None else "on_time",
             slot_at=v.slot_at,
         )
+        self._statuses[v.id] = (key, status)
+        return status
 
     def _reindex(self, v: Visit) -> None:
         """Keep the visit in the line of the department it waits in now, and no other."""
@@ -290,9 +357,7 @@ class QueueEngine:
 
     def _can_serve(self, counter_id: str, step: Step) -> bool:
         c = self.config.counters[counter_id]
-        return step.department == c.department and (
-            not c.procedures or step.procedure in c.procedures or step.transferred
-        )
+        return step.department == c.department and (c.serves(step.procedure) or step.transferred)
 
     def _steps_for(self, procedures: list[str]) -> tuple[list[dict], list[str]]:
         """Queued steps in itinerary order (SiteConfig.itinerary) and the guidance-only ones."""
@@ -387,7 +452,7 @@ class QueueEngine:
         else:
             steps, guidance = self._steps_for(list(b.procedures))
         late = outcome == "late"
-        issued = self._issue_visit(r, steps, guidance, now, new_token, [], b.life_event,
+        issued = self._issue_visit(r, steps, guidance, now, new_token, list(r.needs), b.life_event,
                                    ev.BookingRef(code=b.code, slot_at=None if late else b.start))
         checked = ev.BookingCheckedIn(at=now, code=b.code, number=issued.result["number"],
                                       late=late)
@@ -581,6 +646,7 @@ class QueueEngine:
         s.day = e.day
         s.next_number = self.config.numbers.first
         s.visits.clear()
+        self._statuses.clear()
         s.by_number.clear()
         s.leases.clear()
         for dept in s.waiting:
@@ -608,6 +674,34 @@ class QueueEngine:
         if not e.offline:
             s.next_number = max(s.next_number, number + 1)
         self._reindex(v)
+        self._joined(v, e.at)
+
+    def _joined(self, v: Visit, now: float) -> None:
+        """v has just joined a department's line: deal it in that line, if it joined at
+        the back (else the line is dealt again when next asked), and note the wait
+        estimated now, which its real wait will be compared with (the calibration of the
+        ranges). Done while the events apply, so replaying them calibrates the same way."""
+        step = v.current()
+        if step is None or step.state != "waiting":
+            return
+        dept = step.department
+        key = self.state.waiting[dept][v.id]
+        order = self.state.lines[dept]
+        rank = bisect_left(order, (key, v.id))
+        behind = len(order) if key[0] != PRIORITY_CLASS else bisect_left(order, ((1,),))
+        line = self._lines.get(dept)
+        reader = self.reader(now)
+        if line is not None and rank == behind - 1 and v.id not in line.start:
+            line.join(v.id, key, reader.job(v, v.current_index(), dept))
+        else:
+            self._lines.pop(dept, None)
+        line = self.line(dept, now, reader)
+        wait = step.join_estimate = line.wait_of(v.id, now)
+        for later in {s.department for s in v.steps if s.open} - {dept}:
+            there = self._lines.get(later)
+            coming = reader.upstream(v, dept, later, wait) if there and wait is not None else None
+            if coming is not None:  # (waiting where no counter is open, v is not coming yet)
+                there.on_its_way(now + 60 * coming[0], key, coming[1])
 
     @applies(ev.NumbersLeased)
     def _on_numbers_leased(self, e: ev.NumbersLeased) -> None:
@@ -621,6 +715,8 @@ class QueueEngine:
         previous = step.counter
         if previous and previous != e.counter and self.state.counters[previous].visit == v.id:
             self.state.counters[previous].visit = None
+        if step.called_at is None and step.join_estimate is not None and v.arrived_at is not None:
+            self.ranges.observe(step.department, step.join_estimate, (e.at - v.arrived_at) / 60)
         step.state, step.counter = "called", e.counter
         if e.kind == "call" or step.called_at is None:
             step.called_at = e.at
@@ -638,6 +734,9 @@ class QueueEngine:
     def _on_absent(self, e: ev.Absent) -> None:
         v = self.state.visits[e.visit]
         step = v.current()
+        if step.called_at is not None:
+            self.service_times.observe_call(step.department, (e.at - step.called_at) / 60,
+                                            absent=True)
         v.absent_count += 1
         step.counter = None
         if v.absent_count > self.config.calling.absent_limit:
@@ -651,6 +750,8 @@ class QueueEngine:
     def _on_started(self, e: ev.Started) -> None:
         step = self.state.visits[e.visit].current()
         step.state, step.started_at = "serving", e.at
+        if step.called_at is not None:
+            self.service_times.observe_call(step.department, (e.at - step.called_at) / 60)
 
     def _close_step(self, v: Visit, step: Step, state: str,
                     e: ev.Finished | ev.Skipped | ev.ProcedureCancelled) -> None:
@@ -670,6 +771,8 @@ class QueueEngine:
             if nxt.department != step.department:
                 v.absent_count = 0  # the limit is on not answering one department's calls
         self._reindex(v)
+        if nxt and nxt.state == "waiting":
+            self._joined(v, e.at)
 
     @applies(ev.Finished)
     def _on_finished(self, e: ev.Finished) -> None:
@@ -680,7 +783,19 @@ class QueueEngine:
             recent = self.state.service_minutes.setdefault(step.department, [])
             recent.append((e.at - step.called_at) / 60)
             del recent[:-self.config.congestion.recent_services]
+            self._learn_service(step, e)
         self._close_step(v, step, "done", e)
+
+    def _learn_service(self, step: Step, e: ev.Finished) -> None:
+        """The counter time of a finished procedure, from its start (or, if the clerk
+        never pressed start, from the call less the usual walk up), at the hour of its
+        middle."""
+        began = step.started_at if step.started_at is not None else step.called_at
+        minutes = (e.at - began) / 60
+        if step.started_at is None:
+            minutes -= self.service_times.call_minutes(step.department)
+        self.service_times.observe(step.procedure, self.clerk(e.counter),
+                                   self.hour((began + e.at) / 2), minutes)
 
     @applies(ev.Skipped)
     def _on_skipped(self, e: ev.Skipped) -> None:
@@ -727,6 +842,7 @@ class QueueEngine:
         v.arrived_at = e.at
         self._release(v, e.counter)
         self._reindex(v)
+        self._joined(v, e.at)
 
     @applies(ev.VisitCancelled)
     def _on_visit_cancelled(self, e: ev.VisitCancelled) -> None:
@@ -742,7 +858,8 @@ class QueueEngine:
 
     @applies(ev.CounterOpened)
     def _on_counter_opened(self, e: ev.CounterOpened) -> None:
-        self.state.counters[e.counter].open = True
+        c = self.state.counters[e.counter]
+        c.open, c.staff = True, e.staff
 
     @applies(ev.CounterClosed)
     def _on_counter_closed(self, e: ev.CounterClosed) -> None:

@@ -2,9 +2,11 @@
 
 `wait_minutes` is a pure function over a `QueueSnapshot`; `read_snapshot` builds the
 snapshot from the engine's live state (the site configuration and the state types of
-queue_service/model.py only: the estimator does not know the engine) (what the service knows at that moment: the
-queues, who is at which counter since when, which procedures each visit still has, the
-configured minutes of each procedure). Nothing here looks at the future.
+queue_service/model.py only: the estimator does not know the engine) (what the service
+knows at that moment: the queues, who is at which counter since when, which procedures
+each visit still has) and the service times learned so far
+(`service_times.ServiceTimes`, which start from the configured minutes of each
+procedure). Nothing here looks at the future.
 
 The method, measured against the real waits of a simulated peak day
 (benchmarks/simulate.py), is described in docs/estimates.md. In short: every visit that
@@ -23,14 +25,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .service_times import clerk_key, local_hour
+
 if TYPE_CHECKING:
     from protocol.site import SiteConfig
 
     from .model import CounterState, EngineState, Visit
+    from .service_times import ServiceTimes
 
-CALL_OVERHEAD_MIN = 0.5  # from a call until the citizen sits down at the counter
 WALK_MIN = 1.0  # from one department's counter to the next department's seats
 RESIDUAL_SHARE = 0.2  # a visit past its expected time at a counter still has this share to go
+PACE_HOURS = 10  # hours of the time-of-day profile looked ahead
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,20 @@ class QueueSnapshot:
     # per busy open counter: (expected minutes with its visit, minutes since the call)
     busy: tuple[tuple[float, float], ...]
     counters_open: int
+    pace: Pace | None = None  # how much slower or faster the coming hours work than now
+
+
+@dataclass(frozen=True)
+class Pace:
+    """The time-of-day profile seen from now: `factors[i]` is the speed of the i-th hour
+    from now (0: the current one, which has `left_min` minutes to go) relative to now."""
+
+    left_min: float
+    factors: tuple[float, ...]
+
+    def at(self, t: float) -> float:
+        i = 0 if t < self.left_min else 1 + int((t - self.left_min) // 60)
+        return self.factors[min(i, len(self.factors) - 1)]
 
 
 def naive_wait_minutes(ahead: int, counters_open: int, mean_service_min: float) -> float | None:
@@ -57,13 +76,15 @@ def wait_minutes(q: QueueSnapshot) -> float | None:
     """Expected wait; None when no counter is open (the wait cannot be known)."""
     if q.counters_open <= 0:
         return None
-    return start_times(q.counters_open, q.busy, q.ahead_min, q.upstream)[-1]
+    return start_times(q.counters_open, q.busy, q.ahead_min, q.upstream, q.pace)[-1]
 
 
 def start_times(counters: int, busy: tuple[tuple[float, float], ...], jobs: tuple[float, ...],
-                upstream: tuple[tuple[float, float], ...] = ()) -> list[float]:
+                upstream: tuple[tuple[float, float], ...] = (),
+                pace: Pace | None = None) -> list[float]:
     """Minutes until each job, then one more visit, is called: jobs (and upstream jobs,
-    once arrived) are dealt in order to whichever counter is free first."""
+    once arrived) are dealt in order to whichever counter is free first; a job taken
+    at t lasts its expected minutes times the pace of the hour at t."""
     idle = max(counters - len(busy), 0)
     free = sorted([0.0] * idle + [remaining_minutes(*b) for b in busy])[:counters]
     heapq.heapify(free)
@@ -82,7 +103,7 @@ def start_times(counters: int, busy: tuple[tuple[float, float], ...], jobs: tupl
         else:
             out.append(t)
             return out
-        heapq.heappush(free, t + job)
+        heapq.heappush(free, t + (job * pace.at(t) if pace is not None else job))
 
 
 def remaining_minutes(expected: float, elapsed: float) -> float:
@@ -93,13 +114,14 @@ def remaining_minutes(expected: float, elapsed: float) -> float:
 
 # ---- reading the engine's state ----------------------------------------------------
 
-def read_snapshot(config: SiteConfig, state: EngineState, order_key: Callable[[Visit], tuple],
-                  department: str, ahead: int, queued_at: float, now: float,
-                  exclude: str | None = None, reader: Reader | None = None) -> QueueSnapshot:
+def read_snapshot(config: SiteConfig, state: EngineState, times: ServiceTimes,
+                  order_key: Callable[[Visit], tuple], department: str, ahead: int,
+                  queued_at: float, now: float, exclude: str | None = None,
+                  reader: Reader | None = None) -> QueueSnapshot:
     """The snapshot for a visit (`exclude`, with `ahead` visits before it) or for a
     newcomer issued at `queued_at`, from the state at `now`. Pass one `reader`
     for many snapshots of the same moment: it reads each department once."""
-    reader = reader or Reader(config, state, order_key, now)
+    reader = reader or Reader(config, state, times, order_key, now)
     return reader.snapshot(department, ahead, queued_at, exclude)
 
 
@@ -107,35 +129,50 @@ class Reader:
     """Reads the engine's state at one moment, caching what every snapshot of that
     moment shares (each department's jobs, busy counters, visits on their way)."""
 
-    def __init__(self, config: SiteConfig, state: EngineState,
+    def __init__(self, config: SiteConfig, state: EngineState, times: ServiceTimes,
                  order_key: Callable[[Visit], tuple], now: float):
         self.config = config
         self.state = state
+        self.times = times
         self.order_key = order_key
         self.now = now
-        self.minutes = {p: c.minutes for p, c in config.procedures.items()}
+        hour, minute = local_hour(now, config.timezone)
+        self.minutes = times.table(hour)
+        self.pace = Pace(60 - minute, tuple(
+            times.hour_factor((hour + i) % 24) / times.hour_factor(hour)
+            for i in range(PACE_HOURS)))
+        self._pool: dict[str, float] = {}
         self._queues: dict[str, dict[str, float]] = {}
         self._jobs: dict[str, list[float]] = {}
         self._busy: dict[str, tuple[tuple[float, float], ...]] = {}
         self._coming: dict[str, list[tuple[tuple, tuple[float, float]]]] = {}
 
     def snapshot(self, department: str, ahead: int, queued_at: float,
-                 exclude: str | None) -> QueueSnapshot:
+                 exclude: str | None, priority: bool = False) -> QueueSnapshot:
+        """For visit `exclude`, or for a newcomer (with a priority need: called first)."""
         state = self.state
         me = state.visits.get(exclude) if exclude else None
-        my_key = self.order_key(me) if me is not None else (1, queued_at, math.inf)
+        my_key = self.order_key(me) if me is not None else (0 if priority else 1, queued_at, math.inf)
         if department not in self._jobs:
             self._jobs[department] = [self.job(v, v.current_index(), department)
                                       for v in self.state.queue(department)]
             self._busy[department] = self.busy(self.state.counters_open(self.config, department))
+            self.coming(department)
+        upstream = tuple(c for key, c in self._coming[department] if key < my_key)
+        return QueueSnapshot(ahead_min=tuple(self._jobs[department][:ahead]), upstream=upstream,
+                             busy=self._busy[department],
+                             counters_open=len(self.state.counters_open(self.config, department)),
+                             pace=self.pace)
+
+    def coming(self, department: str) -> list[tuple[tuple, tuple[float, float]]]:
+        """(order key, (minutes until it can be called here, counter time here)) of every
+        visit now elsewhere that will come to `department`."""
+        if department not in self._coming:
             self._coming[department] = [
                 (self.order_key(v), coming) for v, dept in self._elsewhere(department)
                 if (coming := self.upstream(v, dept, department)) is not None
             ]
-        upstream = tuple(c for key, c in self._coming[department] if key < my_key)
-        return QueueSnapshot(ahead_min=tuple(self._jobs[department][:ahead]), upstream=upstream,
-                             busy=self._busy[department],
-                             counters_open=len(self.state.counters_open(self.config, department)))
+        return self._coming[department]
 
     def _elsewhere(self, department: str):
         """Visits waiting or at a counter in another department (held ones are not
@@ -161,8 +198,20 @@ class Reader:
         return end, minutes
 
     def job(self, v: Visit, start: int, department: str) -> float:
-        """Expected counter time of v's procedures in department, call to last finish."""
-        return CALL_OVERHEAD_MIN + self.block(v, start, department)[1]
+        """Expected counter time of v's procedures in department, call to last finish,
+        at whichever of its open counters (their speeds pooled) takes it; a call nobody
+        answers costs only the call (the visit goes to the back of the line)."""
+        return self.times.call_minutes(department) + self.block(v, start, department)[1] \
+            * self.pool(department) * self.times.answered(department)
+
+    def clerk(self, counter: str) -> str:
+        return clerk_key(counter, self.state.counters[counter].staff)
+
+    def pool(self, department: str) -> float:
+        if department not in self._pool:
+            self._pool[department] = self.times.pool_factor(
+                [self.clerk(c.id) for c in self.state.counters_open(self.config, department)])
+        return self._pool[department]
 
     def busy(self, counters: list[CounterState]) -> tuple[tuple[float, float], ...]:
         out = []
@@ -179,8 +228,9 @@ class Reader:
         i = v.current_index()
         step = v.steps[i]
         _, minutes = self.block(v, i, step.department)
+        minutes *= self.times.clerk_factor(self.clerk(step.counter)) if step.counter else 1.0
         follow_on = step.started_at is not None and step.started_at == step.called_at
-        expected = minutes + (0.0 if follow_on else CALL_OVERHEAD_MIN)
+        expected = minutes + (0.0 if follow_on else self.times.call_minutes(step.department))
         elapsed = max(self.now - step.called_at, 0.0) / 60 if step.called_at else 0.0
         return expected, elapsed
 
@@ -191,13 +241,15 @@ class Reader:
             open_there = self.state.counters_open(self.config, dept)
             busy = self.busy(open_there)
             jobs = tuple(self.job(w, w.current_index(), dept) for w in queue)
-            starts = start_times(len(open_there), busy, jobs) if open_there else []
+            starts = start_times(len(open_there), busy, jobs, (), self.pace) if open_there else []
             self._queues[dept] = {w.id: t for w, t in zip(queue, starts)}
         return self._queues[dept].get(v.id)
 
-    def upstream(self, v: Visit, dept: str, department: str) -> tuple[float, float] | None:
+    def upstream(self, v: Visit, dept: str, department: str,
+                 wait: float | None = None) -> tuple[float, float] | None:
         """(minutes until v can be called in department, its counter time there), for v
-        now in dept; None if v has nothing left in department or is not moving."""
+        now in dept (waiting there: `wait` minutes more, if known); None if v has nothing
+        left in department or is not moving."""
         i = v.current_index()
         if i is None:
             return None
@@ -207,7 +259,7 @@ class Reader:
             return None
         step = v.steps[i]
         if step.state == "waiting":
-            wait = self.wait_in(v, dept)
+            wait = self.wait_in(v, dept) if wait is None else wait
             if wait is None:
                 return None
             eta = wait + self.job(v, i, dept)

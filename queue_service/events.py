@@ -174,14 +174,15 @@ class BookingMade(EventBase):
     type: Literal["booking_made"] = "booking_made"
     code: str
     slot_day: str  # the business day of the slot (not the day it was made)
-    start: float
+    slot: float  # start of the slot it holds a place in
+    start: float  # its own time within the slot
     end: float
     department: str
     booth: str | None
     procedures: tuple[str, ...]
     life_event: str | None
     language: str
-    contact: str | None  # only for a reminder; never published or logged
+    contact: str | None  # only for a reminder, sealed by the service; never published or logged
     staff: str | None
     request_id: str
 
@@ -190,6 +191,7 @@ class BookingChanged(EventBase):
     type: Literal["booking_changed"] = "booking_changed"
     code: str
     slot_day: str
+    slot: float
     start: float
     end: float
     staff: str | None

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from protocol.messages import OPEN_STEP_STATES
+
 if TYPE_CHECKING:
     from protocol.site import SiteConfig
-
-OPEN_STEP_STATES = ("waiting", "called", "serving", "held", "absent")
-CLOSED_STEP_STATES = ("done", "skipped", "cancelled")
 
 
 def visit_id(day: str, number: int) -> str:
@@ -30,6 +29,7 @@ class Step:
     started_at: float | None = None
     finished_at: float | None = None
     handover: str | None = None
+    join_estimate: float | None = None  # wait estimated when it joined this department's line
 
     @property
     def open(self) -> bool:
@@ -88,6 +88,7 @@ class CounterState:
     open: bool = False
     visit: str | None = None  # the visit called or being served here
     call_id: int = 0
+    staff: str | None = None  # who opened it: service times are learned per counter and clerk
 
 
 @dataclass

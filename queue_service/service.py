@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from cryptography.fernet import Fernet, InvalidToken
+
 from protocol import messages as m
 from protocol import topics
 from protocol.codec import encode
@@ -65,9 +67,9 @@ class QueueService:
         self.clock = clock
         self.data_dir = private_dir(Path(data_dir))
         self.store = Store(self.data_dir / backup.STORE_NAME, new_store=new_store)
-        self.applications = ApplicationStore(
-            self.data_dir / "applications.db", load_or_create_key(self.data_dir / "applications.key")
-        )
+        data_key = load_or_create_key(self.data_dir / "applications.key")
+        self.applications = ApplicationStore(self.data_dir / "applications.db", data_key)
+        self._contacts = Fernet(data_key)  # a booking's reminder contact, sealed in the log
         self._seal_key = load_or_create_private_key(self.data_dir / "seal.key")
         self.seal_public_key = public_key_text(self._seal_key)
         self.instance = instance_id(self.data_dir)
@@ -78,17 +80,18 @@ class QueueService:
         self._inbox: queue.Queue[_Work | None] = queue.Queue()
         self._listeners: list[Callable[[], None]] = []
         self._published: dict[str, bytes] = {}
+        self._statuses_offered: dict[int, m.VisitStatus] = {}
         self._devices: dict[str, dict[str, Any]] = {}
         self._worker: threading.Thread | None = None
         self._dirty_departments: set[str] = set()
-        self._visits_published_at = 0.0
+        self._visits_published_at = -VISITS_EVERY_S
         self._visits_interval = VISITS_EVERY_S
         self._load()
 
     # ---- start-up and recovery ---------------------------------------------------------
     def _load(self) -> None:
         """Rebuild the engine from today's events and the answers already given."""
-        self.engine = QueueEngine(self.config)
+        self.engine = QueueEngine(self.config, self.store.learned())
         for event in self.store.earlier_events_of(bookings.EVENTS):  # booked days ahead
             self.engine.apply(event)
         for event in self.store.current_day_events():
@@ -205,6 +208,8 @@ class QueueService:
             rolling = self.engine.business_day(now) != self.engine.state.day
             previous_day = list(self.engine.state.by_number) if rolling else []
             batch.events += self.engine.tick(now)
+            if rolling:
+                batch.learned = self.engine.learned()
             self._forget_answers(now - DEDUP_WINDOW_S)
             for item in items:
                 rid = item.request.request_id
@@ -270,7 +275,11 @@ class QueueService:
             if item.command == "attach_application":
                 result, events = self._attach(item.request), []
             else:
-                outcome = self.engine.handle(item.command, item.request, now, _new_token)
+                request = item.request
+                if isinstance(request, m.BookRequest) and request.contact:
+                    sealed = self._contacts.encrypt(request.contact.encode()).decode()
+                    request = request.model_copy(update={"contact": sealed})
+                outcome = self.engine.handle(item.command, request, now, _new_token)
                 result, events = outcome.result, outcome.events
             # The answer goes out as the command's documented result model (a misspelt or
             # missing field fails here, not in a device).
@@ -278,6 +287,15 @@ class QueueService:
             return encode(m.Response.success(item.request.request_id, typed)), events
         except EngineError as exc:
             return _error(item.request, exc.code, exc.reason), None
+
+    def booking_contact(self, code: str) -> str | None:
+        """The contact a citizen left for a reminder (None: none, or unreadable)."""
+        with self.lock:
+            made = self.engine.bookings.contacts.get(code)
+        try:
+            return self._contacts.decrypt(made.encode()).decode() if made else None
+        except InvalidToken:
+            return None
 
     def _attach(self, r: m.AttachApplication) -> dict:
         v = self.engine.visit_by_number(r.number)
@@ -290,7 +308,7 @@ class QueueService:
                 raise EngineError("unknown_procedure", f"{line.procedure!r} is not a certificate")
             if line.procedure not in certificates:
                 raise EngineError("not_on_visit", f"{proc.name_ja} is not on visit {r.number}")
-        expected = sum(self.config.procedures[c.procedure].fee_yen * c.copies for c in r.certificates)
+        expected = self.config.fee_yen((c.procedure, c.copies) for c in r.certificates)
         if expected != r.fee_yen:
             raise EngineError("fee_mismatch", f"fee should be {expected} yen, got {r.fee_yen}")
         try:
@@ -354,7 +372,8 @@ class QueueService:
             cs = e.state.counters[cid]
             offer(topics.counter_state(site, cid), encode(m.CounterStateMessage(
                 counter=cid, open=cs.open, number=call.number)))
-        if full or now - self._visits_published_at >= self._visits_interval:
+        # the cadence is wall-clock time (a demonstration's clock may run faster)
+        if full or time.monotonic() - self._visits_published_at >= self._visits_interval:
             started = time.perf_counter()
             reader = e.reader(now)
             for dept in sorted(self._dirty_departments):
@@ -362,12 +381,15 @@ class QueueService:
                 offer(topics.congestion(site, dept), encode(c),
                       encode(c.model_copy(update={"at": 0.0})))
             for status in e.visit_statuses(now, self._dirty_departments, reader):
-                offer(topics.visit(site, status.number), encode(status))
+                # the engine hands back the very same status while nothing in it changed
+                if self._statuses_offered.get(status.number) is not status:
+                    self._statuses_offered[status.number] = status
+                    offer(topics.visit(site, status.number), encode(status))
             took = time.perf_counter() - started
             # A long backlog makes a pass slow: answer requests first, statuses later.
             self._visits_interval = max(VISITS_EVERY_S, took / VISITS_SHARE)
             self._dirty_departments = set()
-            self._visits_published_at = now
+            self._visits_published_at = time.monotonic()
         return out
 
     def status(self, state: str) -> m.ServiceStatus:
@@ -381,6 +403,7 @@ class QueueService:
         site = self.config.id
         with self.lock:
             self._published.clear()
+            self._statuses_offered.clear()
             changes = self._state_changes(self.clock(), [], full=True, cleared=[])
         base = [
             (topics.service_status(site), encode(self.status("online"))),

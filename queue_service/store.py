@@ -4,6 +4,9 @@ One `commit()` writes a whole batch (events, the answers kept for de-duplication
 current state of the visits it touched) in one transaction with fsync, before anything
 is acknowledged or published. The event log is the truth: replaying today's events
 rebuilds the engine after a crash. The `visits` table is the current state for queries.
+What the engine learned of the floor (service times, wait ranges) up to the start of the
+business day is kept in `meta` under `learned`, written with the day's first batch:
+today's events replayed on top of it give today's learning back.
 Events are written and read through their models (queue_service/events.py); a row from
 an older version is completed on reading.
 
@@ -15,6 +18,7 @@ aside and starts afresh. Files are created owner-only (they hold staff password 
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -99,9 +103,10 @@ class Batch:
     events: list[Event] = field(default_factory=list)
     responses: list[tuple[str, str, str, float, bytes]] = field(default_factory=list)
     visits: list[tuple[str, str, int, str, str]] = field(default_factory=list)
+    learned: dict | None = None  # at a new business day: the learning to start it from
 
     def __bool__(self) -> bool:
-        return bool(self.events or self.responses or self.visits)
+        return bool(self.events or self.responses or self.visits or self.learned)
 
 
 class Store:
@@ -145,6 +150,9 @@ class Store:
                     "INSERT OR REPLACE INTO visits(id, day, number, state, body) VALUES (?, ?, ?, ?, ?)",
                     batch.visits,
                 )
+                if batch.learned is not None:
+                    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('learned', ?)",
+                               (json.dumps(batch.learned),))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -196,6 +204,12 @@ class Store:
     def prune_responses(self, before: float) -> None:
         with self._lock:
             self._db.execute("DELETE FROM responses WHERE at < ?", (before,))
+
+    def learned(self) -> dict | None:
+        """The learning kept at the start of the current business day (None: new site)."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'learned'").fetchone()
+        return json.loads(row[0]) if row else None
 
     def backup(self, dest: Path) -> Path:
         """An online, consistent copy of the store (SQLite's backup API), owner-only."""

@@ -1,8 +1,9 @@
 """Run the issuer: `python -m ticketer --broker-host H --broker-port P --device issuer-east
---issuing-point east` for development (anonymous broker, simulated printer unless the
-settings file names one), or `--bundle bundle.json --settings device.toml` on a device,
-where the firmware's device agent connects with the enrolled credentials and reports
-health (printer state) and runs commands (test_print).
+--issuing-point east` for development (a development bundle: anonymous broker, plain TCP;
+simulated printer unless the settings file names one), or `--bundle bundle.json
+--settings device.toml` on a device, with the enrolled credentials. Either way the
+firmware's device agent connects (firmware/runtime.py), reports health (printer state)
+and runs commands (test_print).
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from protocol.client import ServiceClient
+from firmware.runtime import BundleError, load_bundle, open_agent, prepare_kivy
 from protocol.site import ConfigError, load_config
 
 from .printer import TicketPrinter, open_printer
 from .settings import DeviceSettings, SettingsError, load_settings
 
-VERSION = "0.1.0"
 log = logging.getLogger("ticketer")
 
 
@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = build_settings(args)
         site = load_config(args.site_config)
-    except (SettingsError, ConfigError) as exc:
+        bundle = load_bundle(args.bundle, role="issuer", site=site.id, device=settings.device,
+                             host=args.broker_host, port=args.broker_port)
+    except (SettingsError, ConfigError, BundleError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if settings.issuing_point not in site.issuing_points:
@@ -75,22 +77,13 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.staff:
         log.warning("no staff provisioned: only the key switch can unlock this issuer")
 
-    agent = None
-    if args.bundle:
-        from firmware.agent import Bundle, DeviceAgent
-        agent = DeviceAgent(Bundle.load(args.bundle), VERSION, settings.data_dir / "agent")
-        client = agent.client
-    else:
-        client = ServiceClient(site.id, settings.device, args.broker_host, args.broker_port)
+    agent = open_agent(bundle, settings.data_dir / "agent")
+    client = agent.client
     client.request_expiry_s = 4  # a request the issuer gave up on must not be run later
 
     # Kivy is imported only now: its import reads the command line and opens the window.
-    import os
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    from kivy.config import Config
-    width, height = args.size.split("x")
-    Config.set("graphics", "width", width)
-    Config.set("graphics", "height", height)
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    prepare_kivy((width, height))
 
     from .app import IssuerApp, post_to_ui, register_fonts
     from .device import IssuerDevice
@@ -114,19 +107,13 @@ def main(argv: list[str] | None = None) -> int:
                             settings.printer.status_queries)
     device = IssuerDevice(settings, site, client, printer, panel=panel, card_reader=card_reader,
                           pagers=pagers, post=post_to_ui)
-    if agent is not None:
-        device.attach_agent(agent)
-        agent.start(wait=None)
-    else:
-        client.start(wait=None)
+    device.attach_agent(agent)
+    agent.start(wait=None)
     device.start()
 
     def shutdown() -> None:
         device.stop()
-        if agent is not None:
-            agent.stop()
-        else:
-            client.stop()
+        agent.stop()
 
     IssuerApp(device.presenter, on_stop=shutdown).run()
     return 0

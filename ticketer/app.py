@@ -355,7 +355,7 @@ class ConciergeView(BoxLayout):
         if self.pager_in is not None and self._fresh("pager", (p.pager,)):
             self.pager_in.text = "" if p.pager is None else f"P{p.pager:03d}"
         plan = p.route()
-        if self._fresh("route", (lang, procs, tuple((s.waiting, s.wait_min) for s in plan.stops))):
+        if self._fresh("route", (lang, procs, tuple((s.waiting, s.wait_range, s.moving_here) for s in plan.stops))):
             self._route(plan)
         self.notice.text = p.notice.text if p.notice else ""
         kind = p.notice.kind if p.notice else "info"

@@ -6,18 +6,10 @@ Pure functions of the site configuration and the last congestion messages.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from protocol.messages import CongestionMessage
-from protocol.site import Counter, Procedure, SiteConfig
-
-
-def normalise(text: str) -> str:
-    """Fold width, case and katakana to hiragana, drop spaces: 'ジュウミン' ~ 'じゅうみん'."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    folded = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
-    return "".join(folded.split())
+from protocol.site import Counter, Procedure, SiteConfig, normalise
 
 
 def search(site: SiteConfig, query: str, limit: int = 12) -> list[Procedure]:
@@ -64,7 +56,11 @@ class RouteStop:
     procedures: tuple[Procedure, ...]
     counters: tuple[CounterInfo, ...]
     waiting: int | None = None
-    wait_min: float | None = None
+    # the range the service estimates (protocol.waits), for this visit's needs; None
+    # while no counter is open or congestion is unknown
+    wait_range: tuple[int, int] | None = None
+    moving_here: int = 0
+    counters_open: int = 0
     level: str | None = None
 
     @property
@@ -87,14 +83,16 @@ class Route:
 
 def counters_for(site: SiteConfig, department: str, procedures: list[str]) -> list[Counter]:
     """The department's counters that serve at least one of these procedures."""
-    return [c for c in site.counters_of(department)
-            if not c.procedures or any(p in c.procedures for p in procedures)]
+    return [c for c in site.counters_of(department) if any(c.serves(p) for p in procedures)]
 
 
 def route(site: SiteConfig, procedure_ids: list[str],
-          congestion: dict[str, CongestionMessage] | None = None) -> Route:
+          congestion: dict[str, CongestionMessage] | None = None,
+          needs: tuple[str, ...] | list[str] | set[str] = ()) -> Route:
     """The visit's stops in the order the service will route it; waiting at each stop
-    from the latest congestion message of its department (None if unknown)."""
+    from the latest congestion message of its department (None if unknown). With a
+    priority need the visit is called first: the wait is the service's estimate for that."""
+    priority = bool(set(needs) & set(site.calling.priority_needs))
     stops_raw, guidance = site.itinerary(procedure_ids)
     stops = []
     for dept_id, procs in stops_raw:
@@ -110,7 +108,15 @@ def route(site: SiteConfig, procedure_ids: list[str],
             floor_ja=floor.name_ja, floor_en=floor.name_en,
             procedures=tuple(site.procedures[p] for p in procs), counters=counters,
             waiting=cong.waiting if cong else None,
-            wait_min=cong.estimated_wait_min if cong else None,
+            wait_range=_range(cong, priority) if cong else None,
+            moving_here=cong.moving_here if cong else 0,
+            counters_open=cong.counters_open if cong else 0,
             level=cong.level if cong else None,
         ))
     return Route(tuple(stops), tuple(site.procedures[p] for p in guidance))
+
+
+def _range(c: CongestionMessage, priority: bool) -> tuple[int, int] | None:
+    low, high = ((c.priority_wait_min_low, c.priority_wait_min_high) if priority
+                 else (c.wait_min_low, c.wait_min_high))
+    return None if low is None or high is None else (low, high)

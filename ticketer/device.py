@@ -11,7 +11,6 @@ issuer, gets the printer state for its heartbeats and the `test_print` command.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -20,8 +19,9 @@ from collections.abc import Callable
 from protocol import topics
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable
 from protocol.codec import ProtocolError, decode, encode
-from protocol.messages import CallMessage, CongestionMessage, IssuerState, ServiceStatus
-from protocol.site import ConfigError, SiteConfig, parse_config
+from protocol.follower import ServiceFollower
+from protocol.messages import CallMessage, IssuerState, ServiceStatus
+from protocol.site import SiteConfig
 
 from .cards import CardReader
 from .gpio import Panel
@@ -67,6 +67,10 @@ class IssuerDevice:
         self._mode = ""
         self._state_lock = threading.Lock()
         self.presenter.subscribe(self.publish_state)
+        self.follower = ServiceFollower(site)
+        self.follower.on_site(self.presenter.set_site)
+        self.follower.on_congestion(self.presenter.set_congestion)
+        self.follower.on_status(self._on_service_status)
 
     @property
     def site_id(self) -> str:
@@ -74,12 +78,9 @@ class IssuerDevice:
 
     # ---- life cycle ----------------------------------------------------------------
     def start(self) -> IssuerDevice:
-        site = self.site_id
-        self.client.subscribe(topics.all_congestion(site), self._on_congestion)
-        self.client.subscribe(topics.site_config(site), self._on_site)
-        self.client.subscribe(topics.service_status(site), self._on_service_status)
+        self.follower.attach(self.client)
         if self.pagers is not None:
-            self.client.subscribe(topics.all_calls(site), self._on_call)
+            self.client.subscribe(topics.all_calls(self.site_id), self._on_call)
         self.client.on_connect(self._wake.set)
         self.client.on_disconnect(self._on_disconnect)
         if self.panel:
@@ -166,14 +167,6 @@ class IssuerDevice:
             self.panel.show("ready")
 
     # ---- from the broker (network thread: keep short) ------------------------------
-    def _on_congestion(self, topic: str, payload: bytes, retained: bool) -> None:
-        if not payload:
-            return  # a cleared retained message (e.g. a department removed)
-        try:
-            self.presenter.set_congestion(decode(CongestionMessage, payload))
-        except ProtocolError as exc:
-            log.warning("bad congestion message on %s: %s", topic, exc)
-
     def _on_call(self, topic: str, payload: bytes, retained: bool) -> None:
         """A call on the floor: page the citizen's pager if one was lent here (the page
         waits for the transmitter's answer, so not on the network thread)."""
@@ -187,20 +180,7 @@ class IssuerDevice:
         pagers = self.pagers
         self._in_thread(lambda: pagers.on_call(call, retained))
 
-    def _on_site(self, topic: str, payload: bytes, retained: bool) -> None:
-        try:
-            site = parse_config(json.loads(payload), source=topic)
-        except (ValueError, ConfigError) as exc:
-            log.error("site configuration refused, keeping the current one: %s", exc)
-            return
-        if site != self.presenter.site:
-            self.presenter.set_site(site)
-
-    def _on_service_status(self, topic: str, payload: bytes, retained: bool) -> None:
-        try:
-            status = decode(ServiceStatus, payload)
-        except ProtocolError:
-            return
+    def _on_service_status(self, status: ServiceStatus) -> None:
         if status.state == "offline":
             self.issuer.service_online = False
             self.presenter.refresh()

@@ -129,16 +129,18 @@ class Issuer:
         self.store.save_ticket(intent.request_id, result.number, ticket["day"], ticket)
         return Issued(intent.request_id, result.number, ticket, offline=False)
 
-    def check_in(self, request_id: str, code: str, language: str,
-                 staff: str | None) -> Issued | TooEarly:
+    def check_in(self, request_id: str, code: str, language: str, staff: str | None,
+                 needs: tuple[str, ...] = ()) -> Issued | TooEarly:
         """A booked citizen's code: the day's ticket, marked booked (or late). Needs the
         service: a booking cannot be checked in offline."""
         with self._lock:
             stored = self.store.ticket(request_id)
             if stored is not None:
                 return Issued(request_id, stored.number, stored.ticket, False, repeated=True)
+            if not self.client.connected:
+                raise IssueRefused("offline", "the queue service cannot be reached")
             request = m.CheckIn(request_id=request_id, code=code, issuing_point=self.issuing_point,
-                                language=language, staff=staff)
+                                needs=list(needs), language=language, staff=staff)
             try:
                 response = self.client.request("check_in", request, timeout=self.timeout)
             except RequestRefused as exc:
@@ -161,7 +163,7 @@ class Issuer:
     def _issue_offline(self, intent: Intent) -> Issued:
         now = self.clock()
         day = self.site.business_day(now)
-        plan = route(self.site, list(intent.procedures), self.congestion())
+        plan = route(self.site, list(intent.procedures), self.congestion(), intent.needs)
         if plan.empty:
             raise IssueRefused("nothing_to_queue", "none of these procedures is handled here")
         first = plan.stops[0].department

@@ -18,6 +18,7 @@ from protocol.booking_code import normalise_code, show_code
 from protocol.client import new_request_id
 from protocol.messages import CongestionMessage, PrinterState
 from protocol.site import NEEDS, LifeEvent, Procedure, SiteConfig
+from protocol.waits import wait_reason, wait_text
 
 from .catalogue import Route, categories, route, search
 from .issuing import Intent, Issued, Issuer, IssueRefused, TooEarly
@@ -123,7 +124,7 @@ class ConciergePresenter:
             return dict(self.congestion)
 
     def route(self) -> Route:
-        return route(self.site, self.procedures, self.congestion_snapshot())
+        return route(self.site, self.procedures, self.congestion_snapshot(), self.needs)
 
     def name(self, item) -> str:
         return item.name_en if self.lang == "en" else item.name_ja
@@ -173,10 +174,12 @@ class ConciergePresenter:
                           counters=counters, colour=colour)
         if stop.waiting is None:
             waiting = self.text("waiting_unknown")
-        elif stop.wait_min is None:
-            waiting = self.text("waiting_closed", n=stop.waiting)
         else:
-            waiting = self.text("waiting", n=stop.waiting, m=round(stop.wait_min))
+            low, high = stop.wait_range or (None, None)
+            waiting = self.text("waiting", n=stop.waiting, wait=wait_text(low, high, self.lang))
+            reason = wait_reason(stop.waiting, stop.counters_open, stop.moving_here, high, self.lang)
+            if reason:
+                waiting += f"({reason})" if self.lang == "ja" else f" ({reason})"
         return self.name(stop), where, waiting
 
     # ---- concierge actions -----------------------------------------------------------
@@ -367,10 +370,11 @@ class ConciergePresenter:
         self.busy = True
         self._changed()
         request_id, staff, lang = new_request_id(), self.lock.staff_id, self.lang
+        needs = tuple(sorted(self.needs))  # the concierge may mark needs first, as for a ticket
 
         def work() -> None:
             try:
-                result = self.issuer.check_in(request_id, code, lang, staff)
+                result = self.issuer.check_in(request_id, code, lang, staff, needs)
             except IssueRefused as exc:
                 refused = exc
                 self._post(lambda: self._checked_in(code, None, None, refused))
@@ -390,6 +394,7 @@ class ConciergePresenter:
         shown = show_code(code)
         if error is not None:
             key = {"unknown_booking": "booking_unknown", "booking_expired": "booking_expired",
+                   "offline": "booking_offline",
                    "booking_cancelled": "booking_cancelled",
                    "already_checked_in": "booking_already"}.get(error.code)
             self.notice = Notice("error", self.text(key, code=shown) if key
@@ -478,9 +483,13 @@ class ConciergePresenter:
         return [self.site.procedures[p] for p in self.settings.self_service.procedures
                 if p in self.site.procedures]
 
-    def set_congestion(self, message: CongestionMessage) -> None:
+    def set_congestion(self, department: str, message: CongestionMessage | None) -> None:
+        """A department's congestion; None: the department has none any more."""
         with self._congestion_lock:
-            self.congestion[message.department] = message
+            if message is None:
+                self.congestion.pop(department, None)
+            else:
+                self.congestion[department] = message
         self._post(self._changed)
 
     def set_printer_state(self, state: PrinterState) -> None:

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 
 from firmware.printing import pil_font as font
 from firmware.printing import qr_image, wrap
+from protocol.waits import wait_text
 
 _WEEKDAYS = "月火水木金土日"
 MARGIN = 8
@@ -158,12 +159,14 @@ def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
     top.rule()
     if ticket["ahead"] is not None and ticket.get("booked") != "on_time":  # booked: its time
         top.text(f"最初の窓口でお待ちの方  {ticket['ahead']}人", 26, bold=True, center=True, gap=0)
-        wait = ticket["wait_min"]
-        if wait is not None:
-            top.text(f"待ち時間の目安  約{max(round(wait), 1) if wait else 0}分", 26, bold=True,
-                     center=True, gap=0)
-        top.text(f"{ticket['ahead']} people ahead at your first counter"
-                 + (f", about {round(wait)} min" if wait is not None else ""), 17, center=True)
+        low, high = ticket.get("wait_range") or (None, None)
+        if high is None:
+            top.text(wait_text(None, None, "ja"), 26, bold=True, center=True, gap=0)
+        else:
+            top.text(f"待ち時間の目安  {wait_text(low, high, 'ja')}", 26, bold=True, center=True,
+                     gap=0)
+        top.text(f"{ticket['ahead']} people ahead at your first counter, "
+                 f"{wait_text(low, high, 'en')}", 17, center=True)
     top.space(6)
 
     bottom = _Canvas(width)

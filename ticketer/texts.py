@@ -33,8 +33,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "route": ("ご案内の順番", "Route"),
     "route_empty": ("手続きを選ぶと順番が表示されます", "Pick procedures to see the route"),
     "floor_counter": ("{floor}  {counters}番窓口  {colour}", "{floor}, counter {counters}, {colour}"),
-    "waiting": ("待ち {n}人・目安 約{m}分", "{n} waiting, about {m} min"),
-    "waiting_closed": ("待ち {n}人・窓口受付前", "{n} waiting, counters not open"),
+    "waiting": ("待ち {n}人・{wait}", "{n} waiting, {wait}"),  # wait: protocol.waits.wait_text
     "waiting_unknown": ("混雑状況 不明", "Congestion unknown"),
     "guidance": ("館外の手続き", "Handled elsewhere"),
     "issue": ("発券する", "Issue ticket"),
@@ -77,6 +76,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "booking_bad_code": ("予約番号は8文字です(例: ABCD-EFGH)", "A booking code has 8 characters (ABCD-EFGH)"),
     "booking_unknown": ("予約 {code} は見つかりません。番号をお確かめください",
                         "No booking {code}: please check the code"),
+    "booking_offline": ("窓口サービスに接続できないため予約の受付ができません。番号札を発券してください",
+                        "The queue service cannot be reached: bookings cannot be checked in. Issue a ticket"),
     "booking_expired": ("予約 {code} は別の日の予約です(期限切れ)", "Booking {code} was for another day"),
     "booking_cancelled": ("予約 {code} は取り消されています", "Booking {code} was cancelled"),
     "booking_already": ("予約 {code} は受付済みです", "Booking {code} is already checked in"),

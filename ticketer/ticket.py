@@ -56,7 +56,7 @@ def online_ticket(site: SiteConfig, result: m.IssueResult, language: str) -> dic
     ticket.update(
         stops=[_stop(site, d, procs) for d, procs in order.items()],
         guidance=_guidance(site, result.guidance),
-        ahead=visit.people_ahead, wait_min=visit.estimated_wait_min,
+        ahead=visit.people_ahead, wait_range=_range(visit.wait_min_low, visit.wait_min_high),
         url=f"{site.public_url}/v/{result.token}", offline=False,
         booked=visit.booked, slot_at=visit.slot_at,
     )
@@ -66,20 +66,23 @@ def online_ticket(site: SiteConfig, result: m.IssueResult, language: str) -> dic
 def offline_ticket(site: SiteConfig, plan: Route, number: int, issued_at: float,
                    language: str, offline_ahead: int) -> dict:
     """From the local route; people ahead = last known waiting + visits issued here
-    offline since, the estimate scaled the same way."""
+    offline since; the wait is the service's last estimate for a newcomer (the issuer
+    makes none of its own)."""
     first = plan.stops[0]
     ticket = _base(site, number, issued_at, language)
     ahead = None if first.waiting is None else first.waiting + offline_ahead
-    wait = first.wait_min
-    if wait is not None and first.waiting:
-        wait = wait * ahead / first.waiting
     ticket.update(
         stops=[_stop(site, s.department, [p.id for p in s.procedures]) for s in plan.stops],
         guidance=_guidance(site, [p.id for p in plan.guidance]),
-        ahead=ahead, wait_min=None if wait is None else round(wait, 1),
+        ahead=ahead, wait_range=list(first.wait_range) if first.wait_range else None,
         url=f"{site.public_url}/", offline=True,
     )
     return ticket
+
+
+def _range(low: int | None, high: int | None) -> list[int] | None:
+    """The range as the service sent it; None: no counter of the department is open."""
+    return None if low is None or high is None else [low, high]
 
 
 def with_token(site: SiteConfig, ticket: dict, token: str) -> dict:
@@ -92,6 +95,6 @@ def sample_ticket(site: SiteConfig) -> dict:
     first = next(p for p in site.procedures.values() if p.queued)
     ticket = _base(site, 0, time.time(), "ja")
     ticket.update(stops=[_stop(site, site.queue_department(first.id), [first.id])],
-                  guidance=[], ahead=None, wait_min=None, url=f"{site.public_url}/",
+                  guidance=[], ahead=None, wait_range=None, url=f"{site.public_url}/",
                   offline=False, sample=True)
     return ticket

@@ -55,6 +55,7 @@ class Notifier:
         self._day: str | None = None
         self._fired: dict[str, set[str]] = {}
         self._checked_at = 0.0
+        self._line_codes: dict[str, str] = {}
 
     def start(self) -> None:
         self.sender.start()
@@ -80,9 +81,10 @@ class Notifier:
             raise NotifyError("登録できませんでした。入力をご確認ください。") from None
         return self._add(engine, now, visit, channel, contact)
 
-    def link_line(self, engine, now: float, code: str, user_id: str) -> bool:
-        """The official account received a visit's code from this LINE user."""
-        visit = self.visit_of_line_code(engine, code)
+    def link_line(self, engine, now: float, codes: list[str], user_id: str) -> bool:
+        """The official account received text from this LINE user; `codes` are the
+        8-letter runs in it, one of which may be a visit's code."""
+        visit = self.visit_of_line_code(engine, codes)
         if visit is None:
             return False
         try:
@@ -94,7 +96,8 @@ class Notifier:
 
     def _add(self, engine, now: float, visit, channel: str, contact: dict) -> list[str]:
         self.store.subscribe(visit.day, visit.id, channel, contact)
-        self._fired.setdefault(visit.id, set())
+        if visit.id not in self._fired:  # (again, after a stop: what was told stays told)
+            self._fired[visit.id] = self.store.fired(visit.id)
         self._check(engine, now, [visit.id])
         return self.store.channels_of(visit.id)
 
@@ -103,10 +106,6 @@ class Notifier:
         if visit is not None:
             self.store.unsubscribe(visit.id)
             self._fired.pop(visit.id, None)
-
-    def subscribed_channels(self, engine, token: str) -> list[str]:
-        visit = self.visit_of_token(engine, token)
-        return self.store.channels_of(visit.id) if visit else []
 
     @staticmethod
     def visit_of_token(engine, token: str):
@@ -117,13 +116,16 @@ class Notifier:
 
     def line_code(self, visit_id: str) -> str:
         """The code a citizen sends to the official account to link LINE to this visit."""
-        mac = hmac.new(self._key, f"line:{visit_id}".encode(), hashlib.sha256).digest()
-        return base64.b32encode(mac)[:8].decode()
+        code = self._line_codes.get(visit_id)
+        if code is None:
+            mac = hmac.new(self._key, f"line:{visit_id}".encode(), hashlib.sha256).digest()
+            code = self._line_codes[visit_id] = base64.b32encode(mac)[:8].decode()
+        return code
 
-    def visit_of_line_code(self, engine, code: str):
-        code = code.strip().upper()
+    def visit_of_line_code(self, engine, codes: list[str]):
+        wanted = set(codes)
         return next((v for v in engine.state.visits.values()
-                     if not v.closed and hmac.compare_digest(self.line_code(v.id), code)), None)
+                     if not v.closed and self.line_code(v.id) in wanted), None)
 
     # ---- from the service ----------------------------------------------------------------
     def after_batch(self, engine, events: list[Event], now: float) -> None:
@@ -138,24 +140,44 @@ class Notifier:
         if full:
             if day:
                 self.store.purge_before(day)
+                self._line_codes.clear()
             self._fired = self.store.subscribed(day)
             self._day = day
         if not self._fired:
             return
         candidates = {v for v in (_visit_of(e) for e in events) if v in self._fired}
-        if full or now - self._checked_at >= NEAR_EVERY_S:
-            self._checked_at = now
-            for vid, fired in self._fired.items():
-                v = engine.state.visits.get(vid)
-                if v is not None and not v.closed and f"near:{v.current_index()}" not in fired:
-                    candidates.add(vid)
-            if full:
-                candidates |= set(self._fired)
+        if full:
+            candidates |= set(self._fired)
         if candidates:
             self._check(engine, now, sorted(candidates))
+        if not full and now - self._checked_at >= NEAR_EVERY_S:
+            self._checked_at = now
+            self._check_near(engine, now)
 
-    def _check(self, engine, now: float, visit_ids: list[str]) -> None:
+    def _check_near(self, engine, now: float) -> None:
+        """The subscribed visits still waiting for their "near" message, front of each line
+        first: the first one that is not near yet ends its line's look (those behind it
+        have more people ahead and longer waits), so the cost stays small on long lines."""
+        lines: dict[str, list[tuple[tuple, str]]] = {}
+        for vid, fired in self._fired.items():
+            v = engine.state.visits.get(vid)
+            step = v.current() if v is not None and not v.closed else None
+            if step is None or step.state != "waiting" or f"near:{v.current_index()}" in fired:
+                continue
+            key = engine.state.waiting[step.department].get(vid)
+            if key is not None:
+                lines.setdefault(step.department, []).append((key, vid))
         reader = engine.reader(now)
+        for dept, waiting in lines.items():
+            known = bool(engine.counters_open(dept))
+            for _, vid in sorted(waiting):
+                status = engine.visit_status(engine.state.visits[vid], now, reader)
+                if not triggers.is_near(self.config.notify, status, known):
+                    break
+                self._check(engine, now, [vid], reader)
+
+    def _check(self, engine, now: float, visit_ids: list[str], reader=None) -> None:
+        reader = reader or engine.reader(now)
         queued, closed = 0, []
         for vid in visit_ids:
             v = engine.state.visits.get(vid)
@@ -165,8 +187,11 @@ class Notifier:
                 closed.append(vid)
                 continue
             url = f"{self.config.public_url}/v/{v.token}"
+            step = v.current()
             notices = [replace(n, url=url) for n in triggers.due(
-                self.config, engine.visit_status(v, now, reader), self._fired.setdefault(vid, set()))]
+                self.config, engine.visit_status(v, now, reader), self._fired.setdefault(vid, set()),
+                wait_known=bool(step and engine.counters_open(step.department)),
+                transferred=bool(step and step.transferred))]
             if notices:
                 queued += self.store.record(v.day, vid, notices, now)
                 for n in notices:

@@ -121,6 +121,12 @@ class NotifyStore:
                 out[visit].add(trigger)
         return out
 
+    def fired(self, visit: str) -> set[str]:
+        """The triggers already recorded for a visit."""
+        with self._lock:
+            return {r[0] for r in self._db.execute("SELECT trigger FROM messages WHERE visit = ?",
+                                                   (visit,))}
+
     # ---- the outbox --------------------------------------------------------------------
     def record(self, day: str, visit: str, notices: list[Notice], now: float) -> int:
         """Record notices and queue one delivery per contact; a trigger already recorded is

@@ -38,8 +38,12 @@ class Notice:
                 "department": self.department, "wait_min": self.wait_min, "url": self.url}
 
 
-def due(config: SiteConfig, status: VisitStatus, fired: set[str]) -> list[Notice]:
-    """The notices this status calls for that were not sent yet, within the visit's cap."""
+def due(config: SiteConfig, status: VisitStatus, fired: set[str],
+        wait_known: bool = True, transferred: bool = False) -> list[Notice]:
+    """The notices this status calls for that were not sent yet, within the visit's cap.
+    `wait_known` is False while no counter of the visit's department is open: its wait
+    is then no estimate, so only the people-ahead rule may tell it is near.
+    `transferred`: the current step was passed on to its department by a counter."""
     rules: NotifySettings = config.notify
     if status.state not in OPEN_STEP:
         return []  # served, cancelled or gone: never a message
@@ -59,26 +63,35 @@ def due(config: SiteConfig, status: VisitStatus, fired: set[str]) -> list[Notice
                           counter_number=status.counter_number, department=step.department))
     if status.state == "waiting":
         previous = status.steps[index - 1].department if index else step.department
-        if rules.on_next_department and previous != step.department:
+        if rules.on_next_department and (transferred or previous != step.department):
             out.append(Notice(f"next:{index}:{step.department}", "next", status.number,
                               f"{head}のかた 次は{dept_ja}です",
                               f"{floor_ja}の{dept_ja}でお待ちください。順番は引き継がれています。",
                               department=step.department))
         ahead, wait = status.people_ahead, status.estimated_wait_min
-        near = bool((rules.near_people and ahead <= rules.near_people)
-                    or (rules.near_minutes and wait <= rules.near_minutes))
+        near = is_near(rules, status, wait_known)
+        line = f"あと{ahead}人、約{wait:.0f}分" if wait_known else f"あと{ahead}人"
         if out and near:  # routed on straight into a short line: one message says both
             out[0] = Notice(out[0].trigger, "next", status.number, out[0].title,
-                            f"{floor_ja}の{dept_ja}へお越しください。あと{ahead}人、約{wait:.0f}分です。",
-                            department=step.department, wait_min=round(wait, 1),
+                            f"{floor_ja}の{dept_ja}へお越しください。{line}です。",
+                            department=step.department, wait_min=round(wait, 1) if wait_known else None,
                             covers=(f"near:{index}",))
         elif near:
             out.append(Notice(f"near:{index}", "near", status.number,
                               f"{head}のかた まもなく順番です",
-                              f"{dept_ja}（{floor_ja}）: あと{ahead}人、約{wait:.0f}分。"
+                              f"{dept_ja}（{floor_ja}）: {line}。"
                               "窓口の近くでお待ちください。",
-                              department=step.department, wait_min=round(wait, 1)))
+                              department=step.department,
+                              wait_min=round(wait, 1) if wait_known else None))
     return _within_cap(rules.max_messages, out, fired)
+
+
+def is_near(rules: NotifySettings, status: VisitStatus, wait_known: bool = True) -> bool:
+    """N people ahead or fewer, or an estimated wait of M minutes or less (only where a
+    counter is open: otherwise the wait is no estimate)."""
+    return status.state == "waiting" and bool(
+        (rules.near_people and status.people_ahead <= rules.near_people)
+        or (rules.near_minutes and wait_known and status.estimated_wait_min <= rules.near_minutes))
 
 
 def _within_cap(cap: int, notices: list[Notice], fired: set[str]) -> list[Notice]:

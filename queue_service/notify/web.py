@@ -25,6 +25,9 @@ router = APIRouter()
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 NOT_CODE = re.compile(r"[^A-Z2-7]")
+LOOK_ALIKE = str.maketrans("018", "OIB")  # the code has no 0, 1 or 8: a citizen may type them
+SUBSCRIBED = {"webpush": "この端末への通知を登録しました。", "email": "メールでのお知らせを登録しました。",
+              "line": "LINEでのお知らせを登録しました。"}
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
@@ -82,7 +85,7 @@ async def subscribe(request: Request, token: str, channel: str):
         subscribed = svc.read(lambda engine, now: n.subscribe(engine, now, token, channel, offered))
     except NotifyError as exc:
         return _answer(False, str(exc), 400)
-    return _answer(True, "登録しました。順番が近づいたらお知らせします。", subscribed=subscribed)
+    return _answer(True, f"{SUBSCRIBED[channel]}順番が近づいたらお知らせします。", subscribed=subscribed)
 
 
 @router.post("/notify/line/webhook")
@@ -108,9 +111,8 @@ async def line_webhook(request: Request):
             continue
         user = getattr(event.source, "user_id", None)
         # The code may come with spaces or words around it: try each 8 letters in a row.
-        compact = NOT_CODE.sub("", event.message.text.upper())[:40]
+        compact = NOT_CODE.sub("", event.message.text.upper().translate(LOOK_ALIKE))[:40]
         codes = [compact[i:i + 8] for i in range(max(len(compact) - 7, 0))]
         if codes and user:
-            svc.read(lambda engine, now, cs=codes, u=user:
-                     any(n.link_line(engine, now, c, u) for c in cs))
+            svc.read(lambda engine, now, cs=codes, u=user: n.link_line(engine, now, cs, u))
     return JSONResponse({})

@@ -11,7 +11,7 @@ page is reached by its code; it is private (no referrer, not indexed, not cached
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -26,7 +26,14 @@ from protocol.client import new_request_id
 from ..bookings import BookingError
 from . import auth
 from . import booking_texts as bt
-from .booking_views import booking_view, day_bookings, purpose_by_id, purposes, slots_view
+from .booking_views import (
+    booking_view,
+    day_bookings,
+    next_time,
+    purpose_by_id,
+    purposes,
+    slots_view,
+)
 from .pages import render
 from .public import PRIVATE_HEADERS
 
@@ -91,6 +98,13 @@ def choose_purpose(request: Request):
     return _page(request, "booking_start.html", {"groups": [(g, ps) for g, ps in groups if ps]})
 
 
+@router.get("/booking/rule", response_class=HTMLResponse)
+def rule(request: Request):
+    """The published calling rule that merges bookings and walk-ins (docs/bookings.md)."""
+    rules = request.app.state.svc.config.bookings
+    return _page(request, "booking_rule.html", {"rules": rules})
+
+
 @router.get("/booking/find")
 def find(request: Request, code: str = ""):
     found = normalise_code(code)
@@ -122,8 +136,9 @@ def confirm(request: Request, purpose: str, start: float, error: str = ""):
     if chosen is None:
         return _not_found(request)
     lang = bt.choose(request)
+    at = svc.read(lambda e, now: next_time(e, now, chosen, start))
     return _page(request, "booking_confirm.html", {
-        "purpose": chosen, "start": start, "request_id": new_request_id(),
+        "purpose": chosen, "start": start, "at": at, "request_id": new_request_id(),
         "day_label": bt.day_label(start, svc.config.timezone, lang),
         "bring": chosen.bring(svc.config, lang),
         "error": bt.error_text(error, lang) if error else ""})
@@ -139,11 +154,12 @@ async def book(request: Request):
         return _not_found(request)
     start = str(form.get("start", ""))
     contact = str(form.get("contact", "")).strip() or None
+    lang = bt.choose(request)
     response = await _submit(request, "book", m.BookRequest,
                              request_id=str(form.get("request_id", "")) or new_request_id(),
                              procedures=list(chosen.procedures), life_event=chosen.life_event,
                              booth=chosen.booth, start=start, contact=contact,
-                             language=bt.choose(request) if bt.choose(request) != "easy" else "ja")
+                             language="ja" if lang == "easy" else lang)
     if not response.ok:
         code = response.error.code if response.error else "invalid"
         return RedirectResponse(f"/booking/slots?purpose={quote(purpose_id)}&error={code}",
@@ -206,7 +222,9 @@ def staff_bookings(request: Request, day: str | None = None, purpose: str = "",
         "slots": slots_view(e, now, chosen, slot_day, "ja") if chosen else None})
     return _page(request, "staff_bookings.html", {
         "day": day, "rows": view["rows"], "slots": view["slots"], "purposes": purposes(svc.config),
-        "chosen": chosen, "request_id": new_request_id(), "message": msg}, staff=staff)
+        "chosen": chosen, "request_id": new_request_id(), "message": msg,
+        "prev": (date.fromisoformat(day) - timedelta(days=1)).isoformat(),
+        "next": (date.fromisoformat(day) + timedelta(days=1)).isoformat()}, staff=staff)
 
 
 @router.post("/staff/bookings")

@@ -43,6 +43,7 @@ TEXT: dict[str, tuple[str, str, str]] = {
     "confirm_title": ("予約の内容", "よやくの ないよう", "Your booking"),
     "purpose": ("目的", "なんの ため", "Purpose"),
     "when": ("日時", "ひと じかん", "Date and time"),
+    "slot_of": ("{r} の枠", "{r} の わく", "slot {r}"),
     "where": ("場所", "ばしょ", "Where"),
     "contact": ("連絡先(任意・お知らせが必要な場合のみ)", "れんらくさき(なくても よい)",
                 "Contact (optional, only if you want a reminder)"),
@@ -83,6 +84,24 @@ TEXT: dict[str, tuple[str, str, str]] = {
              "くるまいすの ひとなどを さきに よびます。よやくした ひとは よやくの じかんに よびます。ほかの ひとは ばんごうの じゅんばんに よびます。",
              "People with priority needs are called first. A checked-in booking is called from 2 minutes before its time; everyone else in the order of their tickets."),
     "rule_more": ("詳しいルール", "くわしく", "The full rule"),
+    "rule_1": ("車いすをお使いのかた、妊娠中のかた、目の不自由なかたなど、配慮が必要なかたを先にお呼びします。",
+               "くるまいすの ひと、おなかに あかちゃんが いる ひと、めが みえにくい ひとを さきに よびます。",
+               "Visitors with priority needs (wheelchair, pregnancy, sight) are called first."),
+    "rule_2": ("予約をして受付を済ませたかたは、予約した時刻の{due}分前になったらお呼びします。",
+               "よやくを して うけつけを した ひとは、よやくの じかんの {due}ふん まえに よびます。",
+               "A checked-in booking is called from {due} minutes before its time."),
+    "rule_3": ("それ以外のときは、当日来られたかたを番号札を受け取った順にお呼びします。",
+               "ほかの ひとは、ばんごうの じゅんばんに よびます。",
+               "Otherwise walk-ins are called in the order of their tickets."),
+    "rule_4": ("予約の時刻より前でも、ほかにお待ちのかたがいなければお呼びします。",
+               "ほかに まって いる ひとが いなければ、よやくの じかんの まえでも よびます。",
+               "A booking is called before its time when nobody else is waiting."),
+    "rule_5": ("予約の受付は予約時刻の{early}分前からです。{late}分を過ぎると予約はなくなり、当日来られたかたと同じ順番になります。呼び出しに応答がなかったときも同じです。",
+               "うけつけは よやくの じかんの {early}ふん まえから です。{late}ふん より おくれると、よやくは なくなります。ばんごうの じゅんばんに なります。",
+               "Check-in opens {early} minutes before the booked time. More than {late} minutes late, or after a missed call, you are called in turn like a walk-in."),
+    "rule_6": ("予約の枠は各課の窓口時間の{share}%までにして、当日来られたかたが長く待たないようにしています。",
+               "よやくは まどぐちの じかんの {share}% まで です。とうじつ くる ひとも ながく またない ように します。",
+               "Bookings take at most {share}% of each division's counter time, so walk-ins do not wait long."),
     "minutes": ("約{n}分", "やく {n}ぷん", "about {n} min"),
 }
 
@@ -140,3 +159,7 @@ def day_label(ts: float, tz: str, lang: str) -> str:
 def time_label(start: float, end: float, tz: str) -> str:
     z = ZoneInfo(tz)
     return f"{datetime.fromtimestamp(start, z):%H:%M}–{datetime.fromtimestamp(end, z):%H:%M}"
+
+
+def clock_label(ts: float, tz: str) -> str:
+    return f"{datetime.fromtimestamp(ts, ZoneInfo(tz)):%H:%M}"

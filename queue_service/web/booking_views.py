@@ -8,14 +8,15 @@ Slot and booking views run inside `QueueService.read` (under the service lock).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from protocol.booking_code import show_code
 from protocol.site import SiteConfig
 
 from ..bookings import Booking, BookingError
 from ..engine import QueueEngine
-from .booking_texts import day_label, time_label
+from .booking_texts import clock_label, day_label, time_label
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,21 @@ def slots_view(engine: QueueEngine, now: float, purpose: Purpose, day: str | Non
     slots = []
     if chosen:
         for s in book.slots(date.fromisoformat(chosen), department, booth, now):
-            slots.append({"start": s.start, "label": time_label(s.start, s.end, tz),
-                          "free": s.free})
+            # the time shown is the one the next booking of this slot gets
+            slots.append({"start": s.start, "label": clock_label(s.next_start or s.start, tz),
+                          "range": time_label(s.start, s.end, tz), "free": s.free})
     return {"days": days, "day": chosen, "slots": slots, "department": department}
+
+
+def next_time(engine: QueueEngine, now: float, purpose: Purpose, slot: float) -> float | None:
+    """The time a booking of this slot would get now (None if it is full or gone)."""
+    try:
+        department, booth = engine.bookings.place(list(purpose.procedures), purpose.booth)
+    except BookingError:
+        return None
+    day = datetime.fromtimestamp(slot, ZoneInfo(engine.config.timezone)).date()
+    return next((s.next_start for s in engine.bookings.slots(day, department, booth, now)
+                 if s.start == slot), None)
 
 
 def booking_view(engine: QueueEngine, b: Booking, lang: str) -> dict:
@@ -113,7 +126,8 @@ def booking_view(engine: QueueEngine, b: Booking, lang: str) -> dict:
     return {
         "code": b.code, "shown": show_code(b.code), "state": b.state, "number": b.number,
         "start": b.start, "day_label": day_label(b.start, config.timezone, lang),
-        "time_label": time_label(b.start, b.end, config.timezone),
+        "time_label": clock_label(b.start, config.timezone),
+        "slot_label": time_label(b.slot, b.end, config.timezone),
         "purpose": purpose, "bring": purpose.bring(config, lang),
         "dept_ja": dept.name_ja, "dept_en": dept.name_en,
         "floor_ja": floor.name_ja, "floor_en": floor.name_en,
@@ -130,7 +144,7 @@ def day_bookings(engine: QueueEngine, day: str) -> list[dict]:
         if b.slot_day != day:
             continue
         purpose = purpose_of(config, b)
-        rows.append({"code": show_code(b.code), "time": time_label(b.start, b.end, config.timezone),
+        rows.append({"code": show_code(b.code), "time": clock_label(b.start, config.timezone),
                      "purpose_ja": purpose.name_ja,
                      "place_ja": (config.counters[b.booth].position_ja if b.booth
                                   else config.departments[b.department].name_ja),

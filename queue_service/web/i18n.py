@@ -17,8 +17,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "waiting_short": ("待ち", "waiting"),
     "people": ("人", "people"),
     "est_wait": ("待ち時間の目安", "Estimated wait"),
-    "minutes": ("分", "min"),
-    "about": ("約", "about "),
     "counters_open": ("開いている窓口", "Counters open"),
     "updated": ("更新", "Updated"),
     "live_note": ("このページは自動で更新されます。", "This page updates by itself."),
@@ -49,7 +47,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "error_title": ("ただいま表示できません", "This page cannot be shown right now"),
     "error_body": ("しばらくしてからもう一度お試しください。", "Please try again in a moment."),
     "to_congestion": ("混雑状況を見る", "See waiting times"),
-    "closed": ("受付時間外", "Closed"),
     "floor": ("階", "Floor"),
 }
 

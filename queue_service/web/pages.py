@@ -8,6 +8,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
+from protocol.waits import wait_reason, wait_text
+
 from . import i18n
 from .views import clock
 
@@ -15,7 +17,8 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["minutes"] = lambda v: "—" if v is None else f"{v:.0f}"
 templates.env.filters["clock"] = pass_context(lambda ctx, ts: clock(ctx["site"], ts))
-templates.env.globals.update(needs_ja=i18n.NEEDS_JA, states_ja=i18n.STATES_JA)
+templates.env.globals.update(needs_ja=i18n.NEEDS_JA, states_ja=i18n.STATES_JA,
+                             wait_text=wait_text, wait_reason=wait_reason)
 
 
 def render(request: Request, name: str, context: dict | None = None, *,

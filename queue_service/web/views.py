@@ -190,6 +190,8 @@ def dashboard_view(engine: QueueEngine, now: float) -> dict:
             "handling_min": round(sum(done) / len(done), 1) if done else None,
             "done": len(done), "parked": parked, "level": congestion.level,
             "estimated_wait_min": congestion.estimated_wait_min,
+            "wait_min_low": congestion.wait_min_low, "wait_min_high": congestion.wait_min_high,
+            "moving_here": congestion.moving_here,
         })
     visits = list(engine.state.visits.values())
     return {

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from protocol.site import load_config
+from protocol.site import load_config, parse_config
 from queue_service.engine import EngineError, QueueEngine
-from tests.bookings.sites import booth_config
+from tests.bookings.sites import booth_config, example
 from tests.queue_service.helpers import T0, Desk
 
 TZ = ZoneInfo("Asia/Tokyo")
@@ -227,3 +227,19 @@ def test_a_remote_booth_is_booked_by_its_own_slots_and_called_at_its_counter():
     assert desk.call("r01") == answer["number"]
     call = desk.engine.current_call("r01", desk.now)
     assert call.number == answer["number"] and call.counter_number == 51
+
+
+def test_the_places_of_a_slot_have_their_own_times_so_bookings_are_not_due_at_once():
+    doc = example()
+    doc["bookings"]["held_share"] = 1.0  # sogo: 3 counters x 30 min / 13 min = 6 places
+    desk = Desk(QueueEngine(parse_config(doc)))
+    ten = at(date(2027, 3, 30), 10)
+    assert desk.engine.bookings.capacity("sogo", None) == 6
+    made = [book(desk, ten) for _ in range(3)]
+    assert [b["start"] for b in made] == [ten, ten + 300, ten + 600]  # 10:00, 10:05, 10:10
+    assert {b["slot"] for b in made} == {ten}
+    desk.run("cancel_booking", code=made[1]["code"])
+    assert book(desk, ten)["start"] == ten + 300  # the freed place's time is given again
+    [slot] = [s for s in desk.engine.bookings.slots(date(2027, 3, 30), "sogo", None, desk.now)
+              if s.start == ten]
+    assert (slot.taken, slot.free, slot.next_start) == (3, 3, ten + 900)

@@ -21,6 +21,7 @@ from protocol.client import ServiceClient
 from protocol.codec import encode
 from protocol.messages import CallMessage, CongestionMessage, ServiceStatus
 from protocol.site import load_config
+from protocol.waits import natural_range
 
 SITE = "isesaki"
 # The numbers the tests speak: whole words, thousands composed, the ends of the range.
@@ -56,9 +57,11 @@ def call_message(site, counter: str, number: int | None, call_id: int, *, kind: 
 
 
 def congestion_message(dept: str, waiting: int, minutes: float | None, level: str) -> CongestionMessage:
+    """As the service sends it: the range around `minutes` (here simply ±20%, rounded)."""
+    low, high = natural_range(0.8 * minutes, 1.2 * minutes) if minutes is not None else (None, None)
     return CongestionMessage(department=dept, waiting=waiting, serving=1, counters_open=1,
-                             estimated_wait_min=minutes, level=level, label_ja="", label_en="",
-                             at=time.time())
+                             estimated_wait_min=minutes, wait_min_low=low, wait_min_high=high,
+                             level=level, label_ja="", label_en="", at=time.time())
 
 
 class Publisher:

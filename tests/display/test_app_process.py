@@ -29,7 +29,8 @@ def test_the_board_process_shows_a_live_call_and_speaks_it(broker, publisher, si
     proc = subprocess.Popen(
         [sys.executable, "-m", "display", "--broker-host", broker.host, "--broker-port",
          str(broker.port), "--device", "board-proc", "--layout", "counter", "--clips", str(clip_dir),
-         "--wav", str(wav), "--settings", str(settings), "--trace"],
+         "--wav", str(wav), "--settings", str(settings), "--trace",
+         "--state-dir", str(tmp_path / "state")],
         cwd=REPO, env=dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1"),
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )

@@ -124,7 +124,7 @@ def test_with_the_device_agent_the_board_takes_its_configuration_and_chimes_on_c
     wav = tmp_path / "spoken.wav"
     board = Board(agent.client, BoardPresenter(), announcer=Announcer(library, WavFileSink(wav), ["ja"]),
                   own_config=False)
-    board.attach(agent)
+    board.attach_agent(agent)
     results: list[bytes] = []
     publisher.client.subscribe(topics.device_command_result(SITE, "board-2f"), qos=1)
     publisher.client.on_message = lambda c, u, msg: results.append(msg.payload)
@@ -172,3 +172,19 @@ def test_a_call_lights_the_counter_lamp_and_the_serial_sign(broker, publisher, s
     finally:
         board.stop()
         sign.close()
+
+
+def test_a_cleared_congestion_message_removes_the_department_s_waiting(running_board, publisher, site):
+    publisher.site_document(site)
+    publisher.service("online")
+    publisher.retained(topics.congestion(SITE, "shiminzei"),
+                       encode(congestion_message("shiminzei", 9, 18.0, "medium")))
+    board = running_board()
+
+    def row(view):
+        return next((r for r in view.departments if r.id == "shiminzei"), None)
+
+    board.wait_for(lambda v: row(v) is not None and row(v).waiting == 9)
+    publisher.retained(topics.congestion(SITE, "shiminzei"), b"")  # the service cleared it
+    view = board.wait_for(lambda v: row(v).level == "unknown")
+    assert row(view).waiting == 0 and row(view).estimated_wait_min is None

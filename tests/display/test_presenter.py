@@ -10,6 +10,8 @@ from protocol.messages import ServiceStatus
 
 from .conftest import call_message, congestion_message
 
+pytestmark = pytest.mark.pure
+
 NOW = 1_900_000_000.0
 
 
@@ -94,8 +96,8 @@ def test_a_board_shows_only_its_counters_and_their_departments(site, clock):
                        wall=lambda: NOW)
     assert p.on_call(call(site, "c03", 123, 7), retained=False) is None
     assert p.on_call(call(site, "c09", 124, 8), retained=False).announce
-    p.on_congestion(congestion_message("kokuho", 12, 24.0, "medium"))
-    p.on_congestion(congestion_message("sogo", 40, 55.0, "high"))
+    p.on_congestion("kokuho", congestion_message("kokuho", 12, 24.0, "medium"))
+    p.on_congestion("sogo", congestion_message("sogo", 40, 55.0, "high"))
     rows = p.view().departments
     assert [r.id for r in rows] == ["kokuho", "nenkin"]
     assert (rows[0].waiting, rows[0].estimated_wait_min, rows[0].level) == (12, 24.0, "medium")

@@ -42,7 +42,7 @@ def busy_presenter(counters: list[str], now: float = 50.0) -> BoardPresenter:
             p.on_call(call_message(site, counter, number, call_id, at=WALL), retained=False)
     for dept, waiting, minutes, level in (("sogo", 14, 28, "medium"), ("shimin", 6, 9, "low"),
                                           ("shiminzei", 22, 41, "high"), ("kokuho", 3, 5, "low")):
-        p.on_congestion(congestion_message(dept, waiting, minutes, level))
+        p.on_congestion(dept, congestion_message(dept, waiting, minutes, level))
     return p
 
 
@@ -75,7 +75,7 @@ class TestBoardScreens(GraphicUnitTest):
         assert [t[2].text for t in screen.tiles] == ["127", "2043", "125", "2041", "121", "118"]
         assert [t[0].text for t in screen.tiles][:2] == ["6", "2"]  # counter numbers in text too
         rows = [(r[0].text, r[2].text, r[3].text, r[4].text) for r in screen.dept_rows]
-        assert rows[0] == ("総合窓口", "14人", "約28分", "やや混雑")
+        assert rows[0] == ("総合窓口", "14人", "約20〜40分", "やや混雑")
         assert rows[2][3] == "混雑"
         assert screen.feature_number.font_size >= 300  # readable from 10 m
         png = self.shoot(screen, "lobby.png")
@@ -133,7 +133,7 @@ class TestBoardScreens(GraphicUnitTest):
         screen.show(p.view(now=50.0), 50.0)
         screen.freeze_ticker(0.02)
         assert screen.feature_number.text == "123" and screen.feature_counter.text == "3番窓口"
-        assert "待ち人数 14人" in screen.feature_hint.text and "約28分" in screen.feature_hint.text
+        assert "待ち人数 14人" in screen.feature_hint.text and "約20〜40分" in screen.feature_hint.text
         self.shoot(screen, "counter.png")
         view = replace(p.view(now=50.0), language="vi", flashing=None)
         screen.show(view, 50.0)

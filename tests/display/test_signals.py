@@ -112,16 +112,23 @@ def test_a_silent_sign_is_reported_in_health():
         fake.close()
 
 
+def until(condition, timeout: float = 5.0) -> None:
+    """Wait for a condition (no fixed sleep): fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.01)
+
+
 def test_a_counter_lamp_blinks_for_the_flash_time_then_goes_dark():
     factory = MockFactory()
     lamps = Lamps({"c03": 17, "c05": 27}, flash_s=1.6, factory=factory)
     try:
         lamps.call("c03")
-        time.sleep(0.1)
-        assert factory.pin(17).state and not factory.pin(27).state
-        time.sleep(1.9)
-        states = [s.state for s in factory.pin(17).states]
-        assert states.count(True) >= 2 and not factory.pin(17).state  # blinked, now dark
+        until(lambda: factory.pin(17).state)
+        assert not factory.pin(27).state
+        until(lambda: [s.state for s in factory.pin(17).states].count(True) >= 2
+              and not factory.pin(17).state, timeout=10)  # blinked, then dark after flash_s
         lamps.call("c99")  # a counter without a lamp is fine
     finally:
         lamps.close()

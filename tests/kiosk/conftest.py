@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kiosk import floormap
-from kiosk.live import LiveData
 from kiosk.mynacard import SimulatedCard, SimulatedReader
+from protocol.follower import ServiceFollower
 from protocol.site import load_config
 
 
@@ -23,7 +23,7 @@ def config():
 
 @pytest.fixture
 def live(config):
-    return LiveData(config)
+    return ServiceFollower(config)
 
 
 @pytest.fixture

@@ -188,11 +188,18 @@ class Recorder:
         self.messages: list[tuple[str, bytes, bool]] = []
         self.ready = threading.Event()
         self.c = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-        self.c.on_connect = lambda c, *a: (c.subscribe("#", qos=1), self.ready.set())
+        self.c.on_connect = lambda c, *a: c.subscribe("#", qos=1)
+        self.c.on_subscribe = lambda *a: self.ready.set()
         self.c.on_message = lambda c, u, m: self.messages.append((m.topic, m.payload, m.retain))
         self.c.connect(broker.host, broker.port)
         self.c.loop_start()
-        self.ready.wait(5)
+        assert self.ready.wait(5), "no SUBACK"
+
+    def wait_for(self, topic: str, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(t == topic for t, _, _ in list(self.messages)):
+            assert time.monotonic() < deadline, f"nothing on {topic}"
+            time.sleep(0.02)
 
     def stop(self):
         self.c.disconnect()
@@ -221,7 +228,7 @@ def test_submit_issues_a_ticket_and_attaches_the_application(config, reader, que
         assert p.submit(now=time.time()).number == receipt.number
     finally:
         client.stop()
-    time.sleep(0.5)
+    recorder.wait_for(topics.visit(queue_service.site, receipt.number))  # statuses went out
     recorder.stop()
 
     # The counter console reads the application from the service's encrypted store.

@@ -6,16 +6,21 @@ from __future__ import annotations
 import pytest
 
 from kiosk import floormap, i18n
-from kiosk.guide import GuidePresenter, normalise
+from kiosk.guide import GuidePresenter
 from protocol.codec import encode
 from protocol.messages import CongestionMessage
-from protocol.site import ConfigError
+from protocol.site import ConfigError, normalise
+
+pytestmark = pytest.mark.pure
 
 
-def congestion(dept: str, waiting: int, minutes: float | None, level: str = "medium") -> bytes:
+def congestion(dept: str, waiting: int, minutes: float | None, level: str = "medium",
+               wait_range: tuple[int, int] | None = None, moving_here: int = 0) -> bytes:
+    low, high = wait_range or (None, None)
     return encode(CongestionMessage(department=dept, waiting=waiting, serving=1, counters_open=2,
-                                    estimated_wait_min=minutes, level=level, label_ja="やや混雑",
-                                    label_en="Busy", at=0.0))
+                                    estimated_wait_min=minutes, wait_min_low=low,
+                                    wait_min_high=high, moving_here=moving_here, level=level,
+                                    label_ja="やや混雑", label_en="Busy", at=0.0))
 
 
 @pytest.fixture
@@ -66,13 +71,20 @@ def test_search_ranks_name_matches_first_and_finds_nothing_for_nonsense(guide):
 
 
 def test_live_congestion_shows_people_waiting_and_minutes(guide, live):
-    live.handle_congestion("madoguchi/isesaki/congestion/shimin", congestion("shimin", 7, 18.4), False)
+    live.handle_congestion("madoguchi/isesaki/congestion/shimin",
+                           congestion("shimin", 7, 18.4, wait_range=(15, 25)), False)
     dest = guide.destination("juminhyo")
-    assert (dest.wait.waiting, dest.wait.minutes) == (7, 18.4)
-    assert dest.wait_text("ja") == "7人待ち  待ち時間 約18分"
-    assert dest.wait_text("en") == "7 waiting  about 18 min wait"
-    live.handle_congestion("madoguchi/isesaki/congestion/shimin", congestion("shimin", 0, 0.0, "low"), False)
-    assert guide.destination("juminhyo").wait_text("ja") == "待ち時間なし"
+    assert (dest.wait.waiting, dest.wait.low, dest.wait.high) == (7, 15, 25)
+    assert dest.wait_text("ja") == "7人待ち  待ち時間 約15〜25分"
+    assert dest.wait_text("en") == "7 waiting  wait about 15–25 min"
+    live.handle_congestion("madoguchi/isesaki/congestion/shimin",
+                           congestion("shimin", 0, 0.0, "low", (0, 5)), False)
+    assert guide.destination("juminhyo").wait_text("ja") == "0人待ち  待ち時間 5分以内"
+    # nobody waiting but a long wait: the reason is shown
+    live.handle_congestion("madoguchi/isesaki/congestion/shimin",
+                           congestion("shimin", 0, 14.0, "low", (10, 20), moving_here=3), False)
+    assert guide.destination("juminhyo").wait_text("ja") == \
+        "0人待ち  待ち時間 約10〜20分  ほかの窓口から移動中 3人"
     live.handle_congestion("madoguchi/isesaki/congestion/shimin", congestion("shimin", 0, None, "closed"), False)
     assert guide.destination("juminhyo").wait_text("ja") == "ただいま受付していません"
     live.handle_congestion("madoguchi/isesaki/congestion/shimin", b"{not json", False)

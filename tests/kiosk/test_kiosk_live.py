@@ -8,8 +8,8 @@ import time
 import pytest
 
 from kiosk.guide import GuidePresenter
-from kiosk.live import LiveData
 from protocol.client import ServiceClient, new_request_id
+from protocol.follower import ServiceFollower
 from protocol.messages import IssueRequest
 from protocol.site import load_config
 
@@ -24,7 +24,7 @@ def wait_until(predicate, timeout: float = 10.0) -> None:
 def test_guide_shows_the_waits_the_service_publishes(queue_service, east):
     broker = queue_service.broker
     config = load_config()
-    live = LiveData(config)
+    live = ServiceFollower(config)
     changes: list[int] = []
     live.on_change(lambda: changes.append(1))
     guide_client = ServiceClient(queue_service.site, "guide-east", broker.host, broker.port)
@@ -54,7 +54,7 @@ def test_guide_shows_the_waits_the_service_publishes(queue_service, east):
 
 
 def test_a_bad_site_document_keeps_the_last_good_configuration(config):
-    live = LiveData(config)
+    live = ServiceFollower(config)
     live.handle_site("madoguchi/isesaki/site", b'{"site": {"id": "BAD ID"}}', True)
     live.handle_site("madoguchi/isesaki/site", b"\xff\xfe", True)
     assert live.config is config
@@ -70,7 +70,7 @@ def test_a_ticket_holder_sees_the_progress_of_their_visit(queue_service, east):
     guide_client.start()
     staff.start()
     try:
-        guide = GuidePresenter(LiveData(load_config()), east, client=guide_client)
+        guide = GuidePresenter(ServiceFollower(load_config()), east, client=guide_client)
         number = staff.request("issue", IssueRequest(
             request_id=new_request_id(), issuing_point="east",
             procedures=["tennyu", "jido_teate", "kokuho_kanyu"])).result.number
@@ -100,5 +100,5 @@ def test_without_a_connection_the_progress_says_the_service_is_down(config, east
     from kiosk.guide import ProgressUnavailable
 
     with pytest.raises(ProgressUnavailable) as exc:
-        GuidePresenter(LiveData(config), east).progress(1)
+        GuidePresenter(ServiceFollower(config), east).progress(1)
     assert exc.value.key == "service_down"

@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -53,13 +52,14 @@ def test_facilities_staff_can_test_print_through_the_device_agent(queue_service,
         wait_retained(broker, topics.device_status(site, "certterm-1"),
                       lambda p: b'"online"' in p, timeout=20)
         results: list[bytes] = []
-        answered = threading.Event()
+        answered, subscribed = threading.Event(), threading.Event()
         client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
         client.on_message = lambda c, u, m: (results.append(m.payload), answered.set())
+        client.on_subscribe = lambda *a: subscribed.set()
         client.connect(broker.host, broker.port)
         client.subscribe(topics.device_command_result(site, "certterm-1"), qos=1)
         client.loop_start()
-        time.sleep(0.3)  # the subscription is in place before the command goes out
+        assert subscribed.wait(10), "no SUBACK"  # subscribed before the command goes out
         command = DeviceCommand(command_id="cmd-test-print-1", command="test_print")
         client.publish(topics.device_command(site, "certterm-1"), encode(command), qos=1)
         assert answered.wait(10), "no command result"

@@ -15,9 +15,9 @@ from kiosk import floormap
 from kiosk.certterm import CertTermPresenter
 from kiosk.fonts import register_kivy_fonts
 from kiosk.guide import GuidePresenter
-from kiosk.live import LiveData
 from kiosk.mynacard import SimulatedCard, SimulatedReader
 from protocol.client import ServiceClient
+from protocol.follower import ServiceFollower
 from protocol.site import load_config
 
 
@@ -67,7 +67,7 @@ class TestGuideScreens(KioskTest):
     def test_from_signage_to_a_printed_guidance_list(self):
         config = load_config()
         now = [1000.0]
-        presenter = GuidePresenter(LiveData(config), floormap.resolve_here(config, "east"))
+        presenter = GuidePresenter(ServiceFollower(config), floormap.resolve_here(config, "east"))
         printer = Dummy()
         from kiosk.guide_app import GuideView
 
@@ -117,7 +117,7 @@ class TestGuideScreens(KioskTest):
         import json
 
         config = load_config()
-        live = LiveData(config)
+        live = ServiceFollower(config)
         presenter = GuidePresenter(live, floormap.resolve_here(config, "east"))
         from kiosk.guide_app import GuideView
 
@@ -141,7 +141,7 @@ class TestGuideScreens(KioskTest):
 
     def test_search_with_the_kana_keyboard(self):
         config = load_config()
-        presenter = GuidePresenter(LiveData(config), floormap.resolve_here(config, "east"))
+        presenter = GuidePresenter(ServiceFollower(config), floormap.resolve_here(config, "east"))
         from kiosk.guide_app import GuideView
 
         view = GuideView(presenter)
@@ -180,7 +180,7 @@ class TestProgressScreen(KioskTest):
         number = client.request("issue", IssueRequest(
             request_id=new_request_id(), issuing_point="east", procedures=["juminhyo"])
         ).result.number
-        presenter = GuidePresenter(LiveData(config), floormap.resolve_here(config, "east"),
+        presenter = GuidePresenter(ServiceFollower(config), floormap.resolve_here(config, "east"),
                                    client=client)
         view = GuideView(presenter)
         try:

@@ -63,12 +63,13 @@ def test_subscribe_on_the_phone_then_the_call_is_pushed_and_shown(
         button = page.get_by_role("button", name="この端末に通知を受け取る")
         expect(button).to_be_visible()
         button.click()
-        expect(page.locator(".notify-status")).to_have_text("登録しました。順番が近づいたらお知らせします。")
+        expect(page.locator(".notify-status")).to_have_text("この端末への通知を登録しました。順番が近づいたらお知らせします。")
         assert page.evaluate("window.__subscribedWith") == {"userVisibleOnly": True, "keyLength": 65,
                                                             "first": 4}
         scope = page.evaluate("navigator.serviceWorker.getRegistration('/v/').then(r => r && r.scope)")
         assert scope == f"{live.url}/v/"
         expect(page.get_by_role("button", name="お知らせを止める")).to_be_visible()
+        expect(button).to_be_hidden()  # this phone is subscribed now
         # Two ahead is within near_people = 3: the "near" message arrives at once.
         near = push_endpoint.wait_for(lambda: push_endpoint.payloads(phone))[0]
         assert near["kind"] == "near" and near["url"].endswith(f"/v/{ticket['token']}")

@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import stat
 
+from protocol import messages as m
+from protocol.client import new_request_id
+
 from .conftest import command, issue, subscribe
 
 
@@ -107,3 +110,58 @@ def test_a_subscription_to_another_host_is_refused(notify_service):
     with pytest.raises(NotifyError):
         subscribe(notify_service, ticket["token"], "webpush",
                   {"endpoint": "http://169.254.169.254/latest", "keys": {"p256dh": "x", "auth": "y"}})
+
+
+def test_near_waits_until_few_are_ahead(push_endpoint, tmp_path):
+    from queue_service.service import QueueService
+
+    from .conftest import local_site
+
+    svc = QueueService(local_site(push_endpoint.port, tmp_path=tmp_path, near_minutes=0),
+                       tmp_path / "data")
+    svc.start()
+    try:
+        tickets = [issue(svc, "nozei") for _ in range(6)]
+        phone = push_endpoint.new_subscriber()
+        subscribe(svc, tickets[-1]["token"], "webpush", phone.subscription())  # 5 ahead
+        command(svc, "open_counter", "c07")
+        command(svc, "call_next", "c07")
+        command(svc, "finish", "c07")  # 4 ahead: not near
+        svc.submit("get_visit", m.GetVisit(request_id=new_request_id(), number=tickets[-1]["number"]))
+        assert svc.notifier.store.deliveries() == []
+        command(svc, "call_next", "c07")  # 3 ahead: told at the next look (within a second or two)
+        got = push_endpoint.wait_for(lambda: push_endpoint.payloads(phone), timeout=30)
+        assert got[0]["kind"] == "near" and "あと3人" in got[0]["body"]
+    finally:
+        svc.stop()
+
+
+def test_a_wait_under_m_minutes_counts_only_where_a_counter_is_open():
+    from protocol.site import load_config
+    from queue_service.notify.triggers import due
+
+    config = load_config()
+    status = m.VisitStatus(number=12, day="2026-03-30", state="waiting", issued_at=0.0,
+                           department="shiminzei", people_ahead=8, estimated_wait_min=0.0,
+                           steps=[m.StepStatus(procedure="nozei", name_ja="納税証明書",
+                                               name_en="Tax", department="shiminzei",
+                                               state="waiting")])
+    assert due(config, status, set(), wait_known=False) == []
+    near = status.model_copy(update={"estimated_wait_min": 8.0})
+    assert [n.trigger for n in due(config, near, set())] == ["near:0"]
+    assert due(config, near, {"near:0"}) == []
+    assert due(config, near, {"a", "b"}) == []  # the last of 3 messages is kept for the call
+
+
+def test_a_visit_passed_on_by_a_counter_is_told_where_to_go(notify_service, push_endpoint):
+    svc = notify_service
+    phone = push_endpoint.new_subscriber()
+    ticket = issue(svc, "nozei")
+    subscribe(svc, ticket["token"], "webpush", phone.subscription())
+    command(svc, "open_counter", "c07")
+    command(svc, "call_next", "c07")
+    command(svc, "transfer", "c07", department="kokuho")
+    got = push_endpoint.wait_for(lambda: len(push_endpoint.payloads(phone)) >= 3 and
+                                 push_endpoint.payloads(phone))
+    assert [p["kind"] for p in got] == ["near", "called", "next"]
+    assert got[2]["title"].endswith("次は国民健康保険課です")

@@ -1,9 +1,12 @@
 """The protocol reference in docs/ is what the models generate."""
 
+import pytest
 import yaml
 
 from protocol import asyncapi
 from protocol import messages as m
+
+pytestmark = pytest.mark.pure
 
 
 def test_docs_asyncapi_is_current():
@@ -48,3 +51,13 @@ def test_error_codes_are_enumerated_with_their_meaning():
     assert code["enum"] == list(m.ERROR_CODES)
     for name, meaning in m.ERROR_CODES.items():
         assert f"`{name}`: {meaning}" in code["description"]
+
+
+def test_the_integrator_guide_names_every_command_s_result():
+    guide = (asyncapi.DOC_PATH.parent / "queue_service.md").read_text(encoding="utf-8")
+    table = guide.split("### Answers", 1)[1].split("###", 1)[0]
+    rows = {line.split("|")[1]: line.split("|")[2] for line in table.splitlines()
+            if line.startswith("| `")}
+    for command, result in m.RESULTS.items():
+        row = next((r for cmds, r in rows.items() if f"`{command}`" in cmds), None)
+        assert row is not None and f"`{result.__name__}`" in row, command

@@ -5,6 +5,8 @@ import pytest
 from protocol import messages as m
 from protocol.codec import MAX_PAYLOAD_BYTES, ProtocolError, decode, encode
 
+pytestmark = pytest.mark.pure
+
 
 def issue(**kw):
     base = {"request_id": "req-00000001", "issuing_point": "east", "procedures": ["tennyu"]}

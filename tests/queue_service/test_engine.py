@@ -6,6 +6,8 @@ from queue_service.engine import EngineError, QueueEngine
 
 from .helpers import T0, Desk
 
+pytestmark = pytest.mark.pure
+
 
 @pytest.fixture
 def desk():

@@ -92,9 +92,13 @@ def counter(broker, queue_service):
 
 
 def test_issue_publishes_the_visit_and_congestion(broker, queue_service, issuer):
+    published = Watcher(broker, topics.visit(SITE, 1))
     r = issue(issuer, "tennyu", "kokuho_kanyu")
     assert r.ok and r.result.number == 1 and len(r.result.token) >= 20
-    time.sleep(1.5)  # per-visit statuses are coalesced to once a second
+    try:  # per-visit statuses are coalesced to once a second: wait until it went out
+        published.wait(lambda t, p, r: t == topics.visit(SITE, 1))
+    finally:
+        published.close()
     w = Watcher(broker, f"madoguchi/{SITE}/#")
     try:
         _, payload, retained = w.wait(lambda t, p, r: t == topics.visit(SITE, 1))

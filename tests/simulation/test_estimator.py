@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from queue_service import estimator
-from queue_service.estimator import CALL_OVERHEAD_MIN, QueueSnapshot
+from queue_service.estimator import QueueSnapshot
+from queue_service.service_times import CALL_PRIOR_MIN as CALL_OVERHEAD_MIN
 from tests.queue_service.helpers import Desk
+
+pytestmark = pytest.mark.pure
 
 
 @pytest.fixture

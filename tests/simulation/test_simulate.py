@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from benchmarks import simulate as cli
 from benchmarks.sim_report import comparison, estimate_accuracy, is_multi
 from benchmarks.sim_run import DayResult
 from benchmarks.sim_scenario import DayPlan
 
 from .conftest import SMALL_DAY, run_small_day
+
+pytestmark = pytest.mark.pure
 
 
 def _fingerprint(r: DayResult) -> list:

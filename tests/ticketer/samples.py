@@ -29,7 +29,8 @@ def online_sample(site: SiteConfig) -> dict:
     result = run("issue", issuing_point="east", life_event="tennyu",
                  procedures=["tennyu", "kokuho_kanyu", "nenkin", "jido_teate", "inu_toroku"])
     # The reference picture must not change when the service's wait estimate improves.
-    result["visit"].update(people_ahead=5, estimated_wait_min=20.4)
+    result["visit"].update(people_ahead=5, estimated_wait_min=20.4, wait_min_low=15,
+                           wait_min_high=25)
     return online_ticket(site, m.IssueResult.model_validate(result), "ja")
 
 

@@ -14,6 +14,8 @@ from ticketer.catalogue import route
 
 from .conftest import T0
 
+pytestmark = pytest.mark.pure
+
 SITE = load_config()
 CASES = [
     (ev.id, list(dict.fromkeys(list(ev.procedures) + [p for q in ev.questions for p in q.add])))

@@ -4,7 +4,6 @@ command, configuration from the service, and the retained issuer state."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -104,6 +103,5 @@ def test_lock_state_is_published_retained_and_settings_come_from_the_service(iss
         device="issuer-east", role="issuer", name="東口 発券機",
         settings={"lock": {"idle_minutes": 0.01}})), retain=True)
     eventually(lambda: device.settings.lock.idle_minutes == 0.01, what="settings applied")
-    time.sleep(1)
     eventually(lambda: lock_is("locked"), what="idle lock with the new setting")
     assert ("lock", "1024", "idle") in device.store.audit_log()

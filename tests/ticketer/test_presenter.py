@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from protocol.messages import CongestionMessage
 from ticketer.presenter import ConciergePresenter
 
 from .conftest import with_self_service
+
+pytestmark = pytest.mark.pure
 
 
 def unlocked(p: ConciergePresenter) -> ConciergePresenter:
@@ -37,19 +41,22 @@ def test_procedures_are_found_by_reading_in_hiragana_or_katakana(presenter):
 
 def test_route_preview_orders_departments_with_counters_colours_and_waiting(presenter):
     p = unlocked(presenter)
-    p.set_congestion(CongestionMessage(
+    p.set_congestion("sogo", CongestionMessage(
         department="sogo", waiting=7, serving=2, counters_open=3, estimated_wait_min=14.2,
+        wait_min_low=10, wait_min_high=20, priority_wait_min_low=0, priority_wait_min_high=5,
         level="low", label_ja="すいています", label_en="Not busy", at=0))
     p.choose_life_event("shussei")
     p.answer("nursery", True)
     stops = p.route().stops
     assert [s.department for s in stops] == ["sogo", "kokuho", "kosodate"]
-    assert p.stop_lines(stops[0]) == ("総合窓口", "1階  1・2・3番窓口  みどり", "待ち 7人・目安 約14分")
+    assert p.stop_lines(stops[0]) == ("総合窓口", "1階  1・2・3番窓口  みどり", "待ち 7人・約10〜20分")
     assert p.stop_lines(stops[2])[1] == "2階  21番窓口  きいろ"
     assert p.stop_lines(stops[1])[2] == "混雑状況 不明"
     p.toggle_language()
     assert p.stop_lines(stops[0]) == ("One-stop Service Counter", "1st floor, counter 1, 2, 3, green",
-                                      "7 waiting, about 14 min")
+                                      "7 waiting, about 10–20 min")
+    p.toggle_need("wheelchair")  # called first: the service's estimate for a priority visit
+    assert p.stop_lines(p.route().stops[0])[2] == "7 waiting, up to 5 min"
 
 
 def test_nothing_can_be_issued_while_locked(presenter, sim):
@@ -150,12 +157,13 @@ def test_self_service_only_inside_its_windows(settings, site, lock, store, print
 
 def test_offline_tickets_count_the_citizens_this_issuer_sent_to_the_same_queue(presenter):
     p = unlocked(presenter)
-    p.set_congestion(CongestionMessage(
+    p.set_congestion("shimin", CongestionMessage(
         department="shimin", waiting=4, serving=2, counters_open=2, estimated_wait_min=8.0,
-        level="low", label_ja="", label_en="", at=0))
+        wait_min_low=5, wait_min_high=15, level="low", label_ja="", label_en="", at=0))
     for event in ("shomei", "konin", "shomei", "shomei"):  # konin queues at the one-stop counter
         p.next_citizen()
         p.choose_life_event(event)
         p.issue()
     assert p.last.offline and p.last.number == 104
-    assert (p.last.ticket["ahead"], p.last.ticket["wait_min"]) == (6, 12.0)
+    # the range is the service's last estimate: the issuer computes none of its own
+    assert (p.last.ticket["ahead"], p.last.ticket["wait_range"]) == (6, [5, 15])

@@ -56,7 +56,7 @@ class TestIssuerScreens(GraphicUnitTest):
         self.p.printer_state = printer.state
         for dept, waiting, wait in (("sogo", 7, 14.2), ("kokuho", 3, 9.0), ("nenkin", 2, 6.0),
                                     ("shimin", 4, 8.0), ("kosodate", 1, 4.0)):
-            self.p.set_congestion(CongestionMessage(
+            self.p.set_congestion(dept, CongestionMessage(
                 department=dept, waiting=waiting, serving=2, counters_open=2,
                 estimated_wait_min=wait, level="low", label_ja="", label_en="", at=0))
         Window.size = SIZE
@@ -115,6 +115,22 @@ class TestIssuerScreens(GraphicUnitTest):
         assert ("issue", "1024", "number 101 offline") in self.store.audit_log()
         self.tap(self.find("ロック"))
         assert self.root.current == "locked"
+
+    def test_a_booking_code_typed_or_scanned_goes_to_check_in(self):
+        self.make(Path(tempfile.mkdtemp()))
+        self.p.unlock_pin("1024", "4821")
+        self.settle()
+        view = self.root.views["concierge"]
+        view.booking.text = "12"
+        self.tap(self.find("予約で受付"))
+        assert view.notice.text == "予約番号は8文字です(例: ABCD-EFGH)"
+        view.booking.text = "http://localhost:8080/booking/ABCDEFGH"  # what a scanner types
+        view.booking.dispatch("on_text_validate")  # ...followed by Enter
+        self.settle()
+        # this issuer is offline: a booking cannot be checked in without the service
+        assert view.notice.text.startswith("窓口サービスに接続できないため予約の受付ができません")
+        assert self.sim.tickets == 0 and view.booking.text == ""
+        self.shot("booking-checkin-offline.png")
 
     def test_wrong_pins_show_the_tries_left_then_the_lockout(self):
         self.make(Path(tempfile.mkdtemp()))

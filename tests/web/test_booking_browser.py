@@ -33,13 +33,13 @@ def test_a_citizen_books_changes_and_cancels_on_a_phone(chromium, live_server, s
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", shown)
     expect(page.locator(".booking-card .qr svg")).to_be_visible()
     [made] = bookings(service)
-    assert made.code == shown.replace("-", "") and made.start == first_start
+    assert made.code == shown.replace("-", "") and made.slot == first_start
     assert made.life_event == "tennyu" and "kokuho_kanyu" in made.procedures
 
     page.click("text=日時を変更する")
     page.locator(".slots button:not([disabled])").nth(1).click()
     expect(page.locator(".flash")).to_have_text("日時を変更しました。")
-    assert bookings(service)[0].start != first_start
+    assert bookings(service)[0].slot != first_start
 
     page.once("dialog", lambda d: d.accept())
     page.click("button:has-text('予約を取り消す')")
@@ -77,7 +77,7 @@ def test_two_phones_racing_for_the_last_place_get_one_booking(chromium, live_ser
     assert "予約しました" in titles
     expect(loser.locator(".alert")).to_have_text(
         "その時間はいま埋まりました。ほかの時間を選んでください。")
-    taken = [b for b in bookings(service) if b.start == start and b.state == "booked"]
+    taken = [b for b in bookings(service) if b.slot == start and b.state == "booked"]
     assert len(taken) == capacity
 
 
@@ -92,8 +92,10 @@ def test_staff_book_a_phone_call_and_see_the_days_bookings(chromium, live_server
     staff.click("button:has-text('予約する')")
     expect(staff.locator("#booking-message")).to_contain_text("予約しました。予約番号")
     [b] = bookings(service)
-    assert b.staff == "kato" and b.start == float(chosen) and b.department == "kaigo"
-    staff.goto(f"{live_server.url}/staff/bookings?day={b.slot_day}")
+    assert b.staff == "kato" and b.slot == float(chosen) and b.department == "kaigo"
+    staff.goto(f"{live_server.url}/staff/bookings")
+    while staff.locator("h1 small").inner_text() != b.slot_day:  # day by day to the booked one
+        staff.click("text=翌日 ›")
     row = staff.locator("table.bookings tbody tr")
     expect(row).to_have_count(1)
     expect(row.locator(".code")).to_have_text(f"{b.code[:4]}-{b.code[4:]}")
@@ -110,3 +112,16 @@ def test_a_bad_code_gets_a_clear_message_and_changes_nothing(chromium, live_serv
     page.click("button:has-text('確認する')")
     expect(page.locator(".alert")).to_have_text("予約番号は8文字です(例: ABCD-EFGH)。")
     assert bookings(service) == []
+
+
+def test_the_calling_rule_is_published_in_three_languages(chromium, live_server):
+    page = chromium.new_context(**PHONE).new_page()
+    page.goto(f"{live_server.url}/booking/rule?lang=ja")
+    items = page.locator(".rule-list li")
+    expect(items).to_have_count(4)
+    expect(items.nth(1)).to_have_text("予約をして受付を済ませたかたは、予約した時刻の2分前になったらお呼びします。")
+    page.goto(f"{live_server.url}/booking/rule?lang=easy")
+    expect(items.nth(1)).to_contain_text("よやくの じかんの 2ふん まえに よびます")
+    page.goto(f"{live_server.url}/booking/rule?lang=en")
+    expect(items.nth(2)).to_have_text("Otherwise walk-ins are called in the order of their tickets.")
+    expect(page.locator("main")).to_contain_text("at most 20% of each division's counter time")

@@ -15,7 +15,9 @@ def test_congestion_page_in_japanese_and_english(client, service):
     assert '<html lang="ja">' in page and "窓口の混雑状況" in page
     block = page.split('data-dept="shimin"')[1].split("</li>")[0]
     assert "市民課" in block and "<b>2</b> 人" in block and "5・6番窓口" in block
-    assert "受付時間外" in page.split('data-dept="kokuho"')[1].split("</li>")[0]
+    closed = page.split('data-dept="kokuho"')[1].split("</li>")[0]
+    assert "ただいま受付していません" in closed and "分" not in closed  # no minutes when closed
+    assert "約5〜20分" in block and "約0分" not in page  # a range, in natural figures
     r = client.get("/congestion?lang=en")
     assert '<html lang="en">' in r.text and "Citizens Division" in r.text and "Counters 5, 6" in r.text
     assert client.get("/congestion").text.count("Citizens Division") == 1  # the cookie remembers

@@ -27,6 +27,7 @@
   var token = box.dataset.token;
   var status = box.querySelector(".notify-status");
   var off = document.getElementById("notify-off");
+  var pushOn = document.getElementById("push-on");
 
   function show(message, ok) {
     status.textContent = message;
@@ -39,7 +40,11 @@
     var answer = await r.json();
     show(answer.message, answer.ok);
     if (answer.ok && off) off.hidden = !(answer.subscribed && answer.subscribed.length);
-    if (answer.ok) status.dataset.subscribed = (answer.subscribed || []).join(" ");
+    if (answer.ok) {
+      var subscribed = answer.subscribed || [];
+      status.dataset.subscribed = subscribed.join(" ");
+      if (pushOn) pushOn.hidden = subscribed.indexOf("webpush") >= 0;
+    }
     return answer;
   }
   function keyBytes(b64) {
@@ -49,7 +54,6 @@
     return out;
   }
 
-  var pushOn = document.getElementById("push-on");
   if (pushOn) {
     var supported = "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
     if (!supported) { pushOn.hidden = true; document.getElementById("push-hint").hidden = false; }
