@@ -48,13 +48,15 @@ class ServiceProcess:
 
     def __init__(self, broker: LocalBroker, data_dir: Path, *, config: str | None = None,
                  web_port: int | None = None, site: str = "isesaki",
-                 clock: ScaledClock | None = None, extra: tuple[str, ...] = ()):
+                 clock: ScaledClock | None = None, public_url: str | None = None,
+                 extra: tuple[str, ...] = ()):
         self.broker = broker
         self.clock = clock
         self.data_dir = Path(data_dir)
         self.config = config
         self.site = site
         self.extra = extra  # more command-line options
+        self.public_url = public_url
         self.web_port = free_port() if web_port is None else web_port
         self.proc: subprocess.Popen | None = None
         self.log = self.data_dir / "service.log"
@@ -74,6 +76,8 @@ class ServiceProcess:
         if self.clock:
             cmd += self.clock.argv()
         cmd += list(self.extra)
+        if self.public_url:
+            cmd += ["--public-url", self.public_url]
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env,

@@ -56,8 +56,9 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def arrivals(data: dict) -> bytes:
-    """Visits issued per hour (bars) and mean / 90th-percentile wait (lines)."""
+def arrivals_figure(data: dict):
+    """Visits issued per hour (bars) and mean / 90th-percentile wait (lines); the legend
+    sits under the plot, clear of the bars."""
     plt = _pyplot()
     rows = data["rows"]
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -77,11 +78,16 @@ def arrivals(data: dict) -> bytes:
     ax2.set_ylim(bottom=0)
     lines = ax.get_legend_handles_labels()
     lines2 = ax2.get_legend_handles_labels()
-    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", fontsize=8)
+    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper center",
+              bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8, frameon=False)
     ax.set_title(data["title"])
     if not rows:
         ax.text(0.5, 0.5, "データなし no data", ha="center", transform=ax.transAxes)
-    return _png(fig)
+    return fig
+
+
+def arrivals(data: dict) -> bytes:
+    return _png(arrivals_figure(data))
 
 
 def heatmap(data: dict) -> bytes:

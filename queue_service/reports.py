@@ -289,24 +289,38 @@ def to_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
+def _arrivals_data(report: Report, day: str) -> dict:
+    return {"rows": report.hourly(day),
+            "title": f"{report.config.name_ja} {day} 時間帯別の来庁者数と待ち時間"}
+
+
 def arrivals_chart(report: Report, day: str) -> bytes:
     """PNG: visits issued per hour (bars) and mean / 90th-percentile wait (lines)."""
-    return charts.draw("arrivals", {
-        "rows": report.hourly(day),
-        "title": f"{report.config.name_ja} {day} 時間帯別の来庁者数と待ち時間"})
+    return charts.draw("arrivals", _arrivals_data(report, day))
+
+
+def arrivals_figure(report: Report, day: str):
+    """The figure of `arrivals_chart`, drawn in this process (loads matplotlib: for tests)."""
+    return charts.arrivals_figure(_arrivals_data(report, day))
+
+
+def heatmap_rows(report: Report, department: str) -> tuple[list[str], list[int], list[list[float]]]:
+    """(row labels, hours, values) of the heat map: a row for each of the site's opening
+    days and for any other day with arrivals, each labelled by its own day."""
+    grid = report.heatmap(department)
+    hours = [h for h in range(24) if any(grid[wd][h] for wd in range(7))] or list(range(8, 18))
+    cols = list(range(min(hours), max(hours) + 1))
+    days = sorted(set(report.config.open_weekdays) | {wd for wd in range(7) if any(grid[wd])})
+    return ([f"{WEEKDAYS_JA[wd]} {WEEKDAYS_EN[wd]}" for wd in days], cols,
+            [[grid[wd][h] for h in cols] for wd in days])
 
 
 def heatmap_chart(report: Report, department: str) -> bytes:
     """PNG: mean arrivals at one department by weekday (rows) and hour (columns)."""
-    grid = report.heatmap(department)
-    hours = [h for h in range(24) if any(grid[wd][h] for wd in range(7))] or list(range(8, 18))
-    cols = list(range(min(hours), max(hours) + 1))
-    data = [[row[h] for h in cols] for row in grid[:5]] + [
-        [row[h] for h in cols] for row in grid[5:] if any(row)]
+    labels, cols, data = heatmap_rows(report, department)
     dept = report.config.departments[department]
     return charts.draw("heatmap", {
-        "grid": data, "hours": cols,
-        "labels": [f"{WEEKDAYS_JA[i]} {WEEKDAYS_EN[i]}" for i in range(len(data))],
+        "grid": data, "hours": cols, "labels": labels,
         "title": f"{dept.name_ja} 曜日×時間帯の混雑 ({dept.name_en})"})
 
 

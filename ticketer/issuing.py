@@ -209,6 +209,24 @@ class Issuer:
         self.store.add_lease(r.day, r.first, r.last)
         return True
 
+    def confirm_leases(self) -> None:
+        """Ask the service which blocks it holds as leased to this issuing point today and
+        stop using any other: numbers leased by a service whose store has since been
+        replaced (or restored) may already have been issued by it. An answer also means
+        the service is up, which a restarted issuer with numbers to spare would otherwise
+        learn only at its next ticket."""
+        response = self.client.request(
+            "lease", m.LeaseRequest(request_id=new_request_id(), issuing_point=self.issuing_point,
+                                    reserve=False), timeout=self.timeout)
+        if not response.ok or not response.result:
+            log.warning("lease check refused: %s", response.error)
+            return
+        r = response.result
+        dropped = self.store.keep_leases(r.day, r.held)
+        if dropped:
+            log.warning("dropped %d leased numbers the service does not hold as ours", dropped)
+        self.service_online = True
+
     def hand_over(self) -> HandoverReport:
         """Send the visits issued offline; returns what the service said."""
         accepted, rejected = 0, []
@@ -240,6 +258,8 @@ class Issuer:
             self.service_online = False
             raise ServiceUnavailable("not connected to the broker")
         try:
+            if not self.service_online:  # first contact since a start or an outage
+                self.confirm_leases()
             self.hand_over()
             self.top_up_lease()
         except ServiceUnavailable:

@@ -292,6 +292,23 @@ class ConciergePresenter:
         self._changed()
 
     # ---- issuing ---------------------------------------------------------------------
+    @property
+    def issued_current(self) -> Issued | None:
+        """The ticket issued and printed for what is on screen (then the big button offers
+        the next citizen: a second 発券する would only give the same ticket again)."""
+        last = self.last
+        if last is None or last.request_id != self.request_id:
+            return None
+        stored = self.store.ticket(last.request_id)
+        return last if stored is not None and stored.printed else None
+
+    def primary(self) -> None:
+        """The big button: issue, or once issued, start the next citizen."""
+        if self.issued_current is not None and not self.busy:
+            self.next_citizen()
+        else:
+            self.issue()
+
     def issue(self) -> bool:
         """Issue the ticket on screen; a second tap while it runs does nothing."""
         if not self.can_issue:
