@@ -15,6 +15,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from protocol import topics
 from protocol.messages import ServiceStatus
 from queue_service.clock import ScaledClock
+from queue_service.sole_service import WILL_DELAY_S
 
 from .broker import LocalBroker, free_port, terminate, wait_for_port
 
@@ -102,7 +103,9 @@ class ServiceProcess:
             if not payload:
                 return False
             status = ServiceStatus.model_validate_json(payload)
-            return status.state == "online" and status.boot == self._boot
+            # Another installation's status (a service stopped just before) is not ours.
+            return (status.state == "online" and status.boot == self._boot
+                    and status.instance == self._instance())
 
         try:
             wait_retained(self.broker, topics.service_status(self.site), this_boot, timeout)
@@ -111,8 +114,22 @@ class ServiceProcess:
         except TimeoutError:
             raise RuntimeError(f"queue service did not start; log:\n{self.log.read_text()}") from None
 
+    def _instance(self) -> str | None:
+        """The installation id the service keeps in its data directory (made at start)."""
+        path = self.data_dir / "service.id"
+        return path.read_text().strip() if path.exists() else None
+
     def stop(self) -> None:
+        """Stop it, then wait until the site's status says offline (its own word, or its
+        delayed Last Will after a kill): a service started next on the same broker would
+        otherwise see this one online and refuse to run as a second service."""
         terminate(self.proc, timeout=10)
+
+        def not_online(payload: bytes) -> bool:
+            return not payload or ServiceStatus.model_validate_json(payload).state != "online"
+
+        wait_retained(self.broker, topics.service_status(self.site), not_online,
+                      WILL_DELAY_S + 10)
         self.proc = None
 
     def kill(self) -> None:

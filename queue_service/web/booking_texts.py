@@ -131,13 +131,7 @@ def choose(request: Request) -> str:
 
 
 def translator(lang: str):
-    i = LANGS.index(lang)
-
-    def t(key: str, **kw: object) -> str:
-        text = TEXT[key][i]
-        return text.format(**kw) if kw else text
-
-    return t
+    return i18n.translator(lang, TEXT, LANGS)
 
 
 def error_text(code: str, lang: str) -> str:

@@ -90,11 +90,13 @@ def choose(request: Request) -> str:
     return "ja" if not first or first.startswith("ja") else "en"
 
 
-def translator(lang: str):
-    i = LANGS.index(lang)
+def translator(lang: str, table: dict[str, tuple[str, ...]] = TEXT,
+               langs: tuple[str, ...] = LANGS):
+    """t(key, **fields): the key's words in `lang`, from `table` (one column per language)."""
+    i = langs.index(lang)
 
     def t(key: str, **kw: object) -> str:
-        text = TEXT[key][i]
+        text = table[key][i]
         return text.format(**kw) if kw else text
 
     return t
