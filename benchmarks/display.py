@@ -6,7 +6,12 @@ layout, offscreen Mesa, speaking into a WAV file from a clip library), then meas
 - call to board shown: a counter's `call_next` request sent until the first board frame
   showing that number (the board draws 10 frames a second, so this includes up to 100 ms
   of waiting for the next frame), p50 and p99;
-- the board's memory (resident set) after the calls, and its peak.
+- the board's memory (resident set) after the calls, and its peak;
+- speech lag at a late-March peak: calls arriving at random (Poisson) at `--speech-per-hour`
+  over the lobby's counters, spoken from the same clip library by the board's own speech
+  policy (`display.voice.announcer.next_utterance`) in simulated time (the clips' real
+  lengths, no waiting): call received -> its number starts to sound, p50 and p99, beside
+  the old unbounded queue that said every call in full.
 """
 
 from __future__ import annotations
@@ -14,16 +19,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 from demo.broker import LocalBroker
 from demo.processes import ServiceProcess
-from display.voice.clips import render
+from display.voice.announcer import (
+    CHIME_AFTER_S,
+    RATE_WINDOW_S,
+    Queued,
+    SpeechPolicy,
+    next_utterance,
+)
+from display.voice.clips import Call, ClipLibrary, render
+from display.voice.synth import RATE
 from protocol import messages as m
 from protocol import topics
 from protocol.client import ServiceClient, new_request_id
@@ -93,12 +108,52 @@ class BoardProcess:
             self.proc.kill()
 
 
+def speech_lag(library: ClipLibrary, counters: list[int], per_hour: float, calls: int,
+               numbers: int, policy: SpeechPolicy | None, seed: int = 7) -> tuple[list[float], int]:
+    """Simulate `calls` calls arriving at `per_hour`; returns each spoken call's lag (s) and
+    how many were not spoken. policy None: the old queue, every call in full, in order."""
+    rng = random.Random(seed)
+    t, arrivals = 0.0, []
+    for i in range(calls):
+        t += rng.expovariate(per_hour / 3600)
+        arrivals.append(Queued(Call(1 + i % numbers, rng.choice(counters)), t))
+    languages = ("ja", "en")
+    lags: list[float] = []
+    dropped, now, i, last_end = 0, 0.0, 0, float("-inf")
+    while i < len(arrivals):
+        now = max(now, arrivals[i].at)
+        chime = policy is None or now - last_end >= CHIME_AFTER_S
+        waiting = []
+        while i < len(arrivals) and arrivals[i].at <= now:
+            waiting.append(arrivals[i])
+            i += 1
+        if policy is None:
+            parts = [(waiting[0], languages)]
+            i -= len(waiting) - 1  # the rest stays queued, in order
+        else:
+            per_min = sum(now - RATE_WINDOW_S < a.at <= now for a in arrivals) * 60 / RATE_WINDOW_S
+            utterance = next_utterance(waiting, now, policy,
+                                       partial(library.starts, chime=chime), per_min)
+            parts, dropped = list(utterance.parts), dropped + len(utterance.dropped)
+        if not parts:
+            continue
+        spoken = [(q.call, langs) for q, langs in parts]
+        lags += [now + start - q.at for (q, _), start in zip(parts, library.starts(spoken, chime))]
+        now += library.assemble_parts(spoken, chime).size / RATE
+        last_end = now
+    return lags, dropped
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.display", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=100)
     parser.add_argument("--starts", type=int, default=3, help="board start-ups to time")
     parser.add_argument("--layout", choices=("lobby", "counter"), default="lobby")
+    parser.add_argument("--speech-per-hour", type=float, default=480,
+                        help="call rate of the speech-lag simulation (a late-March peak hour)")
+    parser.add_argument("--speech-only", action="store_true",
+                        help="only the speech-lag simulation (no broker, service or board)")
     parser.add_argument("--clips", type=Path, help="a provisioned clip library (default: render "
                         "the clips these calls need into a cache in the temp folder)")
     args = parser.parse_args(argv)
@@ -110,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         render(clips, ["ja", "en"], site.numbers.last, [c.number for c in site.counters.values()],
                numbers=range(1, args.calls + 1))
 
+    speech = speech_table(ClipLibrary(clips), site, args.speech_per_hour, args.calls)
+    if args.speech_only:
+        print(speech)
+        return 0
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         broker = LocalBroker(tmp / "broker").start()
@@ -185,7 +244,28 @@ def main(argv: list[str] | None = None) -> int:
     widths = [max(len(r[i]) for r in rows + [("measure", "p50", "p99 / max", "n")]) for i in range(4)]
     for row in [("measure", "p50", "p99 / max", "n"), tuple("-" * w for w in widths), *rows]:
         print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
+    print(speech)
     return 0
+
+
+def speech_table(library: ClipLibrary, site, per_hour: float, numbers: int) -> str:
+    counters = sorted({c.number for c in site.counters.values()})
+    calls = max(int(per_hour), 200)  # an hour of calls, at least 200
+    rows = []
+    for name, policy in (("old: every call in full, unbounded queue", None),
+                         ("board: backlog in Japanese, stale/superseded dropped",
+                          SpeechPolicy(("ja", "en"))),
+                         ("board with the Japanese repeated", SpeechPolicy(("ja", "en"), repeat_ja=True))):
+        lags, dropped = speech_lag(library, counters, per_hour, calls, numbers, policy)
+        rows.append((name, f"{pct(lags, 50):.1f} s", f"{pct(lags, 99):.1f} s",
+                     f"{len(lags)} spoken, {dropped} shown only"))
+    head = ("speech lag: call received -> its number sounds", "p50", "p99", "n")
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(4)]
+    lines = [(f"\nSpeech at {per_hour:.0f} calls an hour over {len(counters)} counters "
+              "(simulated time, real clip lengths; target p99 < 15 s)\n")]
+    for row in [head, tuple("-" * w for w in widths), *rows]:
+        lines.append("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

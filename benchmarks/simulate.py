@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     results.update(sim_bookings.results(base, args.seed, args.peak_visits))
     print("targets (peak day):")
     share, ratio = results["booked_called_within_5min_share"], results["walkin_wait_ratio_with_bookings"]
-    for text, met in targets(peak) + [
+    for text, met in targets(peak) + sim_mismatch.targets(mismatch["peak"]) + [
             (f"booked called within 5 min of their time >= 0.90: {share}", share >= 0.90),
             (f"walk-ins' wait with bookings / without <= 1.10: {ratio}", ratio <= 1.10)]:
         print(f"  [{'met' if met else 'NOT met'}] {text}")

@@ -1,8 +1,10 @@
 """Start the whole system locally: `python -m demo` (the README's first command runs this).
 
 Mosquitto on a free port, the queue service with its web pages, three issuers
-(east/west/centre entrances sharing one number space), every counter staffed by a
-simulated clerk, and a text call board in this terminal. Ctrl-C stops everything.
+(east/west/centre entrances sharing one number space), every counter but one staffed by
+a simulated clerk (the first, c01, is left for a person trying the console; `--staff-all`
+staffs it too), and a text call board in this terminal. Ticket QR codes point at this
+demo's web port. Ctrl-C stops everything.
 
 Everything runs on one simulated clock: each run is a new business day from 08:30,
 `--speed` times faster than the wall clock, for the service as for the clerks. The
@@ -28,11 +30,16 @@ from .broker import LocalBroker
 from .processes import ServiceProcess
 from .simulators import CounterSim, IssuerSim, TextBoard, sustainable_per_hour
 
+FREE_COUNTER = "c01"  # no simulated clerk: a person at the console is not raced
+
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m demo", description=__doc__)
     p.add_argument("--data", default="var/demo", help="where the broker and service keep data")
     p.add_argument("--web-port", type=int, default=8080, help="0: no web pages")
+    p.add_argument("--broker-port", type=int, default=0, help="the broker's port (0: a free one)")
+    p.add_argument("--staff-all", action="store_true",
+                   help="a simulated clerk at every counter (by default c01 is left to you)")
     p.add_argument("--speed", type=float, default=30.0, help="simulated minutes per real minute")
     p.add_argument("--per-hour", type=float, default=None,
                    help="mean arrivals per hour per entrance (default: what the counters can "
@@ -49,16 +56,18 @@ def main(argv: list[str] | None = None) -> int:
     ensure_demo_accounts(data / "service" / "madoguchi.db")
     clock = demo_clock(config, data / "service", args.speed)
     per_hour = args.per_hour or sustainable_per_hour(config) / len(config.issuing_points)
-    broker = LocalBroker(data / "broker").start()
-    service = ServiceProcess(broker, data / "service", web_port=args.web_port,
-                             clock=clock).start()
+    broker = LocalBroker(data / "broker", port=args.broker_port or None).start()
+    service = ServiceProcess(broker, data / "service", web_port=args.web_port, clock=clock,
+                             public_url=f"http://127.0.0.1:{args.web_port}" if args.web_port else None
+                             ).start()
     stop = threading.Event()
     common = {"config": config, "host": broker.host, "port": broker.port, "stop": stop,
               "speed": args.speed, "clock": clock}
     sims = [TextBoard(seed=args.seed, report_s=args.report, **common)]
     sims += [IssuerSim(point, per_hour, seed=args.seed + i, **common)
              for i, point in enumerate(config.issuing_points)]
-    sims += [CounterSim(c, seed=args.seed + 100 + i, **common) for i, c in enumerate(config.counters)]
+    staffed = [c for c in config.counters if args.staff_all or c != FREE_COUNTER]
+    sims += [CounterSim(c, seed=args.seed + 100 + i, **common) for i, c in enumerate(staffed)]
 
     print(f"Madoguchi demo — {config.name_ja}")
     print(f"  broker      mqtt://{broker.host}:{broker.port}")

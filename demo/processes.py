@@ -48,12 +48,13 @@ class ServiceProcess:
 
     def __init__(self, broker: LocalBroker, data_dir: Path, *, config: str | None = None,
                  web_port: int | None = None, site: str = "isesaki",
-                 clock: ScaledClock | None = None):
+                 clock: ScaledClock | None = None, public_url: str | None = None):
         self.broker = broker
         self.clock = clock
         self.data_dir = Path(data_dir)
         self.config = config
         self.site = site
+        self.public_url = public_url
         self.web_port = free_port() if web_port is None else web_port
         self.proc: subprocess.Popen | None = None
         self.log = self.data_dir / "service.log"
@@ -72,6 +73,8 @@ class ServiceProcess:
             cmd += ["--config", self.config]
         if self.clock:
             cmd += self.clock.argv()
+        if self.public_url:
+            cmd += ["--public-url", self.public_url]
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env,

@@ -26,7 +26,7 @@ from protocol import topics
 from protocol.client import RequestRefused, ServiceClient, ServiceUnavailable, new_request_id
 from protocol.follower import ServiceFollower
 from protocol.site import SiteConfig
-from protocol.waits import wait_text
+from protocol.waits import wait_reason, wait_text
 
 # (life event or None for a single certificate, share of arrivals)
 VISIT_MIX = [("shomei", 0.55), ("tennyu", 0.15), ("tenshutsu", 0.1), ("tenkyo", 0.08),
@@ -212,8 +212,9 @@ class TextBoard(Simulator):
         for dept, c in sorted(self.congestion.items()):
             if c.counters_open:
                 name = self.config.departments[dept].name_ja
+                why = wait_reason(c.waiting, c.counters_open, c.moving_here, c.wait_min_high)
                 parts.append(f"{name} {c.waiting}人 {wait_text(c.wait_min_low, c.wait_min_high)}"
-                             f" {c.label_ja}")
+                             + (f"({why})" if why else "") + f" {c.label_ja}")
         return "  |  ".join(parts)
 
     def accuracy(self) -> list[str]:

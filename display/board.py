@@ -99,8 +99,16 @@ class Board:
         return "chime played"
 
     def health(self) -> dict:
-        """Fields for the device agent's heartbeat."""
-        out: dict = self.announcer.health() if self.announcer else {}
+        """Fields for the device agent's heartbeat; a board that should speak but has no
+        clip library (or lacks a language's clips) says so, for the fleet list's alerts."""
+        speaks = list(self.presenter.settings.speech_languages)
+        if self.announcer is None:
+            out: dict = {"audio": "no_clips"} if speaks else {}
+        else:
+            out = self.announcer.health()
+            missing = [code for code in speaks if code not in self.announcer.library.languages]
+            if missing and out.get("audio") == "ok":
+                out = {"audio": "no_clips", "alerts": [f"audio:no_clips_{code}" for code in missing]}
         if self.sign:
             out.update(self.sign.health())
         return out
@@ -115,7 +123,8 @@ class Board:
         old = self.presenter.settings
         self.presenter.set_settings(settings)
         if self.announcer:
-            self.announcer.set_languages(list(settings.speech_languages))
+            self.announcer.configure(list(settings.speech_languages), settings.speech_max_age_s,
+                                     settings.speech_repeat_ja)
         if self.lamps is None or (old.lamps, old.flash_s) != (settings.lamps, settings.flash_s):
             if self.lamps:
                 self.lamps.close()

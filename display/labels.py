@@ -26,6 +26,17 @@ _LABELS: dict[str, dict[str, str]] = {
         "ja": "{n}番窓口", "en": "Counter {n}", "zh": "{n}号窗口", "ko": "{n}번 창구",
         "vi": "Quầy {n}", "pt": "Guichê {n}",
     },
+    "counter_word": {"ja": "番窓口"},  # under a counter's number: 「3」「番窓口」
+    "ban": {"ja": "番"},  # beside a counter's number on a tile: 「3番」
+    "recent": {
+        "ja": "最近のお呼び出し", "en": "Recent calls", "zh": "最近叫号", "ko": "최근 호출",
+        "vi": "Số vừa gọi", "pt": "Chamadas recentes",
+    },
+    "recent_hint": {
+        "ja": "(灰色は受付が始まった番号)", "en": "(grey: already at the counter)",
+        "zh": "(灰色：已开始办理)", "ko": "(회색: 접수 시작됨)", "vi": "(màu xám: đã đến quầy)",
+        "pt": "(cinza: já no guichê)",
+    },
     "please_go": {
         "ja": "窓口へお越しください", "en": "Please go to the counter", "zh": "请到窗口办理",
         "ko": "창구로 오십시오", "vi": "Xin mời đến quầy", "pt": "Dirija-se ao guichê",
@@ -70,7 +81,7 @@ _LABELS: dict[str, dict[str, str]] = {
 
 def label(key: str, lang: str, **values: object) -> str:
     texts = _LABELS[key]
-    return texts.get(lang, texts["en"]).format(**values)
+    return texts.get(lang, texts.get("en", texts["ja"])).format(**values)
 
 
 def pick(texts: dict[str, str], lang: str) -> tuple[str, str]:

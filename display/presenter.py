@@ -8,7 +8,10 @@ board honest after a restart or a reconnect live here:
 - a call whose (call_id, number, kind) was already seen is a redelivery: ignored;
 - a live call older than `stale_s` (queued by the broker while the board was away) is
   shown, not announced;
-- a recall arrives as a new call_id for the same number: announced again.
+- a recall arrives as a new call_id for the same number: announced again;
+- the last `max_calls` calls stay listed after their counter moved on (受付開始, the next
+  call), marked by counter and as no longer calling, so a citizen who looked away can
+  still check.
 Citizens appear by number only.
 """
 
@@ -26,6 +29,7 @@ from protocol.waits import wait_reason, wait_text
 from .settings import BoardSettings
 
 STALE_S = 60.0
+DEFAULT_TIMEZONE = "Asia/Tokyo"  # until the site document arrives
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class ShownCall:
     call_id: int
     recall: bool
     announced_at: float | None  # board clock when announced; None when restored
+    calling: bool = True  # False once the counter moved on (serving it, or called another)
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class DepartmentRow:
     wait_min_high: int | None = None
     counters_open: int = 0
     moving_here: int = 0
+    names: tuple[tuple[str, str], ...] = ()  # (language, name) the site file gives beyond ja, en
 
     def wait_text(self, lang: str) -> str:
         """The wait as every surface writes it (no counter open: no minutes)."""
@@ -76,7 +82,7 @@ class DepartmentRow:
 
 @dataclass(frozen=True)
 class BoardView:
-    calls: tuple[ShownCall, ...]  # newest first
+    calls: tuple[ShownCall, ...]  # the recent calls, newest first
     flashing: int | None  # call_id of the newest call while it flashes
     departments: tuple[DepartmentRow, ...]
     online: bool
@@ -84,6 +90,7 @@ class BoardView:
     notice: dict[str, str] | None
     signage: dict[str, str] | None
     site_name_ja: str
+    timezone: str  # the site's: every clock shows the hall's time
 
 
 class BoardPresenter:
@@ -101,7 +108,8 @@ class BoardPresenter:
         self.clock, self.wall, self.stale_s = clock, wall, stale_s
         self._lock = threading.Lock()
         self._seen: dict[str, tuple[int, int | None, str]] = {}
-        self._calls: dict[str, ShownCall] = {}
+        self._calls: dict[str, ShownCall] = {}  # what each counter is calling now
+        self._recent: list[ShownCall] = []  # newest first, at most settings.max_calls
         self._congestion: dict[str, CongestionMessage] = {}
         self._link = False
         self._service_online = False
@@ -116,6 +124,7 @@ class BoardPresenter:
         with self._lock:
             self.settings = settings
             self._calls = {c: call for c, call in self._calls.items() if self._shows(c)}
+            self._recent = [c for c in self._recent if self._shows(c.counter)][: settings.max_calls]
 
     def _shows(self, counter: str) -> bool:
         return not self.settings.counters or counter in self.settings.counters
@@ -149,7 +158,20 @@ class BoardPresenter:
                 )
             else:
                 self._calls[msg.counter] = replace(self._calls[msg.counter], number=msg.number)
+            self._remember(msg.counter)
             return Update(msg.counter, msg.counter_number, msg.number, announce, recall)
+
+    def _remember(self, counter: str) -> None:
+        """Keep the recent list in step with what `counter` calls now."""
+        now = self._calls.get(counter)
+        recent = []
+        for c in self._recent:
+            if now is not None and c.number == now.number:
+                continue  # called again (a recall, another counter): listed once, at the top
+            recent.append(replace(c, calling=False) if c.counter == counter and c.calling else c)
+        if now is not None:
+            recent.insert(0, now)
+        self._recent = recent[: self.settings.max_calls]
 
     def on_congestion(self, department: str, msg: CongestionMessage | None) -> None:
         """A department's congestion; None: the department has none any more."""
@@ -166,6 +188,7 @@ class BoardPresenter:
                 # A new business day: call ids and numbers start again.
                 self._seen.clear()
                 self._calls.clear()
+                self._recent.clear()
             self._day = msg.day or self._day
 
     def on_link(self, up: bool) -> None:
@@ -177,7 +200,7 @@ class BoardPresenter:
         now = self.clock() if now is None else now
         with self._lock:
             s = self.settings
-            calls = tuple(sorted(self._calls.values(), key=lambda c: -c.call_id))[: s.max_calls]
+            calls = tuple(self._recent)
             newest = calls[0] if calls else None
             flashing = (
                 newest.call_id
@@ -192,6 +215,7 @@ class BoardPresenter:
                 online=self._link and self._service_online, language=language,
                 notice=notice, signage=signage,
                 site_name_ja=self.site.name_ja if self.site else "",
+                timezone=self.site.timezone if self.site else DEFAULT_TIMEZONE,
             )
 
     def _department_rows(self) -> tuple[DepartmentRow, ...]:
@@ -213,5 +237,6 @@ class BoardPresenter:
                 c.level if c else "unknown",
                 c.wait_min_low if c else None, c.wait_min_high if c else None,
                 c.counters_open if c else 0, c.moving_here if c else 0,
+                tuple(sorted(dept.names.items())),
             ))
         return tuple(rows)

@@ -14,8 +14,11 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from kivy.core.text import Label as CoreLabel
+from kivy.core.text.markup import MarkupLabel
 from kivy.graphics import Color, Rectangle
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.image import Image
@@ -35,8 +38,21 @@ FLASH = "#FFEB3B"
 TICKER = "#FFD54F"
 LEVEL_COLOURS = {"low": "#2E7D32", "medium": "#F9A825", "high": "#C62828", "closed": "#546E7A",
                  "unknown": "#37474F"}
-DEPT_COLUMNS = ((0, 280), (286, 116), (408, 140), (554, 166))  # name, waiting, wait, level
-FEATURE_PX = {"lobby": 300, "counter": 240}  # the newest number: 4 digits fit its box
+# Sizes for a 43-inch 1080p panel (0.5 mm a pixel): what must be read from 10 m (the
+# numbers, the counters, each department's wait) has digits >= 4 cm tall, a font of at
+# least TEN_M_PX (Noto Sans CJK digits are 0.73 em: 112 px -> 82 px = 4.1 cm); the rest
+# is readable from 5 m (>= 2 cm: kanji at 46 px and up, Latin text at 56 px where it fits).
+TEN_M_PX = 112
+DEPT_X = 988  # the right-hand column: departments, then signage
+# A department: its name, the other language's name, the waiting count and the level on
+# a first line; under them its wait across the whole width (a range such as 「約20〜40分」
+# needs ~600 px at the 10 m size).
+DEPT_COLUMNS = ((0, 300), (306, 260), (572, 150), (728, 180))  # name, other name, waiting, level
+DEPT_W = 908
+DEPT_TOP_H = 62
+DEPT_ROW_H = 186
+TILE_COLUMNS = 2
+FEATURE_PX = {"lobby": 250, "counter": 240}  # the newest number: 4 digits fit its box
 REFERENCE = {"lobby": (1920, 1080), "counter": (1024, 600)}
 FLASH_PERIOD_S = 0.8  # one light-dark cycle: well below the 3 flashes/s seizure limit
 
@@ -96,13 +112,16 @@ class BoardScreen(FloatLayout):
             self._bg = Rectangle(pos=self.pos, size=self.size)
         self.bind(pos=self._relayout, size=self._relayout)
         self.header = Box(bg=PANEL, halign="left", color=rgba(TEXT), padding=(24, 0))
+        self.header.shorten = True
         self.status = Box(bg=PANEL, halign="right", color=rgba(DIM), padding=(24, 0))
         self.feature_counter = Box()
         self.feature_number = Box()
         self.feature_hint = Box(bg=BACKGROUND, color=rgba(DIM))
-        self.tiles: list[tuple[Box, Box, Box]] = []  # counter number, counter word, call number
+        self.tiles: list[tuple[Box, Box]] = []  # counter, call number: the recent calls
+        self.tiles_head = Box(bg=BACKGROUND, color=rgba(DIM), halign="left")
         self.dept_heads = [Box(bg=BACKGROUND, color=rgba(DIM)) for _ in DEPT_COLUMNS]
-        self.dept_rows: list[tuple[Box, Box, Box, Box]] = []
+        # name (Japanese), name (another language), waiting, wait, level
+        self.dept_rows: list[tuple[Box, Box, Box, Box, Box]] = []
         self.signage_text = Box(bg=PANEL, color=rgba(TEXT), padding=(28, 16))
         self.signage_image = Image(fit_mode="contain")
         self.ticker_clip = _TickerLane()
@@ -110,12 +129,12 @@ class BoardScreen(FloatLayout):
                             valign="middle")
         self.ticker_clip.add_widget(self.ticker)
         for w in (self.header, self.status, self.feature_counter, self.feature_number,
-                  self.feature_hint, *self.dept_heads, self.signage_text, self.signage_image,
-                  self.ticker_clip):
+                  self.feature_hint, self.tiles_head, *self.dept_heads, self.signage_text,
+                  self.signage_image, self.ticker_clip):
             self.add_widget(w)
         if layout == "lobby":
-            for _ in range(6):
-                tile = (Box(), Box(), Box(bg=PANEL, color=rgba(TEXT)))
+            for _ in range(7):  # with the newest call large: the last 8 calls
+                tile = (Box(), Box(bg=PANEL, color=rgba(TEXT)))
                 self.tiles.append(tile)
                 for w in tile:
                     self.add_widget(w)
@@ -141,47 +160,44 @@ class BoardScreen(FloatLayout):
         self._bg.pos, self._bg.size = self.pos, self.size
         W = self._ref_w
         if self.layout == "lobby":
-            self._place(self.header, 0, 0, W - 560, 110)
-            self._place(self.status, W - 560, 0, 560, 110)
-            self._place(self.feature_counter, 30, 135, 400, 420)
-            self._place(self.feature_number, 430, 135, 720, 420)
-            self._place(self.feature_hint, 30, 560, 1120, 70)
-            for i, (counter, word, number) in enumerate(self.tiles):
-                col, row = i % 2, i // 2
-                x, y = 30 + col * 565, 640 + row * 116
-                self._place(counter, x, y, 200, 74)
-                self._place(word, x, y + 74, 200, 36)
-                self._place(number, x + 200, y, 355, 110)
+            self._place(self.header, 0, 0, W - 420, 100)
+            self._place(self.status, W - 420, 0, 420, 100)
+            self._place(self.feature_counter, 24, 116, 330, 320)
+            self._place(self.feature_number, 354, 116, 610, 320)
+            self._place(self.feature_hint, 24, 440, 940, 52)
+            self._place(self.tiles_head, 24, 494, 940, 40)
+            for i, (counter, number) in enumerate(self.tiles):
+                col, row = i % TILE_COLUMNS, i // TILE_COLUMNS
+                x, y = 24 + col * 480, 538 + row * 114
+                self._place(counter, x, y, 170, 108)
+                self._place(number, x + 170, y, 290, 108)
             for i, head in enumerate(self.dept_heads):
                 x, w = DEPT_COLUMNS[i]
-                self._place(head, 1180 + x, 130, w, 56)
-            top = 192 + max(len(self.dept_rows), 4) * 100 + 8
-            self._place(self.signage_text, 1180, top, 720, 980 - top)
-            self._place(self.signage_image, 1180, top, 720, 980 - top)
+                self._place(head, DEPT_X + x, 112, w, 64)
+            top = 182 + max(len(self.dept_rows), 4) * DEPT_ROW_H + 4
+            self._place(self.signage_text, DEPT_X, top, W - DEPT_X - 24, 986 - top)
+            self._place(self.signage_image, DEPT_X, top, W - DEPT_X - 24, 986 - top)
             self._place(self.ticker_clip, 0, 990, W, 90)
-            for w, px in ((self.header, 58), (self.status, 44), (self.feature_counter, 96),
-                          (self.feature_number, FEATURE_PX["lobby"]), (self.feature_hint, 46),
-                          (self.signage_text, 48), (self.ticker, 54)):
+            for w, px in ((self.header, 56), (self.status, 56), (self.feature_counter, 52),
+                          (self.feature_number, FEATURE_PX["lobby"]), (self.feature_hint, 40),
+                          (self.tiles_head, 30), (self.signage_text, 48), (self.ticker, 54)):
                 self._font(w, px)
-            for counter, word, number in self.tiles:
-                self._font(counter, 66)
-                self._font(word, 26)
-                self._font(number, 96)
+            for counter, number in self.tiles:
+                self._font(counter, TEN_M_PX)
+                self._font(number, TEN_M_PX)
             for i, row in enumerate(self.dept_rows):
-                name_ja, name_en, waiting, wait, level = row
-                x, w = DEPT_COLUMNS[0]
-                self._place(name_ja, 1180 + x, 192 + i * 100, w, 62)
-                self._place(name_en, 1180 + x, 192 + i * 100 + 62, w, 32)
-                for (x, w), widget in zip(DEPT_COLUMNS[1:], (waiting, wait, level)):
-                    self._place(widget, 1180 + x, 192 + i * 100, w, 94)
-                self._font(name_en, 20)
+                name_ja, name_other, waiting, wait, level = row
+                y = 182 + i * DEPT_ROW_H
+                for (x, w), widget in zip(DEPT_COLUMNS, (name_ja, name_other, waiting, level)):
+                    self._place(widget, DEPT_X + x, y, w, DEPT_TOP_H)
+                self._place(wait, DEPT_X, y + DEPT_TOP_H + 2, DEPT_W, DEPT_ROW_H - DEPT_TOP_H - 8)
         else:
             self._place(self.header, 0, 0, W - 330, 70)
             self._place(self.status, W - 330, 0, 330, 70)
             self._place(self.feature_counter, 20, 85, 984, 120)
             self._place(self.feature_number, 20, 205, 984, 270)
             self._place(self.feature_hint, 20, 475, 984, 55)
-            for w in (*self.dept_heads, self.signage_text):
+            for w in (*self.dept_heads, self.signage_text, self.tiles_head):
                 self._place(w, -2000, 0, 1, 1)  # not part of the counter-top layout
             self._place(self.signage_image, 20, 85, 984, 390)  # shown while nobody is called
             self._place(self.ticker_clip, 0, 540, W, 60)
@@ -202,12 +218,33 @@ class BoardScreen(FloatLayout):
         extent = max(measure.get_extents(line)[0] for line in plain.split("\n"))
         self._font(widget, px * min(1.0, (width - 12) / max(extent, 1)))
 
+    def _fit_box(self, widget: Label, px: float) -> None:
+        """Largest font up to `px` (reference pixels) at which every line of the text,
+        wrapped at spaces and never inside a word, fits the box (Kivy drops the lines
+        that do not fit its height). Sizes in [size=] markup stay as they are."""
+        w, h = widget.width - 8, widget.height
+        plain = re.sub(r"\[/?[a-z]+[^\]]*\]", "", widget.text)
+        words = [x for line in plain.split("\n") for x in line.split()]
+        size = round(px * self._s())
+        while size > 12:
+            measure = MarkupLabel(text=widget.text, font_name=widget.font_name, font_size=size,
+                                  text_size=(w, None), line_height=widget.line_height)
+            measure.refresh()
+            plain_measure = CoreLabel(font_name=widget.font_name, font_size=size)
+            widest = max((plain_measure.get_extents(x)[0] for x in words), default=0)
+            if measure.content_height <= h and widest <= w:
+                break
+            size -= 2
+        widget.font_size = size
+
     # ---- content ---------------------------------------------------------------------------
     def show(self, view: BoardView, now: float) -> None:
         lang = view.language
+        if self.layout == "lobby":
+            self._ensure_dept_rows(len(view.departments))
         title = tr("title", lang)
         self.header.text = f"{tr('title', 'ja')}" + (f"  /  {title}" if lang != "ja" else "")
-        clock = time.strftime("%H:%M", time.localtime(self.wall()))
+        clock = datetime.fromtimestamp(self.wall(), ZoneInfo(view.timezone)).strftime("%H:%M")
         self.status.text = f"{tr('offline', lang)}  ●  {clock}" if not view.online else clock
         self.status.color = rgba("#FFB74D" if not view.online else TEXT)
         self._show_feature(view, lang, now)
@@ -221,7 +258,9 @@ class BoardScreen(FloatLayout):
         self.shown_call_ids.update(c.call_id for c in view.calls)
 
     def _show_feature(self, view: BoardView, lang: str, now: float) -> None:
-        call = view.calls[0] if view.calls else None
+        # the lobby keeps the newest call up; a counter-top board only what it calls now
+        calls = view.calls if self.layout == "lobby" else [c for c in view.calls if c.calling]
+        call = calls[0] if calls else None
         if self.layout == "counter":
             self._show_signage(view if call is None else replace(view, signage=None), lang,
                                text_box=self.feature_number)
@@ -229,15 +268,18 @@ class BoardScreen(FloatLayout):
             self.feature_counter.text = ""
             self.feature_counter.set_bg(BACKGROUND)
             self.feature_number.set_bg(BACKGROUND)
+            self.feature_number.color = rgba(TEXT)  # a flash may have left it black
             if self.layout == "lobby" or not view.signage:
-                self.feature_number.text = tr("no_calls", lang)
+                self.feature_number.text = both("no_calls", lang, small_px=int(40 * self._s()))
             self._font(self.feature_number, 60 if self.layout == "lobby" else 44)
             self.feature_hint.text = ""
             return
         self._font(self.feature_number, FEATURE_PX[self.layout])
         lit = view.flashing == call.call_id and (now % FLASH_PERIOD_S) < FLASH_PERIOD_S / 2
         self.feature_counter.text = _counter_text(
-            call, lang, int(60 * self._s()) if self.layout == "lobby" else None)
+            call, lang, (int(128 * self._s()), int(34 * self._s())) if self.layout == "lobby" else None)
+        if self.layout == "lobby":
+            self._fit_box(self.feature_counter, 52)
         self.feature_counter.set_bg(call.colour)
         self.feature_counter.color = rgba(text_on(call.colour))
         self.feature_number.text = str(call.number)
@@ -247,69 +289,94 @@ class BoardScreen(FloatLayout):
         if lang != "ja":
             hint += f"   {tr('number', lang)} {call.number} → {tr('counter', lang, n=call.counter_number)}"
         self.feature_hint.text = hint
+        if self.layout == "lobby":
+            self._fit_box(self.feature_hint, 40)
 
     def _department_line(self, view: BoardView, lang: str) -> None:
         """Counter-top layout: the waiting line of its (first) department."""
         if not view.departments or view.departments[0].level == "unknown":
             return
         r = view.departments[0]
-        parts = [fonts.span(r.name_ja if lang == "ja" else r.name_en, "ja")]
-        if r.level != "closed":
-            parts.append(f"{tr('waiting', lang)} {tr('people', lang, n=r.waiting)}")
-            parts.append(r.wait_text(lang))
-            if r.reason(lang):
-                parts.append(r.reason(lang))
-        parts.append(tr(f"level_{r.level}", lang))
-        self.feature_hint.text = "   ".join(parts)
-        self._fit(self.feature_hint, 38, self._ref_w - 40)
+
+        def line(code: str) -> str:
+            parts = [fonts.span(r.name_ja if code == "ja" else r.name_en, code)]
+            if r.level != "closed":
+                parts.append(f"{tr('waiting', code)} {tr('people', code, n=r.waiting)}")
+                parts.append(r.wait_text(code))
+                if r.reason(code):
+                    parts.append(r.reason(code))
+            parts.append(tr(f"level_{r.level}", code))
+            return "   ".join(parts)
+        # Japanese always; the rotating language beside it
+        self.feature_hint.text = line("ja") + (f"   /   {line(lang)}" if lang != "ja" else "")
+        self._fit_box(self.feature_hint, 38)
 
     def _show_tiles(self, view: BoardView, lang: str) -> None:
+        """The recent calls after the newest: counter and number, dimmed once the counter
+        has moved on."""
+        self.tiles_head.text = "   ".join(
+            f"{tr(k, 'ja')}" + (f" {tr(k, lang)}" if lang != "ja" else "")
+            for k in ("recent", "recent_hint"))
+        self._fit_box(self.tiles_head, 30)
         rest = view.calls[1:]
-        for i, (counter, word, number) in enumerate(self.tiles):
+        small = int(44 * self._s())
+        for i, (counter, number) in enumerate(self.tiles):
             call = rest[i] if i < len(rest) else None
             if call is None:
-                for w in (counter, word, number):
+                for w in (counter, number):
                     w.text = ""
                     w.set_bg(BACKGROUND)
                 continue
-            counter.text = str(call.counter_number)
-            word.text = tr("counter", lang, n="").strip()
-            for w in (counter, word):
-                w.set_bg(call.colour)
-                w.color = rgba(text_on(call.colour))
+            counter.text = f"{call.counter_number}[size={small}]{tr('ban', 'ja')}[/size]"
+            counter.set_bg(call.colour)
+            counter.color = rgba(text_on(call.colour))
             number.text = str(call.number)
             number.set_bg(PANEL)
+            number.color = rgba(TEXT if call.calling else DIM)
 
-    def _show_departments(self, rows: tuple[DepartmentRow, ...], lang: str) -> None:
-        while len(self.dept_rows) < len(rows):
-            row = (Box(bg=PANEL, color=rgba(TEXT)), Box(bg=PANEL, color=rgba(DIM), shorten=True),
-                   Box(bg=PANEL, color=rgba(TEXT)), Box(bg=PANEL, color=rgba(TEXT)), Box())
+    def _ensure_dept_rows(self, n: int) -> None:
+        """Widgets for `n` department rows (placed before anything is fitted)."""
+        if len(self.dept_rows) >= n:
+            return
+        while len(self.dept_rows) < n:
+            row = (Box(bg=PANEL, color=rgba(TEXT)), Box(bg=PANEL, color=rgba(DIM)),
+                   Box(bg=PANEL, color=rgba(TEXT)), Box(), Box(bg=PANEL, color=rgba(TEXT)))
             for w in row:
                 self.add_widget(w)
             self.dept_rows.append(row)
-            self._relayout()
-        for (_, width), head, key in zip(DEPT_COLUMNS, self.dept_heads, ("", "waiting", "wait", "level")):
-            head.text = tr(key, lang) if key else ""
-            self._fit(head, 30, width)
+        self._relayout()
+
+    def _show_departments(self, rows: tuple[DepartmentRow, ...], lang: str) -> None:
+        small = int(22 * self._s())
+        for (_, width), head, key in zip(DEPT_COLUMNS, self.dept_heads, ("", "", "waiting", "level")):
+            head.text = both(key, lang, small_px=small) if key else ""
+            self._fit_box(head, 30)
+        other = "en" if lang == "ja" else lang  # the name under the Japanese one
         for i, widgets in enumerate(self.dept_rows):
-            name_ja, name_en, waiting, wait, level = widgets
+            name_ja, name_other, waiting, wait, level = widgets
             if i >= len(rows):
                 for w in widgets:
                     w.text = ""
                     w.set_bg(BACKGROUND)
                 continue
             r = rows[i]
-            name_ja.text, name_en.text = fonts.span(r.name_ja, "ja"), fonts.span(r.name_en, "en")
-            self._fit(name_ja, 38, DEPT_COLUMNS[0][1])
+            (_, nw), _, (_, cw), _ = DEPT_COLUMNS
+            name_ja.text = fonts.span(r.name_ja, "ja")
+            self._fit(name_ja, 46, nw)
+            named = dict(r.names).get(other)  # the site file's name_<lang>, else English
+            name_other.text = fonts.span(named or r.name_en, other if named else "en")
+            self._fit_box(name_other, 28)
             closed = r.level == "closed"
-            waiting.text = "—" if closed or r.level == "unknown" else tr("people", lang, n=r.waiting)
-            reason = r.reason(lang)
-            wait.text = ("—" if closed or r.level == "unknown"
-                         else r.wait_text(lang) + (f"\n{reason}" if reason else ""))
-            self._fit(waiting, 50, DEPT_COLUMNS[1][1])
-            self._fit(wait, 44, DEPT_COLUMNS[2][1])
-            level.text = "—" if r.level == "unknown" else tr(f"level_{r.level}", lang)
-            self._fit(level, 32, DEPT_COLUMNS[3][1])
+            waiting.text = "—" if closed or r.level == "unknown" else tr("people", "ja", n=r.waiting)
+            wait.text = "—" if closed or r.level == "unknown" else r.wait_text("ja")
+            self._fit(waiting, 54, cw)
+            self._fit(wait, TEN_M_PX, DEPT_W)
+            reason = r.reason("ja")  # why a short line waits long: under the level
+            level.text = "—" if r.level == "unknown" else both(f"level_{r.level}", lang,
+                                                               small_px=int(22 * self._s()))
+            if reason and r.level != "unknown":
+                level.text += f"\n[size={int(20 * self._s())}]{reason}[/size]"
+            self._fit_box(level, 32)
             level.set_bg(LEVEL_COLOURS[r.level])
             level.color = rgba(text_on(LEVEL_COLOURS[r.level]))
 
@@ -327,12 +394,12 @@ class BoardScreen(FloatLayout):
         if text_box is None:
             box.opacity = 1 if item else 0
         if item:
-            box.text = fonts.span(*reversed(pick(item, lang)))
-            if box is self.signage_text:  # never break a line of the sign in odd places
-                self._fit(box, 48, box.width / self._s() - 2 * 28)
+            box.text = with_japanese(item, lang, "\n")
+            if box is self.signage_text:  # every line of the sign fits, Japanese included
+                self._fit_box(box, 48)
 
     def _show_ticker(self, view: BoardView, lang: str, now: float) -> None:
-        text = fonts.span(*reversed(pick(view.notice, lang))) if view.notice else ""
+        text = with_japanese(view.notice, lang, "　　") if view.notice else ""
         if text != self._ticker_text:
             self._ticker_text = text
             self.ticker.text = text
@@ -357,13 +424,32 @@ def tr(key: str, lang: str, **values: object) -> str:
     return fonts.span(label(key, lang, **values), lang)
 
 
-def _counter_text(call: ShownCall, lang: str, small_px: int | None) -> str:
-    """Japanese first; the rotating language under it (lobby) or beside it (counter)."""
+def both(key: str, lang: str, small_px: int, **values: object) -> str:
+    """The Japanese label, and under it the rotating language's, smaller."""
+    ja = tr(key, "ja", **values)
+    return ja if lang == "ja" else f"{ja}\n[size={small_px}]{tr(key, lang, **values)}[/size]"
+
+
+def with_japanese(texts: dict[str, str], lang: str, sep: str) -> str:
+    """A configured text (notice, sign) in Japanese, then in `lang` when it has one."""
+    code, text = pick(texts, "ja")
+    out = fonts.span(text, code)
+    if lang != "ja" and texts.get(lang) and texts[lang] != text:
+        out += sep + fonts.span(texts[lang], lang)
+    return out
+
+
+def _counter_text(call: ShownCall, lang: str, sizes: tuple[int, int] | None) -> str:
+    """Japanese first; the rotating language under it (lobby: the digits at `sizes[0]`,
+    the other language at `sizes[1]`) or beside it (counter)."""
+    if sizes:
+        big, small = sizes
+        ja = f"[size={big}]{call.counter_number}[/size]\n{tr('counter_word', 'ja')}"
+        if lang == "ja":
+            return ja
+        return f"{ja}\n[size={small}]{tr('counter', lang, n=call.counter_number)}[/size]"
     ja = tr("counter", "ja", n=call.counter_number)
-    if lang == "ja":
-        return ja
-    other = tr("counter", lang, n=call.counter_number)
-    return f"{ja}\n[size={small_px}]{other}[/size]" if small_px else f"{ja}  {other}"
+    return ja if lang == "ja" else f"{ja}  {tr('counter', lang, n=call.counter_number)}"
 
 
 class _TickerLane(StencilView):

@@ -7,9 +7,12 @@ dict), so one board serves one zone or floor. Every key is optional:
     departments       ["sogo"]         congestion rows (default: those of its counters)
     label_languages   ["ja", "en"]     languages the labels rotate through
     speech_languages  ["ja", "en"]     languages of the spoken call, in order ([] = silent)
+    speech_max_age_s  15               a call that cannot be heard this soon is only shown
+    speech_repeat_ja  false            say the Japanese twice (a call alone, not a backlog)
     rotate_s          8                seconds per label language
     flash_s           6                seconds the newest call flashes
-    max_calls         7                calls listed (newest first)
+    max_calls         8                recent calls listed, newest first (also those whose
+                                       counter has moved on)
     notices           [{"ja": "...", "en": "..."}]  the scrolling notice line
     signage           [{"image": "/path.png"} | {"ja": "...", "en": "..."}]  idle space
     signage_s         10               seconds per signage item
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .labels import LABEL_LANGUAGES
+from .voice.announcer import MAX_AGE_S
 from .voice.languages import LANGUAGES as SPOKEN_LANGUAGES
 
 
@@ -43,9 +47,11 @@ class BoardSettings:
     departments: tuple[str, ...] = ()
     label_languages: tuple[str, ...] = ("ja", "en", "zh", "ko", "vi", "pt")
     speech_languages: tuple[str, ...] = ("ja", "en")
+    speech_max_age_s: float = MAX_AGE_S
+    speech_repeat_ja: bool = False
     rotate_s: float = 8.0
     flash_s: float = 6.0
-    max_calls: int = 7
+    max_calls: int = 8
     notices: tuple[dict[str, str], ...] = ()
     signage: tuple[dict[str, str], ...] = ()
     signage_s: float = 10.0
@@ -74,7 +80,11 @@ def parse_settings(raw: dict[str, Any]) -> BoardSettings:
             if key == "label_languages" and not values:
                 raise SettingsError("settings.label_languages: needs at least one language")
             out[key] = values
-    for key in ("rotate_s", "flash_s", "signage_s"):
+    if "speech_repeat_ja" in raw:
+        if not isinstance(raw["speech_repeat_ja"], bool):
+            raise SettingsError("settings.speech_repeat_ja: expected true or false")
+        out["speech_repeat_ja"] = raw["speech_repeat_ja"]
+    for key in ("rotate_s", "flash_s", "signage_s", "speech_max_age_s"):
         if key in raw:
             out[key] = _positive(raw, key)
     if "max_calls" in raw:

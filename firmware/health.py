@@ -31,8 +31,8 @@ def alerts_for(reading: dict) -> list[str]:
     printer = reading.get("printer")
     if printer not in (None, "ok"):
         alerts.append(f"printer:{printer}")
-    if reading.get("audio") == "error":
-        alerts.append("audio:error")
+    if reading.get("audio") in ("error", "no_clips"):  # no_clips: a board that cannot speak
+        alerts.append(f"audio:{reading['audio']}")
     temp = reading.get("temperature_c")
     if temp is not None and temp >= HOT_C:
         alerts.append("temperature:high")

@@ -14,6 +14,8 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageFont
 
+from protocol.phrases import lines
+
 REGULAR = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 BOLD = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 
@@ -45,34 +47,10 @@ def advance(token: str, size: int, bold: bool = False) -> float:
     return pil_font(size, bold).getlength(token)
 
 
-def _tokens(text: str) -> list[str]:
-    """Japanese characters one by one (a line may break anywhere between them); runs of
-    Latin letters and digits stay whole words."""
-    out: list[str] = []
-    for ch in text:
-        if out and ch.isascii() and ch != " " and out[-1][-1:].isascii() and out[-1][-1:] != " ":
-            out[-1] += ch
-        else:
-            out.append(ch)
-    return out
-
-
 def wrap(text: str, size: int, width: float, bold: bool = False) -> list[str]:
-    """Lines of `text` that fit `width` pixels: Japanese breaks anywhere, other text at
-    spaces; explicit newlines are kept."""
-    lines: list[str] = []
-    for para in text.split("\n"):
-        line, used = "", 0.0
-        for token in _tokens(para):
-            w = advance(token, size, bold)
-            if line and used + w > width:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-                used = advance(line, size, bold)
-            else:
-                line, used = line + token, used + w
-        lines.append(line)
-    return lines
+    """Lines of `text` that fit `width` pixels, broken between phrases (never inside a
+    word, no ・ or 。 at a line start); explicit newlines are kept."""
+    return lines(text, width, lambda t: advance(t, size, bold))
 
 
 def qr_image(url: str, box: int = 6) -> Image.Image:

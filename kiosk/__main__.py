@@ -142,13 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             presenter = CertTermPresenter(config, make_reader(args.card_reader), client,
                                           args.issuing_point, here, printer)
             view = CertTermView(presenter)
-
-            def new_config(_dt: float) -> None:
-                presenter.use_config(live.config)
-                if presenter.step == "choose":
-                    view.show()
-
-            live.on_change(lambda: Clock.schedule_once(new_config))
+            view.follow(live)
         view_holder["presenter"] = presenter
         return view
 

@@ -45,6 +45,7 @@ from .mynacard import (
     TextApReader,
     WrongPin,
 )
+from .wareki import parse_birth_date
 
 log = logging.getLogger(__name__)
 CARD_LEFT_SECONDS = 15.0
@@ -260,10 +261,10 @@ class CertTermPresenter:
         for key, value in (("name", name), ("address", address), ("birth_date", birth_date)):
             if not value.strip():
                 raise CertTermError("field_missing", field=i18n.t(key, self.lang))
-        try:
+        try:  # 西暦 or 和暦 (昭和55年4月1日, S55.4.1): stored as ISO
+            born = parse_birth_date(birth_date).isoformat()
             applicant = Applicant(name=name.strip(), name_kana=name_kana.strip(),
-                                  address=address.strip(), birth_date=birth_date.strip(), sex=sex)
-            printout.japanese_date(applicant.birth_date)  # a real calendar date
+                                  address=address.strip(), birth_date=born, sex=sex)
         except (ValidationError, ValueError):
             raise CertTermError("field_missing", field=i18n.t("birth_date", self.lang)) from None
         self.applicant, self.identified_by = applicant, "manual"

@@ -26,6 +26,7 @@ from .fonts import KIVY_NAME
 from .widgets import (
     BAND,
     DIGITS,
+    ERA_KEYS,
     PAPER,
     SOFT,
     WARN,
@@ -62,6 +63,10 @@ class CertTermView(BoxLayout):
         self.busy = False
         self.double_tap_s = DOUBLE_TAP_SECONDS
         self._shown_at = 0.0
+        self._shown_step = ""
+        self._fingers: set[int] = set()  # touches down right now
+        self._redraw_on_lift = False
+        self._config_seen: object = presenter.config
         self.banner = Text("", size=34, bold=True, colour=PAPER, halign="center", fixed_height=0)
         paint(self.banner, WARN)
         self.add_widget(self.banner)
@@ -82,16 +87,46 @@ class CertTermView(BoxLayout):
         name = self.p.step
         getattr(self, f"_build_{name}")(self.screens.get_screen(name))
         self.screens.current = name
-        self._shown_at = time.monotonic()
+        if name != self._shown_step:  # a redraw of the same step (+, a language) is no change
+            self._shown_step = name
+            self._shown_at = time.monotonic()
         self._update_banner()
+
+    def follow(self, live) -> None:
+        """Take new site configurations from a `protocol.follower.ServiceFollower` (on the
+        Kivy thread); its congestion updates do not concern this screen."""
+        live.on_site(lambda config: Clock.schedule_once(lambda _dt: self.use_config(config)))
+
+    def use_config(self, config) -> None:
+        """Live data changed. Congestion changes about once a second and shows nowhere on
+        this terminal: only a new site configuration redraws, and never under a finger."""
+        if config is self._config_seen:
+            return
+        self._config_seen = config
+        self.p.use_config(config)
+        if self.p.step == "choose":
+            if self._fingers:
+                self._redraw_on_lift = True
+            else:
+                self.show()
 
     def on_touch_down(self, touch):
         # While the service is asked nothing may be touched, and a touch right after the
         # screen changed is the second half of a double tap on the previous screen.
         if self.busy or time.monotonic() - self._shown_at < self.double_tap_s:
             return True
+        self._fingers.add(touch.uid)
         self.p.touched(self.clock())
         return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch):
+        handled = super().on_touch_up(touch)
+        self._fingers.discard(touch.uid)
+        if self._redraw_on_lift and not self._fingers:
+            self._redraw_on_lift = False
+            # next frame: the button under the finger still gets its grabbed touch-up
+            Clock.schedule_once(lambda _dt: self.show())
+        return handled
 
     def submit(self) -> None:
         """Ask the service on a worker thread, so the screen says 'please wait' meanwhile."""
@@ -350,7 +385,8 @@ class CertTermView(BoxLayout):
         self._message(fields)
         fields.add_widget(BoxLayout())
         row.add_widget(fields)
-        row.add_widget(KanaPad(self._manual_key, extra=DIGITS, delete_text=i18n.t("delete", lang),
+        row.add_widget(KanaPad(self._manual_key, extra=(*DIGITS, *ERA_KEYS),
+                               delete_text=i18n.t("delete", lang),
                                size_hint_x=0.52))
         body.add_widget(row)
         self._bottom(body, lambda: self._goto("identify"), i18n.t("next", lang),
@@ -365,14 +401,14 @@ class CertTermView(BoxLayout):
 
     def _manual_key(self, ch: str) -> None:
         """A tap on the on-screen pad types into the highlighted field: katakana for the
-        reading, digits and '-' only for the date of birth; "" deletes."""
+        reading, digits, '-' and the era keys only for the date of birth; "" deletes."""
         self.p.touched(self.clock())
         key = self.manual_focus
         box = self.inputs[key]
         if not ch:
             box.text = box.text[:-1]
         elif key == "birth_date":
-            if ch in DIGITS:
+            if ch in DIGITS or ch in ERA_KEYS:
                 box.text += ch
         else:
             box.text += to_katakana(ch) if key == "name_kana" else ch

@@ -113,12 +113,14 @@ class Questionnaire:
 
 @dataclass(frozen=True)
 class Progress:
-    """A visit as its ticket holder sees it: each step and its state, and where to go next.
-    Only public data: the number, procedures and counters (as on the call board)."""
+    """A typed number's visit as anyone at the guide may see it: how many of its steps are
+    done and where to go next, never which procedures they are (anyone can type any
+    number; the procedure list is on the phone page the ticket's QR code opens)."""
 
     number: int
-    steps: tuple[tuple[str, str], ...]  # (procedure name, state)
-    next: Destination | None
+    done: int  # steps finished (done, skipped or cancelled)
+    total: int
+    next: Destination | None  # shown by its counter, floor and colour only
     people_ahead: int
     wait_low: int | None  # the service's range while waiting (None: no counter open)
     wait_high: int | None
@@ -211,9 +213,11 @@ class GuidePresenter:
         return Wait(msg.waiting, msg.wait_min_low, msg.wait_min_high, msg.level,
                     msg.counters_open, msg.moving_here)
 
-    def destination(self, procedure_id: str, counter_id: str | None = None) -> Destination:
+    def destination(self, procedure_id: str, counter_id: str | None = None,
+                    department: str | None = None) -> Destination:
         """Where to go for a procedure: its queue's counters, or the one counter given
-        (the counter calling the citizen's number)."""
+        (the counter calling the citizen's number); `department`: the queue a visit
+        actually waits in (a clerk may have passed it on to another department)."""
         config, lang = self.config, self.lang
         proc = config.procedures[procedure_id]
         common = {"procedure": proc, "name": i18n.name_of(proc, lang),
@@ -222,7 +226,7 @@ class GuidePresenter:
             return Destination(in_building=False, counters=(), counter=None, place="",
                                colour="#757575", colour_name="", floor_name="",
                                wait=Wait(None, None, None, "closed"), **common)
-        dept = config.queue_department(procedure_id)
+        dept = department if department in config.departments else config.queue_department(procedure_id)
         counters = tuple(config.counters_of(dept))
         if counter_id in config.counters:
             counters = (config.counters[counter_id],)
@@ -280,24 +284,17 @@ class GuidePresenter:
             code = response.error.code if response.error else "unknown"
             raise ProgressUnavailable("number_unknown" if code == "unknown_visit" else "service_down")
         visit = response.result.visit
-        steps = tuple((self._step_name(s.procedure, s.name_ja, s.name_en), s.state)
-                      for s in visit.steps)
         open_steps = [s for s in visit.steps if s.state not in CLOSED_STEP_STATES]
         following, called = None, ""
         if open_steps:
             step = open_steps[0]
             calling = step.counter if step.state == "called" else None
-            following = self.destination(step.procedure, calling)
+            following = self.destination(step.procedure, calling, step.department)
             if calling and calling in self.config.counters:
                 called = i18n.counter_position(self.config.counters[calling], self.lang)
-        return Progress(visit.number, steps, following, visit.people_ahead,
-                        visit.wait_min_low, visit.wait_min_high, called)
-
-    def _step_name(self, procedure: str, name_ja: str, name_en: str) -> str:
-        proc = self.config.procedures.get(procedure)
-        if proc is not None:
-            return i18n.name_of(proc, self.lang)
-        return name_ja if self.lang in i18n.JAPANESE else name_en
+        return Progress(visit.number, len(visit.steps) - len(open_steps), len(visit.steps),
+                        following, visit.people_ahead, visit.wait_min_low, visit.wait_min_high,
+                        called)
 
     # ---- signage -------------------------------------------------------------------------------
     def waits_now(self) -> list[tuple[str, Wait]]:

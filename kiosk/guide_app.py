@@ -21,8 +21,6 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.utils import get_color_from_hex
 
-from protocol.messages import CLOSED_STEP_STATES
-
 from . import i18n, printout
 from .checkin import CheckInPresenter
 from .checkin_app import CheckInScreen
@@ -341,7 +339,7 @@ class GuideView(ScreenManager):
             panel.add_widget(Text(f"{i18n.t('bring', lang)}: " + " / ".join(dest.bring), size=24))
         if dest.procedure.certificate and self.p.terminal_name():
             panel.add_widget(Text(i18n.t("certificates_here", lang, terminal=self.p.terminal_name())
-                                  + " — " + i18n.t("convenience_store", lang), size=22, colour=BAND))
+                                  + " " + i18n.t("convenience_store", lang), size=22, colour=BAND))
         panel.add_widget(picture(self.p.map_for(dest, width_px=1200, side_by_side=True)))
         return panel
 
@@ -499,13 +497,9 @@ class GuideView(ScreenManager):
         if progress is not None:
             right.add_widget(Text(f"{i18n.t('your_number', lang)}: {progress.number}", size=32,
                                   bold=True))
-            for name, state in progress.steps:
-                done = state in CLOSED_STEP_STATES
-                colour = get_color_from_hex("#2E7D32" if done else
-                                            "#B71C1C" if state == "called" else "#1A1A1A")
-                right.add_widget(Text(f"{'✓' if done else '・'} {name} — "
-                                      f"{i18n.t('state_' + state, lang)}", size=26,
-                                      bold=not done, colour=colour))
+            right.add_widget(Text(i18n.t("steps_done", lang, done=progress.done,
+                                         total=progress.total), size=26, bold=True))
+            right.add_widget(Text(i18n.t("details_on_phone", lang), size=22))
             if progress.called_at:
                 right.add_widget(Text(i18n.t("come_to_counter", lang, counter=progress.called_at),
                                       size=32, bold=True, colour=WARN))

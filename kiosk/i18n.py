@@ -3,9 +3,9 @@
 Languages, in the order of the language bar: 日本語, やさしい日本語 (easy Japanese: short
 sentences, hiragana readings), English, 中文, 한국어, Tiếng Việt, Português.
 Every fixed UI string and the five purpose categories exist in all seven. Names that come
-from the site configuration (procedures, departments, counters) exist in Japanese and
-English only: easy Japanese shows the Japanese name with its kana reading, the other
-languages fall back to the English name.
+from the site configuration (procedures, departments) are in Japanese and English, and in
+any other language the site file gives (`name_pt = "..."`); where one is missing, the
+Japanese name is shown marked as untranslated, never an English one slipped in.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ _TEXT: dict[str, tuple[str, ...]] = {
     # ---- floor guide --------------------------------------------------------------
     "guide_title": ("フロア案内", "あんない", "Floor guide", "楼层指南", "층별 안내",
                     "Hướng dẫn tầng", "Guia do andar"),
-    "choose_purpose": ("ご用件をお選びください", "なにを しに きましたか?",
+    "choose_purpose": ("ご用件をお選びください", "なにを しに きましたか？",
                        "What did you come for?", "请选择您要办理的事项", "용건을 선택하세요",
                        "Bạn đến để làm gì?", "O que veio fazer?"),
     "life_events": ("くらしの出来事から", "くらしの できごと", "Life events", "生活事件",
@@ -101,10 +101,13 @@ _TEXT: dict[str, tuple[str, ...]] = {
                      "Could not print. Please tell a member of staff.", "无法打印，请告知工作人员。",
                      "인쇄할 수 없습니다. 직원에게 알려 주세요.",
                      "Không in được. Vui lòng báo nhân viên.", "Não foi possível imprimir. Avise um funcionário."),
-    "certificates_here": ("証明書は「{terminal}」で", "しょうめいしょは 「{terminal}」で",
-                          "Certificates: use the {terminal}", "证明书请使用「{terminal}」",
-                          "증명서는 「{terminal}」에서", "Giấy chứng nhận: dùng {terminal}",
-                          "Certidões: use o {terminal}"),
+    "certificates_here": ("証明書は「{terminal}」でも取れます。",
+                          "しょうめいしょは 「{terminal}」でも とれます。",
+                          "Certificates are also issued at the {terminal}.",
+                          "证明书也可以在「{terminal}」办理。",
+                          "증명서는 「{terminal}」에서도 발급받을 수 있습니다.",
+                          "Giấy chứng nhận cũng có thể lấy tại {terminal}.",
+                          "Certidões também saem no {terminal}."),
     "convenience_store": ("マイナンバーカードをお持ちの方は、コンビニでも住民票などを取得できます(コンビニ交付)",
                           "マイナンバーカードが あれば、コンビニでも じゅうみんひょうが とれます",
                           "With a My Number card you can also get certificates at convenience stores",
@@ -141,18 +144,19 @@ _TEXT: dict[str, tuple[str, ...]] = {
                  "Todos os procedimentos foram concluídos"),
     "people_ahead": ("前に{n}人", "まえに {n}にん", "{n} ahead of you", "前面还有{n}人",
                      "앞에 {n}명", "còn {n} người trước bạn", "{n} na sua frente"),
-    "state_waiting": ("待っています", "まっています", "waiting", "等候中", "대기 중", "đang chờ",
-                      "aguardando"),
-    "state_called": ("呼ばれています", "よばれています", "called now", "正在叫号", "호출 중",
-                     "đang được gọi", "chamado agora"),
-    "state_serving": ("手続き中", "てつづき ちゅう", "in progress", "办理中", "처리 중", "đang làm",
-                      "em andamento"),
-    "state_held": ("保留中", "まっています", "on hold", "暂停中", "보류 중", "tạm dừng", "em espera"),
-    "state_absent": ("呼ばれたときに不在", "よばれた とき いませんでした", "missed the call",
-                     "叫号时不在", "호출 시 부재", "vắng mặt khi được gọi", "não estava na chamada"),
-    "state_done": ("済み", "おわり", "done", "已完成", "완료", "xong", "concluído"),
-    "state_skipped": ("不要", "いりません", "not needed", "不需要", "불필요", "không cần", "não necessário"),
-    "state_cancelled": ("取消", "とりけし", "cancelled", "已取消", "취소", "đã hủy", "cancelado"),
+    "untranslated": ("(※翻訳なし)", "(※ほんやく なし)", "(※no translation)", "(※未翻译)", "(※번역 없음)",
+                     "(※chưa dịch)", "(※sem tradução)"),
+    "steps_done": ("手続き {done}/{total} 済み", "てつづき {total}こ のうち {done}こ おわり",
+                   "{done} of {total} procedures done", "已办完 {done}/{total} 项手续",
+                   "절차 {total}개 중 {done}개 완료", "Đã xong {done}/{total} thủ tục",
+                   "{done} de {total} procedimentos concluídos"),
+    "details_on_phone": ("手続きの名前は、番号札のQRコードからスマートフォンで見られます。",
+                         "てつづきの なまえは、ばんごうふだの QRコードを スマホで よみとると みられます。",
+                         "To see which procedures, scan the QR code on your ticket with your phone.",
+                         "手续名称请用手机扫描号码牌上的二维码查看。",
+                         "절차 이름은 번호표의 QR 코드를 휴대폰으로 스캔하면 볼 수 있습니다.",
+                         "Để xem tên thủ tục, hãy quét mã QR trên phiếu bằng điện thoại.",
+                         "Para ver os procedimentos, leia o QR code da senha com o celular."),
     # ---- certificate terminal ------------------------------------------------------
     "cert_title": ("らくらく証明書発行", "しょうめいしょの もうしこみ", "Self-service certificates",
                    "证明书自助申请", "증명서 셀프 신청", "Tự đăng ký giấy chứng nhận",
@@ -215,8 +219,9 @@ _TEXT: dict[str, tuple[str, ...]] = {
     "address": ("住所", "じゅうしょ", "Address", "住址", "주소", "Địa chỉ", "Endereço"),
     "birth_date": ("生年月日", "うまれた ひ", "Date of birth", "出生日期", "생년월일", "Ngày sinh",
                    "Data de nascimento"),
-    "birth_hint": ("例 1980-04-01", "れい 1980-04-01", "e.g. 1980-04-01", "例 1980-04-01",
-                   "예 1980-04-01", "vd 1980-04-01", "ex. 1980-04-01"),
+    "birth_hint": ("例 昭和55年4月1日 / 1980-04-01", "れい しょうわ55ねん4がつ1にち / 1980-04-01",
+                   "e.g. 1980-04-01 or 昭和55年4月1日", "例 1980-04-01", "예 1980-04-01",
+                   "vd 1980-04-01", "ex. 1980-04-01"),
     "sex": ("性別", "せいべつ", "Sex", "性别", "성별", "Giới tính", "Sexo"),
     "male": ("男", "おとこ", "Male", "男", "남", "Nam", "Masculino"),
     "female": ("女", "おんな", "Female", "女", "여", "Nữ", "Feminino"),
@@ -355,14 +360,23 @@ def purpose_name(purpose_ja: str, lang: str) -> str:
 
 
 def name_of(item: Procedure | Department | Floor | Place | LifeEvent, lang: str) -> str:
-    """The name of a configured thing: Japanese for ja, Japanese + reading for easy
-    Japanese (procedures have one), English for every other language."""
+    """The name of a configured thing in `lang`, from the site file (`name_<lang>`).
+    Without one: easy Japanese shows the Japanese with its reading; another language
+    shows the Japanese name marked 「※ no translation」 in that language, so a reader sees
+    the text is missing instead of finding English mixed in."""
     if lang == "ja":
         return item.name_ja
+    if lang == "en":
+        return item.name_en
+    names = getattr(item, "names", None)
+    if names is None:  # floors, places, life events: ja and en only in the site file so far
+        return item.name_ja if lang == "easy" else item.name_en
+    if names.get(lang):
+        return names[lang]
     if lang == "easy":
         kana = getattr(item, "kana", "")
         return f"{item.name_ja}({kana})" if kana and kana != item.name_ja else item.name_ja
-    return item.name_en
+    return f"{item.name_ja} {t('untranslated', lang)}"
 
 
 def question_text(question: Question, lang: str) -> str:
@@ -390,7 +404,13 @@ def counter_colour(counter: Counter, lang: str) -> str:
 
 
 def bring_list(proc: Procedure, lang: str) -> tuple[str, ...]:
-    return proc.bring_ja if lang in JAPANESE else proc.bring_en
+    if lang in proc.bring:
+        return proc.bring[lang]
+    if lang in JAPANESE:
+        return proc.bring_ja
+    if lang == "en" or not proc.bring_ja:
+        return proc.bring_en
+    return tuple(f"{b} {t('untranslated', lang)}" for b in proc.bring_ja)
 
 
 def note_of(proc: Procedure, lang: str) -> str:

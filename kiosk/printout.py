@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
@@ -24,15 +24,13 @@ from protocol.messages import Applicant
 from protocol.site import Counter, SiteConfig
 
 from . import i18n
+from .wareki import japanese_date
 
 RECEIPT_WIDTH = 576
 MARGIN = 16
 SEX_JA = {"male": "男", "female": "女", "unknown": "記載なし"}
 IDENTIFIED_JA = {"mynumber_card": "マイナンバーカード(券面事項入力補助APで読み取り)",
                  "manual": "手入力(窓口で本人確認書類を確認してください)"}
-_ERAS = ((date(2019, 5, 1), "令和"), (date(1989, 1, 8), "平成"), (date(1926, 12, 25), "昭和"),
-         (date(1912, 7, 30), "大正"), (date(1868, 10, 23), "明治"))
-
 
 @dataclass(frozen=True)
 class SheetLine:
@@ -45,17 +43,6 @@ class SheetLine:
 def _local(config: SiteConfig, at: float | None) -> datetime:
     """The city hall's wall-clock time (the kiosk's own time zone may differ)."""
     return datetime.fromtimestamp(time.time() if at is None else at, ZoneInfo(config.timezone))
-
-
-def japanese_date(iso: str) -> str:
-    """'1980-04-01' -> '1980年4月1日(昭和55年)': city forms still use the era."""
-    d = date.fromisoformat(iso)
-    era = next(((name, start) for start, name in _ERAS if d >= start), None)
-    western = f"{d.year}年{d.month}月{d.day}日"
-    if era is None:
-        return western
-    year = d.year - era[1].year + 1
-    return f"{western}({era[0]}{'元' if year == 1 else year}年)"
 
 
 class _Canvas:

@@ -11,8 +11,11 @@ from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
+from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
 from PIL import Image as PILImage
+
+from firmware.phrase_label import PhraseWrap
 
 from .fonts import KIVY_NAME
 
@@ -36,8 +39,8 @@ def paint(widget, colour, radius: float = 0) -> None:
     follow()
 
 
-class Text(Label):
-    """A label that wraps to its width and grows to its text's height."""
+class Text(PhraseWrap, Label):
+    """A label that wraps to its width, between phrases, and grows to its text's height."""
 
     def __init__(self, text: str = "", size: int = 28, bold: bool = False, colour=INK,
                  halign: str = "left", fixed_height: float | None = None, **kw):
@@ -50,9 +53,10 @@ class Text(Label):
             self.size_hint_y = None
             self.height = fixed_height
         self.bind(width=lambda *_: setattr(self, "text_size", (self.width, None)))
+        self.start_wrapping()
 
 
-class BigButton(Button):
+class BigButton(PhraseWrap, Button):
     def __init__(self, text: str, colour: str = "#0D47A1", size: int = 30, height: float = 96,
                  text_colour=PAPER, pad: int = 20, **kw):
         super().__init__(text=text, font_name=KIVY_NAME, font_size=size, bold=True,
@@ -63,6 +67,7 @@ class BigButton(Button):
             self.size_hint_y = None
             self.height = height
         self.bind(size=lambda *_: setattr(self, "text_size", (self.width - pad, None)))
+        self.start_wrapping(pad)
 
 
 class Chip(BoxLayout):
@@ -76,20 +81,29 @@ class Chip(BoxLayout):
         self.add_widget(Text(caption, size=size, bold=True, fixed_height=56))
 
 
-KANA = ("あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめも"
-        "やゆよらりるれろわをんがぎぐげござじずぜぞだぢづでどばびぶべぼぱぴぷぺぽゃゅょっー")
+# The 五十音表 as on a station ticket machine: a column per consonant (あ か さ … わ, then
+# the voiced ones and the small kana), the five vowels down each column; " " is a gap.
+GOJUON = ("あいうえお", "かきくけこ", "さしすせそ", "たちつてと", "なにぬねの", "はひふへほ",
+          "まみむめも", "や ゆ よ", "らりるれろ", "わ を ん", "がぎぐげご", "ざじずぜぞ",
+          "だぢづでど", "ばびぶべぼ", "ぱぴぷぺぽ", "ゃゅょっー")
 DIGITS = "0123456789-"
+ERA_KEYS = ("昭和", "平成", "令和", "年", "月", "日")  # 和暦 dates of birth
 
 
 class KanaPad(GridLayout):
-    """An on-screen hiragana keyboard (a kiosk has no IME): key(ch) for each tap, and a
-    delete key that calls key("") when `delete_text` is given."""
+    """An on-screen hiragana keyboard (a kiosk has no IME) laid out as the 五十音表:
+    key(ch) for each tap; the `extra` keys follow in rows under it, and a delete key that
+    calls key("") when `delete_text` is given."""
 
-    def __init__(self, key, extra: str = "", delete_text: str = "", cols: int = 10, **kw):
-        super().__init__(cols=cols, spacing=4, **kw)
-        for ch in KANA + extra:
-            b = BigButton(ch, colour="#ECEFF1", text_colour=(0, 0, 0, 1), size=28,
-                          size_hint=(1, 1))
+    def __init__(self, key, extra=(), delete_text: str = "", **kw):
+        super().__init__(cols=len(GOJUON), spacing=4, **kw)
+        keys = [column[row] for row in range(5) for column in GOJUON] + list(extra)
+        for ch in keys:
+            if ch == " ":
+                self.add_widget(Widget())
+                continue
+            b = BigButton(ch, colour="#ECEFF1", text_colour=(0, 0, 0, 1),
+                          size=28 if len(ch) == 1 else 20, size_hint=(1, 1))
             b.bind(on_release=lambda _b, c=ch: key(c))
             self.add_widget(b)
         if delete_text:

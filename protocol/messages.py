@@ -59,9 +59,15 @@ class IssueRequest(Request):
 
 
 class LeaseRequest(Request):
-    """Reserve a block of numbers that an issuer may use while it cannot reach the service."""
+    """Reserve a block of numbers that an issuer may use while it cannot reach the service.
+
+    With `reserve` false nothing is reserved: the answer only lists the blocks the service
+    holds as leased to this issuing point today, so an issuer can drop numbers it
+    believes leased that the service does not know (a service whose store was replaced
+    would otherwise see them issued twice)."""
 
     issuing_point: str = Ident
+    reserve: bool = True
 
 
 class OfflineVisit(BaseModel):
@@ -236,6 +242,7 @@ class CheckIn(Request):
 
     code: str = BookingCode
     issuing_point: str = Ident
+    needs: list[Need] = Field(default_factory=list, max_length=6)  # as the concierge marks them
     language: str = Field(default="ja", max_length=8)
     staff: str | None = Field(default=None, max_length=32)
 
@@ -431,7 +438,7 @@ class Health(Message):
     temperature_c: float | None = None
     free_disk_mb: float | None = None
     printer: PrinterState | None = None
-    audio: Literal["ok", "error"] | None = None
+    audio: Literal["ok", "error", "no_clips"] | None = None  # no_clips: a board that cannot speak
     alerts: list[str] = Field(default_factory=list)
     at: float
 
@@ -489,11 +496,13 @@ class IssueResult(Result):
 
 
 class LeaseResult(Result):
-    """Numbers `first`..`last` of `day` reserved for this issuing point's offline use."""
+    """Numbers `first`..`last` of `day` reserved for this issuing point's offline use; for a
+    request with `reserve` false, only `held`: every block leased to it today."""
 
     day: str
-    first: int
-    last: int
+    first: int | None = None
+    last: int | None = None
+    held: list[tuple[int, int]] = Field(default_factory=list)
 
 
 class AcceptedVisit(Result):

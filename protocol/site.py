@@ -77,6 +77,7 @@ class Department:
     name_ja: str
     name_en: str
     floor: str
+    names: dict[str, str] = field(default_factory=dict, compare=False)  # name_<lang>: see NAME_LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ class Procedure:
     fee_yen: int = 0
     note_ja: str = ""
     note_en: str = ""
+    names: dict[str, str] = field(default_factory=dict, compare=False)  # name_<lang>
+    bring: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)  # bring_<lang>
 
     @property
     def queued(self) -> bool:
@@ -225,6 +228,7 @@ class SiteConfig:
     source: str = field(default="", compare=False)
     document: dict = field(default_factory=dict, compare=False, repr=False)
     bookings: Bookings | None = None  # None: the site takes no bookings
+    open_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # [site] open_days; 0 = Monday
 
     def queue_department(self, procedure_id: str) -> str:
         """The department whose queue a procedure waits in (Isesaki's routing kinds)."""
@@ -428,6 +432,24 @@ def _bookings(root: _Reader, procedures: dict[str, Procedure]) -> Bookings:
     )
 
 
+# Languages a name may have besides ja and en: easy Japanese (やさしい日本語), 中文, 한국어,
+# Tiếng Việt, Português — `name_easy`, `name_zh`, … (optional; a screen says which are missing).
+NAME_LANGUAGES = ("easy", "zh", "ko", "vi", "pt")
+
+
+def _by_language(r: _Reader, key: str) -> dict[str, str]:
+    return {code: r.text(f"{key}_{code}") for code in NAME_LANGUAGES if f"{key}_{code}" in r.table}
+
+
+def _open_days(site) -> tuple[int, ...]:
+    """`open_days = ["mon", ..., "sat"]`: the days the hall opens (default Monday-Friday)."""
+    names = site.strings("open_days", WEEKDAYS[:5])
+    for n in names:
+        if n not in WEEKDAYS:
+            raise site.fail("open_days", f"unknown day {n!r} (known: {', '.join(WEEKDAYS)})")
+    return tuple(sorted({WEEKDAYS.index(n) for n in names}))
+
+
 def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
     """Validate a parsed TOML document and build the site configuration."""
     root = _Reader(data, "")
@@ -479,7 +501,7 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
     departments = _unique(
         root.items("departments"),
         lambda r: Department(r.ident(), r.text("name_ja"), r.text("name_en"),
-                             _ref(r, "floor", floors, "floor")),
+                             _ref(r, "floor", floors, "floor"), names=_by_language(r, "name")),
         "department",
     )
 
@@ -497,7 +519,9 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
             category=r.text("category"), bring_ja=r.strings("bring_ja"),
             bring_en=r.strings("bring_en"), certificate=r.get("certificate", bool, False),
             fee_yen=r.number("fee_yen", 0, minimum=0), note_ja=r.text("note_ja", ""),
-            note_en=r.text("note_en", ""),
+            note_en=r.text("note_en", ""), names=_by_language(r, "name"),
+            bring={code: r.strings(f"bring_{code}") for code in NAME_LANGUAGES
+                   if f"bring_{code}" in r.table},
         )
 
     procedures = _unique(root.items("procedures"), procedure, "procedure")
@@ -548,7 +572,7 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
     config = SiteConfig(
         id=site.ident("id"), name_ja=site.text("name_ja"), name_en=site.text("name_en"),
         public_url=site.text("public_url", "http://localhost:8080").rstrip("/"),
-        timezone=_timezone(site),
+        timezone=_timezone(site), open_weekdays=_open_days(site),
         one_stop_department=one_stop, numbers=numbers, calling=calling,
         congestion=congestion, floors=floors, landmarks=landmarks,
         issuing_points=issuing_points, departments=departments, counters=counters,

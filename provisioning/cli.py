@@ -42,6 +42,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--broker-host", action="append", required=True,
                    help="the broker's host name or address, as devices dial it (repeat for more)")
     s.add_argument("--tls-port", type=int, default=8883)
+    s.add_argument("--tls-bind", default="0.0.0.0",
+                   help="address of the devices' TLS listener (default: every interface)")
     s.add_argument("--plain-port", type=int, default=1883, help="loopback-only listener")
     s.add_argument("--broker-dir", default="/etc/mosquitto")
     s.add_argument("--pid-file", default="/run/mosquitto/mosquitto.pid")
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.command == "init-site":
         Site.init(args.state, SiteSettings(
-            site=args.site, broker_hosts=args.broker_host, tls_port=args.tls_port,
+            site=args.site, broker_hosts=args.broker_host, tls_port=args.tls_port, tls_bind=args.tls_bind,
             plain_port=args.plain_port, broker_dir=args.broker_dir, pid_file=args.pid_file,
             persistence_dir=args.persistence_dir, require_client_certificate=args.require_client_cert, discover=not args.no_discover,
         ), progress).close()

@@ -34,9 +34,31 @@ def bundle_qr(bundle: Bundle) -> qrcode.QRCode:
     return qr
 
 
+def caption(bundle: Bundle) -> list[str]:
+    """The lines under the code: which device it enrols (a stack of codes looks alike)."""
+    lines = [f"{bundle.name or bundle.device}  ({bundle.device}, {bundle.role})"]
+    if bundle.location:
+        lines.append(bundle.location)
+    lines.append(f"site {bundle.site} · 登録用 enrolment · 使用後は破棄 shred after use")
+    return lines
+
+
 def write_qr_png(bundle: Bundle, path: Path) -> Path:
+    from PIL import Image, ImageDraw
+
+    from firmware.printing import pil_font
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    bundle_qr(bundle).make_image(fill_color="black", back_color="white").save(path)
+    code = bundle_qr(bundle).make_image(fill_color="black", back_color="white").get_image().convert("L")
+    lines, size = caption(bundle), 18
+    font = pil_font(size)
+    width = max(code.width, *(int(font.getlength(t)) + 24 for t in lines))
+    out = Image.new("L", (width, code.height + len(lines) * (size + 8) + 12), 255)
+    out.paste(code, ((width - code.width) // 2, 0))
+    draw = ImageDraw.Draw(out)
+    for i, text in enumerate(lines):
+        draw.text((width // 2, code.height + 4 + i * (size + 8)), text, font=font, fill=0, anchor="mt")
+    out.save(path)
     path.chmod(0o600)
     return path

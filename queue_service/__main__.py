@@ -11,9 +11,10 @@ import ssl
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from protocol.site import ConfigError, load_config
+from protocol.site import ConfigError, SiteConfig, load_config
 
 from .clock import ScaledClock
 from .mqtt_shell import MqttShell
@@ -35,6 +36,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--cafile", help="CA certificate: connect with TLS")
     p.add_argument("--web-host", default="127.0.0.1")
     p.add_argument("--web-port", type=int, default=8080, help="0 disables the web pages")
+    p.add_argument("--public-url", help="the address the ticket QR codes and links point to "
+                                        "(default: the site file's public_url)")
     p.add_argument("--new-store", action="store_true",
                    help="begin an empty store if the data directory's store is missing, empty "
                         "or corrupt (the bad file is kept aside); otherwise the service refuses")
@@ -44,12 +47,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def with_public_url(config: SiteConfig, url: str) -> SiteConfig:
+    """The site with another public address, in the document it publishes too (the
+    appliances print it in the ticket QR codes)."""
+    document = {**config.document, "site": {**config.document.get("site", {}), "public_url": url}}
+    return replace(config, public_url=url, document=document)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = load_config(args.config)
+        if args.public_url:
+            config = with_public_url(config, args.public_url.rstrip("/"))
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2

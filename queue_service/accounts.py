@@ -227,6 +227,18 @@ class AccountStore:
             db.execute("UPDATE staff_sessions SET counter = ? WHERE token_hash = ?",
                        (counter, _token_hash(token)))
 
+    def others_at(self, counter: str, user: str, now: float | None = None,
+                  within_s: float = 600.0) -> list[str]:
+        """Names of other staff whose session works `counter` and was used lately."""
+        now = time.time() if now is None else now
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT DISTINCT a.name FROM staff_sessions s JOIN staff_accounts a"
+                " ON a.user = s.user WHERE s.counter = ? AND s.user != ? AND s.last_seen > ?"
+                " ORDER BY a.name", (counter, user, now - min(within_s, self.idle_timeout)),
+            ).fetchall()
+        return [r["name"] for r in rows]
+
     def close_session(self, token: str) -> None:
         with self._db() as db:
             db.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (_token_hash(token),))

@@ -58,10 +58,8 @@ class Booking:
     life_event: str | None
     language: str
     staff: str | None
-    made_at: float
     state: str = "booked"  # booked | checked_in | late | cancelled | no_show
     number: int | None = None
-    checked_in_at: float | None = None
 
     def info(self) -> m.BookingInfo:
         return m.BookingInfo(code=self.code, slot_day=self.slot_day, slot=self.slot,
@@ -92,6 +90,7 @@ class BookingBook:
         self.taken: dict[tuple[str, float], set[float]] = {}  # (place, slot) -> times held
         self._due: list[tuple[float, str]] = []  # (end of the late window, code) of booked
         self._made = 0
+        self.contacts: dict[str, str] = {}  # code -> the reminder contact as the service sealed it
 
     # ---- places, slots, capacity ---------------------------------------------------
     def place(self, procedures: list[str], booth: str | None) -> tuple[str, str | None]:
@@ -287,8 +286,10 @@ class BookingBook:
     def _on_made(self, e: ev.BookingMade) -> None:
         b = Booking(code=e.code, slot_day=e.slot_day, slot=e.slot, start=e.start, end=e.end,
                     department=e.department, booth=e.booth, procedures=e.procedures,
-                    life_event=e.life_event, language=e.language, staff=e.staff, made_at=e.at)
+                    life_event=e.life_event, language=e.language, staff=e.staff)
         self.bookings[b.code] = b
+        if e.contact:
+            self.contacts[b.code] = e.contact
         self._made += 1
         self._hold(b, True)
 
@@ -306,7 +307,7 @@ class BookingBook:
     def _on_checked_in(self, e: ev.BookingCheckedIn) -> None:
         b = self.bookings[e.code]
         b.state = "late" if e.late else "checked_in"
-        b.number, b.checked_in_at = e.number, e.at
+        b.number = e.number
 
     def _on_released(self, e: ev.BookingReleased) -> None:
         self.bookings[e.code].state = "no_show"

@@ -452,7 +452,7 @@ class QueueEngine:
         else:
             steps, guidance = self._steps_for(list(b.procedures))
         late = outcome == "late"
-        issued = self._issue_visit(r, steps, guidance, now, new_token, [], b.life_event,
+        issued = self._issue_visit(r, steps, guidance, now, new_token, list(r.needs), b.life_event,
                                    ev.BookingRef(code=b.code, slot_at=None if late else b.start))
         checked = ev.BookingCheckedIn(at=now, code=b.code, number=issued.result["number"],
                                       late=late)
@@ -463,12 +463,18 @@ class QueueEngine:
     def _lease(self, r: m.LeaseRequest, now: float, _t) -> Outcome:
         if r.issuing_point not in self.config.issuing_points:
             raise EngineError("unknown_issuing_point", f"unknown issuing point {r.issuing_point!r}")
+        if not r.reserve:
+            return Outcome(self._leases_of(r.issuing_point))
         first = self.state.next_number
         last = min(first + self.config.numbers.lease_size - 1, self.config.numbers.last)
         if first > self.config.numbers.last:
             raise EngineError("numbers_exhausted", "no numbers left to lease today")
         event = ev.NumbersLeased(at=now, issuing_point=r.issuing_point, first=first, last=last)
         return self._done([event], result={"day": self.state.day, "first": first, "last": last})
+
+    def _leases_of(self, issuing_point: str) -> dict:
+        return {"day": self.state.day,
+                "held": [list(b) for b in self.state.leases.get(issuing_point, [])]}
 
     def _handover(self, r: m.HandoverRequest, now: float, new_token) -> Outcome:
         events: list[Event] = []
@@ -692,7 +698,7 @@ class QueueEngine:
         line = self._lines.get(dept)
         reader = self.reader(now)
         if line is not None and rank == behind - 1 and v.id not in line.start:
-            line.join(v.id, key, reader.job(v, v.current_index(), dept))
+            line.join(v.id, key, reader.job(v, v.current_index(), dept), now)
         else:
             self._lines.pop(dept, None)
         line = self.line(dept, now, reader)

@@ -148,11 +148,10 @@ class Reader:
         self._coming: dict[str, list[tuple[tuple, tuple[float, float]]]] = {}
 
     def snapshot(self, department: str, ahead: int, queued_at: float,
-                 exclude: str | None, priority: bool = False) -> QueueSnapshot:
-        """For visit `exclude`, or for a newcomer (with a priority need: called first)."""
+                 exclude: str | None) -> QueueSnapshot:
         state = self.state
         me = state.visits.get(exclude) if exclude else None
-        my_key = self.order_key(me) if me is not None else (0 if priority else 1, queued_at, math.inf)
+        my_key = self.order_key(me) if me is not None else (1, queued_at, math.inf)
         if department not in self._jobs:
             self._jobs[department] = [self.job(v, v.current_index(), department)
                                       for v in self.state.queue(department)]

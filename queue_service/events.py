@@ -182,7 +182,7 @@ class BookingMade(EventBase):
     procedures: tuple[str, ...]
     life_event: str | None
     language: str
-    contact: str | None  # only for a reminder; never published or logged
+    contact: str | None  # only for a reminder, sealed by the service; never published or logged
     staff: str | None
     request_id: str
 

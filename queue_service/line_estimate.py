@@ -70,12 +70,14 @@ class DepartmentLine:
                 return i
         return None
 
-    def _deal(self, key: tuple, job: float | None, free: list[float] | None = None) -> float:
-        """Deal jobs until the one of `key` is taken; its start. job None: a newcomer who
-        is only asking (nothing of it is kept, but visits ahead that arrived are)."""
+    def _deal(self, key: tuple, job: float | None, free: list[float] | None = None,
+              now: float = 0.0) -> float:
+        """Deal jobs until the one of `key`, there from `now`, is taken; its start. job
+        None: a newcomer who is only asking (nothing of it is kept, but visits ahead
+        that arrived are)."""
         free = self.free if free is None else free
         while True:
-            t = heapq.heappop(free)
+            t = max(heapq.heappop(free), now)  # a counter idle since earlier is free now
             i = self._arrived_before(t, key)
             if i is not None:
                 self._taken[i] = True
@@ -95,9 +97,9 @@ class DepartmentLine:
             self._priority_deal(key, job)
         self.priority_start = self._priority_deal((PRIORITY_CLASS, self.built_at, math.inf), None)
 
-    def _priority_deal(self, key: tuple, job: float | None) -> float:
+    def _priority_deal(self, key: tuple, job: float | None, now: float = 0.0) -> float:
         taken, first = list(self._taken), self._first
-        start = self._deal(key, job, self._pfree)
+        start = self._deal(key, job, self._pfree, now)
         self._taken, self._first = taken, first
         return start
 
@@ -111,7 +113,7 @@ class DepartmentLine:
         """Minutes until someone issued now is called (None: no counter open)."""
         if not self.counters:
             return None
-        return max(self._deal((1, now, math.inf), None) - now, 0.0) / 60
+        return max(self._deal((1, now, math.inf), None, now=now) - now, 0.0) / 60
 
     def priority_newcomer(self, now: float) -> float | None:
         if self.priority_start is None:
@@ -123,18 +125,18 @@ class DepartmentLine:
         return len(self.coming)
 
     # ---- keeping it current -----------------------------------------------------------
-    def join(self, visit_id: str, key: tuple, job: float) -> None:
+    def join(self, visit_id: str, key: tuple, job: float, now: float) -> None:
         """A visit joined the line: at the back, or (a priority need) behind the other
         priority visits: it is called when a priority newcomer would have been, and
         everyone behind it moves back (`stale`: dealt again when next asked)."""
         if not self.counters:
             return
         if key[0] == PRIORITY_CLASS:
-            self.start[visit_id] = self._priority_deal(key, job)
+            self.start[visit_id] = self._priority_deal(key, job, now)
             self.priority_start = self._priority_deal(
-                (PRIORITY_CLASS, self.built_at, math.inf), None)
+                (PRIORITY_CLASS, self.built_at, math.inf), None, now)
             self.stale = True
-        self.start.setdefault(visit_id, self._deal(key, job))
+        self.start.setdefault(visit_id, self._deal(key, job, now=now))
 
     def on_its_way(self, arrival: float, key: tuple, job: float) -> None:
         """A visit joined another line and will come here later. Issued after every

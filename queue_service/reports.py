@@ -318,6 +318,11 @@ def _rc() -> dict:
 
 def arrivals_chart(report: Report, day: str) -> bytes:
     """PNG: visits issued per hour (bars) and mean / 90th-percentile wait (lines)."""
+    return _png(arrivals_figure(report, day))
+
+
+def arrivals_figure(report: Report, day: str):
+    """The figure of `arrivals_chart`; its legend sits under the plot, clear of the bars."""
     plt = _pyplot()
     rows = report.hourly(day)
     with plt.rc_context(_rc()):
@@ -338,23 +343,29 @@ def arrivals_chart(report: Report, day: str) -> bytes:
         ax2.set_ylim(bottom=0)
         lines = ax.get_legend_handles_labels()
         lines2 = ax2.get_legend_handles_labels()
-        ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", fontsize=8)
+        ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper center",
+                  bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8, frameon=False)
         ax.set_title(f"{report.config.name_ja} {day} 時間帯別の来庁者数と待ち時間")
         if not rows:
             ax.text(0.5, 0.5, "データなし no data", ha="center", transform=ax.transAxes)
-        return _png(fig)
+        return fig
+
+
+def heatmap_rows(report: Report, department: str) -> tuple[list[str], list[int], list[list[float]]]:
+    """(row labels, hours, values) of the heat map: a row for each of the site's opening
+    days and for any other day with arrivals, each labelled by its own day."""
+    grid = report.heatmap(department)
+    hours = [h for h in range(24) if any(grid[wd][h] for wd in range(7))] or list(range(8, 18))
+    cols = list(range(min(hours), max(hours) + 1))
+    days = sorted(set(report.config.open_weekdays) | {wd for wd in range(7) if any(grid[wd])})
+    return ([f"{WEEKDAYS_JA[wd]} {WEEKDAYS_EN[wd]}" for wd in days], cols,
+            [[grid[wd][h] for h in cols] for wd in days])
 
 
 def heatmap_chart(report: Report, department: str) -> bytes:
     """PNG: mean arrivals at one department by weekday (rows) and hour (columns)."""
     plt = _pyplot()
-    grid = report.heatmap(department)
-    hours = [h for h in range(24) if any(grid[wd][h] for wd in range(7))] or list(range(8, 18))
-    lo, hi = min(hours), max(hours)
-    cols = list(range(lo, hi + 1))
-    data = [[row[h] for h in cols] for row in grid[:5]] + [
-        [row[h] for h in cols] for row in grid[5:] if any(row)]
-    labels = [f"{WEEKDAYS_JA[i]} {WEEKDAYS_EN[i]}" for i in range(len(data))]
+    labels, cols, data = heatmap_rows(report, department)
     dept = report.config.departments[department]
     with plt.rc_context(_rc()):
         fig, ax = plt.subplots(figsize=(8, 3.2))

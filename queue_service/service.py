@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from cryptography.fernet import Fernet, InvalidToken
+
 from protocol import messages as m
 from protocol import topics
 from protocol.codec import encode
@@ -65,9 +67,9 @@ class QueueService:
         self.clock = clock
         self.data_dir = private_dir(Path(data_dir))
         self.store = Store(self.data_dir / backup.STORE_NAME, new_store=new_store)
-        self.applications = ApplicationStore(
-            self.data_dir / "applications.db", load_or_create_key(self.data_dir / "applications.key")
-        )
+        data_key = load_or_create_key(self.data_dir / "applications.key")
+        self.applications = ApplicationStore(self.data_dir / "applications.db", data_key)
+        self._contacts = Fernet(data_key)  # a booking's reminder contact, sealed in the log
         self._seal_key = load_or_create_private_key(self.data_dir / "seal.key")
         self.seal_public_key = public_key_text(self._seal_key)
         self.instance = instance_id(self.data_dir)
@@ -273,7 +275,11 @@ class QueueService:
             if item.command == "attach_application":
                 result, events = self._attach(item.request), []
             else:
-                outcome = self.engine.handle(item.command, item.request, now, _new_token)
+                request = item.request
+                if isinstance(request, m.BookRequest) and request.contact:
+                    sealed = self._contacts.encrypt(request.contact.encode()).decode()
+                    request = request.model_copy(update={"contact": sealed})
+                outcome = self.engine.handle(item.command, request, now, _new_token)
                 result, events = outcome.result, outcome.events
             # The answer goes out as the command's documented result model (a misspelt or
             # missing field fails here, not in a device).
@@ -281,6 +287,15 @@ class QueueService:
             return encode(m.Response.success(item.request.request_id, typed)), events
         except EngineError as exc:
             return _error(item.request, exc.code, exc.reason), None
+
+    def booking_contact(self, code: str) -> str | None:
+        """The contact a citizen left for a reminder (None: none, or unreadable)."""
+        with self.lock:
+            made = self.engine.bookings.contacts.get(code)
+        try:
+            return self._contacts.decrypt(made.encode()).decode() if made else None
+        except InvalidToken:
+            return None
 
     def _attach(self, r: m.AttachApplication) -> dict:
         v = self.engine.visit_by_number(r.number)

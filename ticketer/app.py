@@ -21,9 +21,11 @@ from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex as hexc
 
+from firmware.phrase_label import PhraseWrap
 from firmware.printing import require_fonts
 
 from .presenter import ConciergePresenter
+from .texts import category_name
 
 NAVY, INK, MUTED = hexc("#1F3A5F"), hexc("#1B1F24"), hexc("#5A6470")
 PAPER, CARD, LINE = hexc("#EEF1F4"), hexc("#FFFFFF"), hexc("#C9D1DA")
@@ -57,26 +59,28 @@ class Panel(BoxLayout):
         self._rect.pos, self._rect.size = self.pos, self.size
 
 
-class Text(Label):
-    """A label that wraps to its width and grows to its text's height."""
+class Text(PhraseWrap, Label):
+    """A label that wraps to its width, between phrases, and grows to its text's height."""
 
     def __init__(self, text: str = "", size: float = 18, colour=INK, bold: bool = False,
                  halign: str = "left", grow: bool = True, **kw):
         super().__init__(text=text, font_size=sp(size), color=colour, bold=bold, halign=halign,
                          valign="middle", **kw)
         self.bind(width=lambda *_: setattr(self, "text_size", (self.width, None)))
+        self.start_wrapping()
         if grow:
             self.size_hint_y = None
             self.bind(texture_size=lambda *_: setattr(self, "height", self.texture_size[1] + dp(4)))
 
 
-class Flat(Button):
+class Flat(PhraseWrap, Button):
     def __init__(self, text: str, on_press: Callable[[], None] | None = None, bg=NAVY,
                  fg=WHITE, size: float = 18, bold: bool = True, **kw):
         super().__init__(text=text, font_size=sp(size), bold=bold, background_normal="",
                          background_down="", background_color=bg, color=fg, halign="center",
                          valign="middle", **kw)
         self.bind(size=lambda *_: setattr(self, "text_size", (self.width - dp(12), None)))
+        self.start_wrapping(dp(12))
         if on_press:
             self.bind(on_release=lambda *_: on_press())
 
@@ -310,7 +314,7 @@ class ConciergeView(BoxLayout):
         right.add_widget(booking)
         actions = BoxLayout(size_hint_y=None, height=dp(84), spacing=dp(8))
         self.next_btn = Flat("", p.next_citizen, bg=GREY, size=18, size_hint_x=0.34)
-        self.issue_btn = Flat("", p.issue, bg=GREEN, size=28)
+        self.issue_btn = Flat("", p.primary, bg=GREEN, size=28)
         actions.add_widget(self.next_btn)
         actions.add_widget(self.issue_btn)
         right.add_widget(actions)
@@ -363,9 +367,15 @@ class ConciergeView(BoxLayout):
         self.booking.hint_text = p.text("booking")
         self.check_in_btn.text = p.text("check_in")
         self.next_btn.text = p.text("next")
-        self.issue_btn.text = p.text("issuing") if p.busy else p.text("issue")
-        self.issue_btn.background_color = GREEN if p.can_issue else GREY
-        self.issue_btn.disabled = not p.can_issue
+        done = p.issued_current
+        if done is not None and not p.busy:  # printed: one tap for the next citizen
+            self.issue_btn.text = p.text("next_after", n=done.number)
+            self.issue_btn.background_color = NAVY
+            self.issue_btn.disabled = False
+        else:
+            self.issue_btn.text = p.text("issuing") if p.busy else p.text("issue")
+            self.issue_btn.background_color = GREEN if p.can_issue else GREY
+            self.issue_btn.disabled = not p.can_issue
 
     def _events(self) -> None:
         p = self.p
@@ -411,8 +421,9 @@ class ConciergeView(BoxLayout):
         self.cats.clear_widgets()
         for cat in p.categories()[:5]:
             on = cat == p.category
-            self.cats.add_widget(Flat(cat, lambda c=cat: p.choose_category(c), bg=NAVY if on else SKY,
-                                      fg=WHITE if on else INK, size=13))
+            self.cats.add_widget(Flat(category_name(cat, p.lang), lambda c=cat: p.choose_category(c),
+                                      bg=NAVY if on else SKY,
+                                      fg=WHITE if on else INK, size=13 if p.lang == "ja" else 11))
         self.results.clear_widgets()
         for proc in p.results():
             if proc.id in p.procedures:

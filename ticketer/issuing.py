@@ -129,16 +129,18 @@ class Issuer:
         self.store.save_ticket(intent.request_id, result.number, ticket["day"], ticket)
         return Issued(intent.request_id, result.number, ticket, offline=False)
 
-    def check_in(self, request_id: str, code: str, language: str,
-                 staff: str | None) -> Issued | TooEarly:
+    def check_in(self, request_id: str, code: str, language: str, staff: str | None,
+                 needs: tuple[str, ...] = ()) -> Issued | TooEarly:
         """A booked citizen's code: the day's ticket, marked booked (or late). Needs the
         service: a booking cannot be checked in offline."""
         with self._lock:
             stored = self.store.ticket(request_id)
             if stored is not None:
                 return Issued(request_id, stored.number, stored.ticket, False, repeated=True)
+            if not self.client.connected:
+                raise IssueRefused("offline", "the queue service cannot be reached")
             request = m.CheckIn(request_id=request_id, code=code, issuing_point=self.issuing_point,
-                                language=language, staff=staff)
+                                needs=list(needs), language=language, staff=staff)
             try:
                 response = self.client.request("check_in", request, timeout=self.timeout)
             except RequestRefused as exc:
@@ -207,6 +209,24 @@ class Issuer:
         self.store.add_lease(r.day, r.first, r.last)
         return True
 
+    def confirm_leases(self) -> None:
+        """Ask the service which blocks it holds as leased to this issuing point today and
+        stop using any other: numbers leased by a service whose store has since been
+        replaced (or restored) may already have been issued by it. An answer also means
+        the service is up, which a restarted issuer with numbers to spare would otherwise
+        learn only at its next ticket."""
+        response = self.client.request(
+            "lease", m.LeaseRequest(request_id=new_request_id(), issuing_point=self.issuing_point,
+                                    reserve=False), timeout=self.timeout)
+        if not response.ok or not response.result:
+            log.warning("lease check refused: %s", response.error)
+            return
+        r = response.result
+        dropped = self.store.keep_leases(r.day, r.held)
+        if dropped:
+            log.warning("dropped %d leased numbers the service does not hold as ours", dropped)
+        self.service_online = True
+
     def hand_over(self) -> HandoverReport:
         """Send the visits issued offline; returns what the service said."""
         accepted, rejected = 0, []
@@ -238,6 +258,8 @@ class Issuer:
             self.service_online = False
             raise ServiceUnavailable("not connected to the broker")
         try:
+            if not self.service_online:  # first contact since a start or an outage
+                self.confirm_leases()
             self.hand_over()
             self.top_up_lease()
         except ServiceUnavailable:

@@ -292,6 +292,23 @@ class ConciergePresenter:
         self._changed()
 
     # ---- issuing ---------------------------------------------------------------------
+    @property
+    def issued_current(self) -> Issued | None:
+        """The ticket issued and printed for what is on screen (then the big button offers
+        the next citizen: a second 発券する would only give the same ticket again)."""
+        last = self.last
+        if last is None or last.request_id != self.request_id:
+            return None
+        stored = self.store.ticket(last.request_id)
+        return last if stored is not None and stored.printed else None
+
+    def primary(self) -> None:
+        """The big button: issue, or once issued, start the next citizen."""
+        if self.issued_current is not None and not self.busy:
+            self.next_citizen()
+        else:
+            self.issue()
+
     def issue(self) -> bool:
         """Issue the ticket on screen; a second tap while it runs does nothing."""
         if not self.can_issue:
@@ -370,10 +387,11 @@ class ConciergePresenter:
         self.busy = True
         self._changed()
         request_id, staff, lang = new_request_id(), self.lock.staff_id, self.lang
+        needs = tuple(sorted(self.needs))  # the concierge may mark needs first, as for a ticket
 
         def work() -> None:
             try:
-                result = self.issuer.check_in(request_id, code, lang, staff)
+                result = self.issuer.check_in(request_id, code, lang, staff, needs)
             except IssueRefused as exc:
                 refused = exc
                 self._post(lambda: self._checked_in(code, None, None, refused))
@@ -393,6 +411,7 @@ class ConciergePresenter:
         shown = show_code(code)
         if error is not None:
             key = {"unknown_booking": "booking_unknown", "booking_expired": "booking_expired",
+                   "offline": "booking_offline",
                    "booking_cancelled": "booking_cancelled",
                    "already_checked_in": "booking_already"}.get(error.code)
             self.notice = Notice("error", self.text(key, code=shown) if key

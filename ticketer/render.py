@@ -51,8 +51,9 @@ class _Canvas:
             f = font(size, True)
         left, top, right, bottom = self.draw.textbbox((0, 0), text, font=f)
         x = (self.width - (right - left)) // 2 - left
-        self.draw.text((x, self.y - top + 4), text, font=f, fill=0)
-        self.y += bottom - top + 16
+        clear = int(0.3 * 22)  # the line above may reach this far into its gap (y, p, g)
+        self.draw.text((x, self.y + clear - top + 6), text, font=f, fill=0)
+        self.y += clear + bottom - top + 18
 
     def badge(self, index: int, title: str, size: int = 28) -> None:
         """A filled circle with the stop's order, then the department name."""
@@ -130,7 +131,7 @@ def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
     top.text(ticket["site_en"], 18, center=True)
     top.rule()
     top.text("受付番号  Your number", 22, center=True, gap=0)
-    top.number(ticket["number"])
+    top.number(ticket["number"])  # starts below the label's descenders (they overlapped)
     top.text(_issued(ticket), 24, center=True)
     if ticket.get("sample"):
         top.text("テスト印刷  Test print: not a ticket", 22, bold=True, center=True, invert=True)

@@ -68,6 +68,21 @@ class LocalStore:
         self._run("INSERT OR IGNORE INTO leases (day, first, last, next) VALUES (?, ?, ?, ?)",
                   (day, first, last, first))
 
+    def keep_leases(self, day: str, held: list[tuple[int, int]]) -> int:
+        """Use up every lease of `day` not inside a block of `held`; returns how many
+        numbers were left in them."""
+        with self._lock:
+            rows = self._db.execute("SELECT first, last, next FROM leases WHERE day = ?",
+                                    (day,)).fetchall()
+            dropped = 0
+            for first, last, nxt in rows:
+                if any(a <= first and last <= b for a, b in held):
+                    continue
+                dropped += max(last - nxt + 1, 0)
+                self._db.execute("UPDATE leases SET next = last + 1 WHERE day = ? AND first = ?",
+                                 (day, first))
+            return dropped
+
     def numbers_left(self, day: str) -> int:
         rows = self._run("SELECT COALESCE(SUM(last - next + 1), 0) FROM leases WHERE day = ?", (day,))
         return int(rows[0][0])

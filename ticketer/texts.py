@@ -38,8 +38,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "guidance": ("館外の手続き", "Handled elsewhere"),
     "issue": ("発券する", "Issue ticket"),
     "issuing": ("発券中…", "Issuing…"),
-    "issued": ("{n}番を発券しました", "Ticket {n} issued"),
-    "issued_offline": ("{n}番を発券しました(オフライン)", "Ticket {n} issued (offline)"),
+    "issued": ("{n}番を印刷しました。番号札をお渡しください", "Ticket {n} printed: hand it over"),
+    "next_after": ("✓ {n}番 印刷済み → 次の方へ", "✓ {n} printed → next citizen"),
+    "issued_offline": ("{n}番を印刷しました(オフライン)。番号札をお渡しください",
+                       "Ticket {n} printed (offline): hand it over"),
     "next": ("次の方", "Next citizen"),
     "online": ("オンライン", "Online"),
     "offline": ("オフライン", "Offline"),
@@ -76,6 +78,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "booking_bad_code": ("予約番号は8文字です(例: ABCD-EFGH)", "A booking code has 8 characters (ABCD-EFGH)"),
     "booking_unknown": ("予約 {code} は見つかりません。番号をお確かめください",
                         "No booking {code}: please check the code"),
+    "booking_offline": ("窓口サービスに接続できないため予約の受付ができません。番号札を発券してください",
+                        "The queue service cannot be reached: bookings cannot be checked in. Issue a ticket"),
     "booking_expired": ("予約 {code} は別の日の予約です(期限切れ)", "Booking {code} was for another day"),
     "booking_cancelled": ("予約 {code} は取り消されています", "Booking {code} was cancelled"),
     "booking_already": ("予約 {code} は受付済みです", "Booking {code} is already checked in"),
@@ -85,6 +89,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "booking_late": ("{n}番を発券しました。予約 {slot} を過ぎたため順番にお呼びします",
                      "Ticket {n} issued: late for the {slot} booking, called in turn"),
 }
+
+
+# The purpose categories of the site file (Kitami's five, 003:L867-875) in English.
+# Short: five chips share one row.
+CATEGORY_EN = {"証明書": "Certificates", "住所・戸籍": "Address, register",
+               "保険・年金": "Insurance, pension", "高齢・介護・障がい": "Elderly, care",
+               "子ども・子育て": "Children", "その他": "Other"}
+
+
+def category_name(category: str, lang: str) -> str:
+    return CATEGORY_EN.get(category, category) if lang == "en" else category
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -141,17 +141,41 @@ class ClipLibrary:
 
     def assemble(self, call: Call, languages: Iterable[str]) -> np.ndarray:
         """chime, then the call in each language, with short pauses; int16 at RATE."""
-        parts: list[np.ndarray] = [self.clip(CHIME), _silence(GAP_S * 2)]
-        for i, keys in enumerate(self.keys_for(call, languages)):
-            if i:
-                parts.append(_silence(LANGUAGE_GAP_S))
-            for j, key in enumerate(keys):
-                if j:
-                    joined = "/thousands/" in keys[j - 1] or "/word/" in keys[j - 1]
-                    parts.append(_silence(NUMBER_GAP_S if joined else GAP_S))
-                parts.append(self.clip(key))
-        parts.append(_silence(TAIL_S))
-        return np.concatenate(parts)
+        return self.assemble_parts([(call, tuple(languages))])
+
+    def assemble_parts(self, parts: Iterable[tuple[Call, Iterable[str]]],
+                       chime: bool = True) -> np.ndarray:
+        """One chime (unless the speech goes straight on from the last), then each call in
+        its languages (the intro word only before the first)."""
+        return np.concatenate(self._layout(parts, chime)[0])
+
+    def starts(self, parts: Iterable[tuple[Call, Iterable[str]]], chime: bool = True) -> list[float]:
+        """Seconds from the start of `assemble_parts(parts, chime)` until each call is heard."""
+        return [n / RATE for n in self._layout(parts, chime)[1]]
+
+    def _layout(self, parts: Iterable[tuple[Call, Iterable[str]]],
+                chime: bool) -> tuple[list[np.ndarray], list[int]]:
+        out: list[np.ndarray] = [self.clip(CHIME), _silence(GAP_S * 2)] if chime else []
+        size = sum(p.size for p in out)
+        starts = []
+        for n, (call, languages) in enumerate(parts):
+            if n:
+                out.append(_silence(LANGUAGE_GAP_S))
+                size += out[-1].size
+            starts.append(size)
+            for i, keys in enumerate(self.keys_for(call, languages)):
+                if n:  # 受付番号 once, at the start of calls said together
+                    keys = [k for k in keys if not k.endswith("/phrase/intro")]
+                if i:
+                    out.append(_silence(LANGUAGE_GAP_S))
+                for j, key in enumerate(keys):
+                    if j:
+                        joined = "/thousands/" in keys[j - 1] or "/word/" in keys[j - 1]
+                        out.append(_silence(NUMBER_GAP_S if joined else GAP_S))
+                    out.append(self.clip(key))
+            size = sum(p.size for p in out)
+        out.append(_silence(TAIL_S))
+        return out, starts
 
 
 def _silence(seconds: float) -> np.ndarray:

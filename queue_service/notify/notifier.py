@@ -35,7 +35,8 @@ NEAR_EVERY_S = 1.0
 
 
 class NotifyError(ValueError):
-    """A subscription the page asked for that cannot be made; `message` is Japanese."""
+    """A subscription the page asked for that cannot be made (its text is a code of
+    queue_service.notify.web.MESSAGES)."""
 
 
 def _visit_of(event: Event) -> str | None:
@@ -72,13 +73,13 @@ class Notifier:
     def subscribe(self, engine, now: float, token: str, channel: str, offered: dict) -> list[str]:
         visit = self.visit_of_token(engine, token)
         if visit is None or visit.closed:
-            raise NotifyError("この受付番号は終了しています。")
+            raise NotifyError("visit_closed")
         if channel not in self.channels:
-            raise NotifyError("この方法ではお知らせできません。")
+            raise NotifyError("not_offered")
         try:
             contact = self.channels[channel].contact(offered if isinstance(offered, dict) else {})
         except Invalid:
-            raise NotifyError("登録できませんでした。入力をご確認ください。") from None
+            raise NotifyError("invalid_contact") from None
         return self._add(engine, now, visit, channel, contact)
 
     def link_line(self, engine, now: float, codes: list[str], user_id: str) -> bool:
@@ -168,11 +169,10 @@ class Notifier:
             if key is not None:
                 lines.setdefault(step.department, []).append((key, vid))
         reader = engine.reader(now)
-        for dept, waiting in lines.items():
-            known = bool(engine.counters_open(dept))
+        for waiting in lines.values():
             for _, vid in sorted(waiting):
                 status = engine.visit_status(engine.state.visits[vid], now, reader)
-                if not triggers.is_near(self.config.notify, status, known):
+                if not triggers.is_near(self.config.notify, status):
                     break
                 self._check(engine, now, [vid], reader)
 
@@ -190,13 +190,12 @@ class Notifier:
             step = v.current()
             notices = [replace(n, url=url) for n in triggers.due(
                 self.config, engine.visit_status(v, now, reader), self._fired.setdefault(vid, set()),
-                wait_known=bool(step and engine.counters_open(step.department)),
                 transferred=bool(step and step.transferred))]
             if notices:
                 queued += self.store.record(v.day, vid, notices, now)
                 for n in notices:
                     self._fired[vid].update((n.trigger, *n.covers))
         if closed:
-            self.store.drop_pending(closed)
+            self.store.forget(closed)
         if queued:
             self.sender.wake()

@@ -158,11 +158,14 @@ class NotifyStore:
                 raise
         return queued
 
-    def drop_pending(self, visits: list[str]) -> None:
-        """Visits served or cancelled: whatever is still waiting to go is no use now."""
+    def forget(self, visits: list[str]) -> None:
+        """Visits served or cancelled: whatever is still waiting to go is no use now, and
+        their contacts are not needed any more (deleted before the daily purge)."""
+        rows = [(v,) for v in visits]
         with self._lock:
             self._db.executemany("UPDATE deliveries SET state = 'dropped' "
-                                 "WHERE visit = ? AND state = 'pending'", [(v,) for v in visits])
+                                 "WHERE visit = ? AND state = 'pending'", rows)
+            self._db.executemany("DELETE FROM contacts WHERE visit = ?", rows)
 
     def due(self, channel: str, now: float, limit: int = 50) -> list[Delivery]:
         with self._lock:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from protocol.messages import VisitStatus
 from protocol.notify_site import NotifySettings
 from protocol.site import SiteConfig
+from protocol.waits import wait_text
 
 OPEN_STEP = ("waiting", "called", "serving", "held", "absent")
 
@@ -39,10 +40,8 @@ class Notice:
 
 
 def due(config: SiteConfig, status: VisitStatus, fired: set[str],
-        wait_known: bool = True, transferred: bool = False) -> list[Notice]:
+        transferred: bool = False) -> list[Notice]:
     """The notices this status calls for that were not sent yet, within the visit's cap.
-    `wait_known` is False while no counter of the visit's department is open: its wait
-    is then no estimate, so only the people-ahead rule may tell it is near.
     `transferred`: the current step was passed on to its department by a counter."""
     rules: NotifySettings = config.notify
     if status.state not in OPEN_STEP:
@@ -69,8 +68,10 @@ def due(config: SiteConfig, status: VisitStatus, fired: set[str],
                               f"{floor_ja}の{dept_ja}でお待ちください。順番は引き継がれています。",
                               department=step.department))
         ahead, wait = status.people_ahead, status.estimated_wait_min
-        near = is_near(rules, status, wait_known)
-        line = f"あと{ahead}人、約{wait:.0f}分" if wait_known else f"あと{ahead}人"
+        near = is_near(rules, status)
+        wait_known = status.wait_min_low is not None
+        line = (f"あと{ahead}人、待ち時間は{wait_text(status.wait_min_low, status.wait_min_high)}"
+                if wait_known else f"あと{ahead}人")
         if out and near:  # routed on straight into a short line: one message says both
             out[0] = Notice(out[0].trigger, "next", status.number, out[0].title,
                             f"{floor_ja}の{dept_ja}へお越しください。{line}です。",
@@ -86,12 +87,13 @@ def due(config: SiteConfig, status: VisitStatus, fired: set[str],
     return _within_cap(rules.max_messages, out, fired)
 
 
-def is_near(rules: NotifySettings, status: VisitStatus, wait_known: bool = True) -> bool:
-    """N people ahead or fewer, or an estimated wait of M minutes or less (only where a
-    counter is open: otherwise the wait is no estimate)."""
+def is_near(rules: NotifySettings, status: VisitStatus) -> bool:
+    """N people ahead or fewer, or an estimated wait of M minutes or less (only while the
+    status has a wait range: with no counter open the wait is no estimate)."""
     return status.state == "waiting" and bool(
         (rules.near_people and status.people_ahead <= rules.near_people)
-        or (rules.near_minutes and wait_known and status.estimated_wait_min <= rules.near_minutes))
+        or (rules.near_minutes and status.wait_min_low is not None
+            and status.estimated_wait_min <= rules.near_minutes))
 
 
 def _within_cap(cap: int, notices: list[Notice], fired: set[str]) -> list[Notice]:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 from jinja2 import pass_context
 
+from ..web import i18n
 from ..web.pages import templates
 from .notifier import NotifyError
 
@@ -26,12 +27,26 @@ STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 NOT_CODE = re.compile(r"[^A-Z2-7]")
 LOOK_ALIKE = str.maketrans("018", "OIB")  # the code has no 0, 1 or 8: a citizen may type them
-SUBSCRIBED = {"webpush": "この端末への通知を登録しました。", "email": "メールでのお知らせを登録しました。",
-              "line": "LINEでのお知らせを登録しました。"}
+MESSAGES = {  # what the page shows after a request: (Japanese, English)
+    "webpush": ("この端末への通知を登録しました。順番が近づいたらお知らせします。",
+                "This phone will be notified when your turn is near."),
+    "email": ("メールでのお知らせを登録しました。順番が近づいたらお知らせします。",
+              "You will get an e-mail when your turn is near."),
+    "off": ("お知らせを止めました。登録した宛先は削除しました。",
+            "Notifications stopped; the address you gave is deleted."),
+    "visit_closed": ("この受付番号は終了しています。", "This number is finished."),
+    "not_offered": ("この方法ではお知らせできません。", "This way of notifying is not offered."),
+    "invalid_contact": ("登録できませんでした。入力をご確認ください。",
+                        "Could not subscribe: please check what you entered."),
+    "bad_link": ("このリンクは無効です。", "This link is not valid."),
+    "bad_request": ("送信の形式が正しくありません。", "The request was not understood."),
+}
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
-def _answer(ok: bool, message: str, status: int = 200, **extra) -> JSONResponse:
+def _answer(request: Request, ok: bool, code: str, status: int = 200, **extra) -> JSONResponse:
+    ja, en = MESSAGES[code]
+    message = ja if i18n.choose(request) == "ja" else en
     return JSONResponse({"ok": ok, "message": message, **extra}, status_code=status, headers=PRIVATE)
 
 
@@ -69,23 +84,25 @@ def service_worker():
 @router.post("/v/{token}/notify/{channel}")
 async def subscribe(request: Request, token: str, channel: str):
     if not TOKEN.match(token):
-        return _answer(False, "このリンクは無効です。", 404)
+        return _answer(request, False, "bad_link", 404)
     if request.headers.get("content-type", "").split(";")[0] != "application/json":
-        return _answer(False, "送信の形式が正しくありません。", 415)
+        return _answer(request, False, "bad_request", 415)
     try:
         offered = await request.json()
     except ValueError:
-        return _answer(False, "送信の形式が正しくありません。", 400)
+        return _answer(request, False, "bad_request", 400)
+    if channel not in ("webpush", "email", "off"):  # LINE links through its webhook only
+        return _answer(request, False, "not_offered", 404)
     svc = request.app.state.svc
     n = svc.notifier
     try:
         if channel == "off":
             svc.read(lambda engine, now: n.unsubscribe(engine, token))
-            return _answer(True, "お知らせを止めました。登録した宛先は削除しました。", subscribed=[])
+            return _answer(request, True, "off", subscribed=[])
         subscribed = svc.read(lambda engine, now: n.subscribe(engine, now, token, channel, offered))
     except NotifyError as exc:
-        return _answer(False, str(exc), 400)
-    return _answer(True, f"{SUBSCRIBED[channel]}順番が近づいたらお知らせします。", subscribed=subscribed)
+        return _answer(request, False, str(exc), 400)
+    return _answer(request, True, channel, subscribed=subscribed)
 
 
 @router.post("/notify/line/webhook")

@@ -11,7 +11,7 @@ page is reached by its code; it is private (no referrer, not indexed, not cached
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import qrcode
@@ -151,11 +151,12 @@ async def book(request: Request):
         return _not_found(request)
     start = str(form.get("start", ""))
     contact = str(form.get("contact", "")).strip() or None
+    lang = bt.choose(request)
     response = await _submit(request, "book", m.BookRequest,
                              request_id=str(form.get("request_id", "")) or new_request_id(),
                              procedures=list(chosen.procedures), life_event=chosen.life_event,
                              booth=chosen.booth, start=start, contact=contact,
-                             language=bt.choose(request) if bt.choose(request) != "easy" else "ja")
+                             language="ja" if lang == "easy" else lang)
     if not response.ok:
         code = response.error.code if response.error else "invalid"
         return RedirectResponse(f"/booking/slots?purpose={quote(purpose_id)}&error={code}",
@@ -218,7 +219,9 @@ def staff_bookings(request: Request, day: str | None = None, purpose: str = "",
         "slots": slots_view(e, now, chosen, slot_day, "ja") if chosen else None})
     return _page(request, "staff_bookings.html", {
         "day": day, "rows": view["rows"], "slots": view["slots"], "purposes": purposes(svc.config),
-        "chosen": chosen, "request_id": new_request_id(), "message": msg}, staff=staff)
+        "chosen": chosen, "request_id": new_request_id(), "message": msg,
+        "prev": (date.fromisoformat(day) - timedelta(days=1)).isoformat(),
+        "next": (date.fromisoformat(day) + timedelta(days=1)).isoformat()}, staff=staff)
 
 
 @router.post("/staff/bookings")

@@ -50,9 +50,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "floor": ("階", "Floor"),
 }
 
-# The guidance list's three marks (001:L474), plus the two ways a procedure drops out.
+# The guidance list's three marks (001:L474), the two moments at a counter (the same words
+# as the console's states), and the two ways a procedure drops out.
 MARKS: dict[str, tuple[str, str]] = {
     "todo": ("未", "To do"),
+    "called": ("呼出中", "Being called"),
+    "serving": ("手続き中", "In progress"),
     "accepted": ("受付済", "Accepted"),
     "done": ("済", "Done"),
     "skipped": ("不要", "Not needed"),
@@ -61,12 +64,13 @@ MARKS: dict[str, tuple[str, str]] = {
 
 
 def mark(state: str, kind: int) -> str:
-    """The guidance-list mark of a procedure: 未 / 受付済 / 済 (or 不要 / 取消).
+    """The guidance-list mark of a procedure: 未 / 呼出中 / 手続き中 / 受付済 / 済 (or 不要 /
+    取消). A called procedure is not yet accepted: it reads 呼出中, as on the console.
 
     Kind 2 procedures are accepted at the one-stop counter on behalf of their department,
     so once finished they read 受付済: the department completes them later."""
     if state in ("called", "serving"):
-        return "accepted"
+        return state
     if state == "done":
         return "accepted" if kind == 2 else "done"
     if state in ("skipped", "cancelled"):
@@ -97,6 +101,6 @@ def translator(lang: str):
 
 NEEDS_JA = {"wheelchair": "車いす", "hearing": "聴覚", "sight": "視覚", "pregnancy": "妊娠中",
             "small_children": "乳幼児連れ", "language": "外国語"}
-STATES_JA = {"waiting": "待ち", "called": "呼出中", "serving": "受付中", "held": "保留",
+STATES_JA = {"waiting": "待ち", "called": "呼出中", "serving": "手続き中", "held": "保留",
              "absent": "不在", "done": "完了", "skipped": "不要", "cancelled": "取消",
              "expired": "期限切れ"}

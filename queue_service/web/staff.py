@@ -165,7 +165,8 @@ def _console_context(request: Request, staff: auth.Staff) -> dict:
     departments = [d for d in config.departments.values()
                    if config.counters_of(d.id) and d.id != view["department"]]
     return {"c": view, "application": application, "procedures": procedures,
-            "departments": departments, "message": request.query_params.get("msg", "")}
+            "departments": departments, "message": request.query_params.get("msg", ""),
+            "others": auth.accounts(request).others_at(staff.counter, staff.user)}
 
 
 @router.get("/console", response_class=HTMLResponse)
@@ -188,8 +189,10 @@ def _message(command: str, response: m.Response, config) -> str:
     if visit is None:
         return "お待ちの方はいません。" if command == "call_next" else "処理しました。"
     number = visit.number
-    if command in ("call_next", "recall"):
+    if command == "call_next":
         return f"{number}番のかたをお呼びしました。"
+    if command == "recall":
+        return f"{number}番のかたをもう一度お呼びしました。"
     if command in ("finish", "skip", "transfer", "cancel_procedure"):
         if visit.state == "done":
             return f"{number}番: すべての手続きが終わりました。"

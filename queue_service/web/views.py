@@ -127,10 +127,12 @@ def console_view(engine: QueueEngine, now: float, counter_id: str) -> dict:
             "open_procedures": [s.procedure for s in visit.steps if s.open],
         }
     queue = [_queue_row(engine, v, now) for v in engine.call_order(dept, now)]
+    # on hold, absent past the limit, and those back in line after missing a call (marked
+    # in the line too): a clerk sees at a glance who did not answer
     parked = [
         _queue_row(engine, v, now) for v in engine.state.visits.values()
         if (s := v.current()) is not None and s.department == dept
-        and s.state in ("held", "absent")
+        and (s.state in ("held", "absent") or (s.state == "waiting" and v.absent_count))
     ]
     parked.sort(key=lambda r: r["number"])
     return {

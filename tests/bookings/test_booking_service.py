@@ -106,3 +106,21 @@ def test_a_booking_survives_kill_9_of_the_service(broker, queue_service):
         assert not again.ok and again.error.code == "slot_full"
     finally:
         issuer.stop()
+
+
+def test_a_reminder_contact_is_sealed_in_the_log_and_only_the_service_reads_it(tmp_path):
+    clock = [datetime(2027, 3, 29, 8, 0, tzinfo=TZ).timestamp()]
+    svc = QueueService(load_config(), tmp_path / "data", clock=lambda: clock[0])
+    svc.start()
+    ten = datetime(2027, 3, 29, 10, 0, tzinfo=TZ).timestamp()
+    made = svc.submit("book", book_request(ten, contact="090-1234-5678"))
+    code = made.result.booking.code
+    assert "090-1234-5678" not in made.model_dump_json()  # not in the answer either
+    svc.stop()
+    for f in (tmp_path / "data").glob("madoguchi.db*"):
+        assert b"090-1234-5678" not in f.read_bytes()
+    again = QueueService(load_config(), tmp_path / "data", clock=lambda: clock[0])
+    try:
+        assert again.booking_contact(code) == "090-1234-5678"
+    finally:
+        again.stop()

@@ -81,14 +81,23 @@ def test_a_live_call_queued_while_the_board_was_away_is_not_announced(presenter,
     assert not update.announce and presenter.view().calls[0].number == 123
 
 
-def test_clear_removes_the_counter_and_the_newest_call_comes_first(presenter, site):
+def test_a_call_stays_listed_after_its_counter_moves_on(presenter, site):
+    """A citizen who looked away when 130 was called can still find it on the board."""
     presenter.on_call(call(site, "c03", 123, 7), retained=False)
     presenter.on_call(call(site, "c05", 130, 8), retained=False)
     presenter.on_call(call(site, "c01", 131, 9), retained=False)
     assert [c.number for c in presenter.view().calls] == [131, 130, 123]
-    update = presenter.on_call(call(site, "c05", None, 8), retained=False)  # serving now
+    update = presenter.on_call(call(site, "c05", None, 8), retained=False)  # 受付開始: serving now
     assert update.number is None and not update.announce
-    assert [c.number for c in presenter.view().calls] == [131, 123]
+    calls = presenter.view().calls
+    assert [(c.number, c.counter_number, c.calling) for c in calls] == [
+        (131, 1, True), (130, 5, False), (123, 3, True)]
+    presenter.on_call(call(site, "c03", 132, 10), retained=False)  # counter 3 calls the next
+    assert [(c.number, c.calling) for c in presenter.view().calls] == [
+        (132, True), (131, True), (130, False), (123, False)]
+    for i in range(10):  # only the last 8 (max_calls) stay
+        presenter.on_call(call(site, "c01", 200 + i, 11 + i), retained=False)
+    assert [c.number for c in presenter.view().calls] == list(range(209, 201, -1))
 
 
 def test_a_board_shows_only_its_counters_and_their_departments(site, clock):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kivy.core.text import Label as CoreLabel
 from kivy.tests.common import GraphicUnitTest
@@ -20,7 +23,7 @@ from protocol.site import load_config
 from .conftest import call_message, congestion_message
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "display"
-WALL = 1_900_000_000.0
+WALL = datetime(2027, 3, 29, 10, 15, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp()  # a peak morning
 NOTICE = {"ja": "本日は大変混み合っています。番号でお呼びしますので、画面と音声でご確認ください。",
           "en": "It is very busy today. We call by number: please watch this screen and listen."}
 SIGN = {"ja": "マイナンバーカードがあれば、\n証明書はコンビニでも取れます",
@@ -71,13 +74,12 @@ class TestBoardScreens(GraphicUnitTest):
         screen.show(view, 50.0)
         screen.freeze_ticker(0.03)
         assert screen.feature_number.text == "123"
-        assert screen.feature_counter.text == "3番窓口"
-        assert [t[2].text for t in screen.tiles] == ["127", "2043", "125", "2041", "121", "118"]
-        assert [t[0].text for t in screen.tiles][:2] == ["6", "2"]  # counter numbers in text too
+        assert plain(screen.feature_counter.text) == "3\n番窓口"
+        assert [t[1].text for t in screen.tiles] == ["127", "2043", "125", "2041", "121", "118", ""]
+        assert [plain(t[0].text) for t in screen.tiles][:2] == ["6番", "2番"]
         rows = [(r[0].text, r[2].text, r[3].text, r[4].text) for r in screen.dept_rows]
         assert rows[0] == ("総合窓口", "14人", "約20〜40分", "やや混雑")
         assert rows[2][3] == "混雑"
-        assert screen.feature_number.font_size >= 300  # readable from 10 m
         png = self.shoot(screen, "lobby.png")
         # the flashing newest number is lit: yellow behind it in the picture
         image = Image.open(png).convert("RGB")
@@ -93,9 +95,58 @@ class TestBoardScreens(GraphicUnitTest):
         screen.freeze_ticker(0.03)
         assert "Now calling" in screen.header.text and "お呼び出し番号" in screen.header.text
         assert "Counter 3" in screen.feature_counter.text
-        assert screen.dept_rows[0][2].text == "14" and screen.dept_rows[0][4].text == "Busy"
         assert screen.feature_number._bg_colour.rgba != list(rgba(FLASH))
         self.shoot(screen, "lobby-en.png")
+
+    def test_japanese_stays_on_screen_in_every_rotating_language(self):
+        screen = self.make("lobby")
+        p = busy_presenter(LOBBY)
+        for lang, word in (("ko", "혼잡"), ("en", "Very busy"), ("pt", "Lotado")):
+            screen.show(replace(p.view(now=50.0), language=lang, flashing=None), 50.0)
+            heads = [plain(h.text) for h in screen.dept_heads[2:]]
+            assert heads[0].startswith("待ち人数\n") and heads[1].startswith("混雑状況\n")
+            row = screen.dept_rows[2]
+            assert plain(row[2].text) == "22人" and plain(row[3].text).startswith("約")  # Japanese
+            assert plain(row[4].text).split("\n") == ["混雑", word]
+            assert plain(screen.feature_counter.text).startswith("3\n番窓口\n")
+            if lang == "pt":  # the department's name in Portuguese from the site file
+                assert plain(screen.dept_rows[2][1].text) == "Divisão de Impostos Municipais (certidões)"
+            assert "最近のお呼び出し" in screen.tiles_head.text
+        idle = self.make("counter")
+        q = busy_presenter([])
+        q.set_settings(parse_settings({"counters": ["c13"]}))
+        idle.show(replace(q.view(now=50.0), language="en"), 50.0)
+        assert plain(idle.feature_number.text) == "ただいまお呼び出しはありません\nNo numbers are being called"
+
+    def test_what_must_be_read_from_10_m_is_4_cm_tall_on_a_43_inch_panel(self):
+        """1080p on 43 inches: 0.496 mm a pixel, so 4 cm is 81 px of digit height."""
+        screen = self.make("lobby")
+        p = busy_presenter(LOBBY)
+        p.on_congestion("shiminzei", congestion_message("shiminzei", 122, 99, "high"))  # long peak wait
+        screen.show(replace(p.view(now=50.0), language="en", flashing=None), 50.0)
+        self.advance_frames(1)
+
+        def digit_px(widget, text="8") -> float:
+            size = widget.font_size
+            big = re.search(r"\[size=(\d+)\]" + re.escape(text), widget.text)
+            return digit_height(int(big.group(1)) if big else size)
+
+        assert digit_px(screen.feature_number) >= 81
+        assert digit_px(screen.feature_counter, "3") >= 81
+        for counter, number in screen.tiles[:6]:
+            assert digit_px(counter) >= 81 and digit_px(number) >= 81
+        for row in screen.dept_rows:
+            assert digit_px(row[3]) >= 81, row[3].text  # each department's wait
+            assert row[1].shorten is False and "…" not in row[1].text
+        # an English name wraps at a space, never inside a word
+        name = screen.dept_rows[3][1]
+        measure = CoreLabel(font_name=name.font_name, font_size=name.font_size,
+                            text_size=(name.width - 8, None))
+        measure.text = plain(name.text)
+        measure.refresh()
+        words = {w for line in measure._cached_lines for w in
+                 "".join(word.text for word in line.words).split()}
+        assert words <= set(plain(name.text).split())
 
     def test_flash_alternates_then_stops(self):
         screen = self.make("lobby")
@@ -127,6 +178,24 @@ class TestBoardScreens(GraphicUnitTest):
         assert "接続を確認中" in screen.status.text
         assert screen.feature_number.text == "123"
 
+    def test_the_clock_is_the_halls_whatever_the_device_time_zone(self):
+        import os
+        import time
+
+        screen = self.make("lobby")
+        before = os.environ.get("TZ")
+        os.environ["TZ"] = "UTC"  # a board image left at its factory zone
+        time.tzset()
+        try:
+            screen.show(busy_presenter(LOBBY).view(now=50.0), 50.0)
+        finally:
+            if before is None:
+                os.environ.pop("TZ")
+            else:
+                os.environ["TZ"] = before
+            time.tzset()
+        assert screen.status.text.endswith("10:15")  # in Asia/Tokyo, not 01:15 UTC
+
     def test_counter_top_screen_and_its_department_line(self):
         screen = self.make("counter")
         p = busy_presenter(["c03"])
@@ -148,6 +217,18 @@ class TestBoardScreens(GraphicUnitTest):
         screen.show(p.view(now=50.0), 50.0)
         assert screen.feature_number.text == "ただいまお呼び出しはありません"
 
+    def test_the_idle_line_after_a_flash_is_light_on_dark(self):
+        screen = self.make("counter")
+        p = busy_presenter(["c03"])
+        lit = next(t for t in (50.0, 50.0 + FLASH_PERIOD_S / 2)
+                   if (t % FLASH_PERIOD_S) < FLASH_PERIOD_S / 2)
+        screen.show(p.view(now=lit), lit)
+        assert list(screen.feature_number.color) == list(rgba("#000000"))  # dark on yellow
+        p.on_call(call_message(load_config(), "c03", None, 8, at=WALL), retained=False)
+        screen.show(p.view(now=lit + 0.1), lit + 0.1)
+        assert "コンビニ" in screen.feature_number.text  # the idle signage, or 「ただいま…」
+        assert list(screen.feature_number.color) == list(rgba("#FFFFFF"))
+
     def test_an_idle_counter_board_shows_signage_until_a_call_comes(self):
         with tempfile.TemporaryDirectory() as tmp:
             poster = Path(tmp) / "poster.png"
@@ -164,6 +245,18 @@ class TestBoardScreens(GraphicUnitTest):
             p.on_call(call_message(load_config(), "c13", 42, 99, at=WALL), retained=False)
             screen.show(p.view(now=16.0), 16.0)
             assert screen.feature_number.text == "42" and screen.signage_image.opacity == 0
+
+
+def plain(markup: str) -> str:
+    return re.sub(r"\[/?[a-z]+[^\]]*\]", "", markup)
+
+
+def digit_height(font_px: float) -> float:
+    """Height in pixels of a digit of the board's font at `font_px`."""
+    from PIL import ImageFont
+    font = ImageFont.truetype(str(fonts.CJK), int(font_px))
+    top, bottom = font.getbbox("8")[1], font.getbbox("8")[3]
+    return bottom - top
 
 
 def test_text_colour_contrasts_with_every_counter_colour():

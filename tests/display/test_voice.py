@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
-from display.voice.announcer import Announcer
+from display.voice.announcer import Announcer, Queued, SpeechPolicy, next_utterance
 from display.voice.clips import CHIME, Call, ClipLibrary, MissingClip, render
 from display.voice.languages import LANGUAGES, call_keys, clip_texts, number_keys
 from display.voice.sinks import WavFileSink
@@ -20,6 +22,20 @@ def offset_of(haystack: np.ndarray, needle: np.ndarray) -> int:
     while at != -1 and at % 2:
         at = haystack.tobytes().find(needle.tobytes(), at + 1)
     return at // 2 if at != -1 else -1
+
+
+def heard_in_order(recorded: np.ndarray, library: ClipLibrary, *keys: str) -> bool:
+    """Each clip is in the recording, after the one before it."""
+    data, at = recorded.tobytes(), 0
+    for key in keys:
+        needle = library.clip(key).tobytes()
+        at = data.find(needle, at)
+        while at != -1 and at % 2:
+            at = data.find(needle, at + 1)
+        if at == -1:
+            return False
+        at += len(needle)
+    return True
 
 
 @pytest.mark.parametrize("code", sorted(LANGUAGES))
@@ -96,19 +112,71 @@ def test_a_recall_says_so_first(library):
     assert offset_of(audio, library.clip("ja/phrase/recall")) < offset_of(audio, library.clip("ja/number/123"))
 
 
-def test_queued_calls_play_one_after_another_in_order(library, tmp_path):
+class HeldSink(WavFileSink):
+    """Records like the WAV sink, but the first announcement lasts until `release()`
+    (a long call being spoken while others arrive)."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.playing, self.released = threading.Event(), threading.Event()
+
+    def play(self, samples):
+        if not self.playing.is_set():
+            self.playing.set()
+            self.released.wait(30)
+        super().play(samples)
+
+    def release(self):
+        self.released.set()
+
+
+def test_calls_that_wait_are_said_together_in_japanese_and_superseded_ones_not_at_all(library, tmp_path):
     wav = tmp_path / "out.wav"
-    announcer = Announcer(library, WavFileSink(wav), ["ja"])
+    sink = HeldSink(wav)
+    announcer = Announcer(library, sink, ["ja", "en"])
     try:
         announcer.say(Call(123, 3))
+        assert sink.playing.wait(10)
         announcer.say(Call(124, 5))
+        announcer.say(Call(100, 3))  # counter 3 moved on: 123's recall is not owed
+        announcer.say(Call(2, 5))  # counter 5 called again: 124 is not said
+        announcer.say(Call(8, 6))
+        sink.release()
         assert announcer.wait_idle(30)
     finally:
         announcer.stop()
     recorded, rate = read_wav(wav)
-    first, second = (library.assemble(Call(n, c), ["ja"]) for n, c in ((123, 3), (124, 5)))
-    assert rate == RATE and recorded.size == first.size + second.size
-    assert offset_of(recorded, first) == 0 and offset_of(recorded, second) == first.size
+    first = library.assemble(Call(123, 3), ["ja", "en"])
+    # straight on from the first call: no second chime
+    backlog = library.assemble_parts([(Call(100, 3), ["ja"]), (Call(2, 5), ["ja"]),
+                                      (Call(8, 6), ["ja"])], chime=False)
+    assert rate == RATE and recorded.size == first.size + backlog.size
+    assert offset_of(recorded, first) == 0 and offset_of(recorded, backlog) == first.size
+    assert offset_of(recorded, library.clip("ja/number/124")) == -1
+    assert announcer.dropped == 1
+
+
+def test_the_speech_policy_never_speaks_a_stale_call_and_can_repeat_the_japanese(library):
+    def q(number, counter, at):
+        return Queued(Call(number, counter), at)
+
+    policy = SpeechPolicy(("ja", "en"), max_age_s=15, repeat_ja=True)
+    alone = next_utterance([q(1, 3, 100.0)], 110.0, policy, library.starts)
+    assert [langs for _, langs in alone.parts] == [("ja", "ja", "en")]
+    # heard 1.8 s after the chime starts: 11.8 s after it came, in time
+    assert 11 < 110.0 + library.starts([(Call(1, 3), ("ja",))])[0] - 100.0 < 15
+    late = next_utterance([q(1, 3, 100.0)], 114.0, policy, library.starts)
+    assert late.parts == () and [d.call.number for d in late.dropped] == [1]
+    # three waiting: said together in Japanese, but the last would be heard too late
+    backlog = next_utterance([q(1, 3, 100.0), q(2, 5, 101.0), q(8, 6, 101.0)], 108.0, policy,
+                             library.starts)
+    assert [(p.call.number, langs) for p, langs in backlog.parts] == [(1, ("ja",)), (2, ("ja",))]
+    assert [d.call.number for d in backlog.dropped] == [8]
+    # calls coming fast: even a call alone is said in Japanese only
+    busy = next_utterance([q(1, 3, 100.0)], 101.0, policy, library.starts, per_min=8)
+    assert [langs for _, langs in busy.parts] == [("ja",)]
+    silent = next_utterance([q(1, 3, 100.0)], 101.0, SpeechPolicy(()), library.starts)
+    assert silent.parts == ()
 
 
 def test_a_number_that_was_not_provisioned_is_a_clear_error(library, tmp_path):

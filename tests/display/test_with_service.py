@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from display.voice.clips import Call
+from display.voice.clips import CHIME, Call
 from display.voice.synth import read_wav
 from protocol import messages as m
 from protocol.client import ServiceClient, new_request_id
 
 from .conftest import SITE
-from .test_voice import offset_of
+from .test_voice import heard_in_order, offset_of
 
 
 @pytest.fixture
@@ -62,10 +62,9 @@ def test_two_calls_in_quick_succession_are_both_announced_in_order(running_board
     board.wait_for(lambda v: [c.number for c in v.calls] == [second, first])
     assert board.announcer.wait_idle(30)
     recorded, _ = read_wav(board.wav)
-    a = library.assemble(Call(first, 5), ["ja"])
-    b = library.assemble(Call(second, 6), ["ja"])
-    assert recorded.size == a.size + b.size
-    assert offset_of(recorded, a) == 0 and offset_of(recorded, b) == a.size
+    assert offset_of(recorded, library.clip(CHIME)) == 0
+    assert heard_in_order(recorded, library, f"ja/number/{first}", "ja/counter/5",
+                          f"ja/number/{second}", "ja/counter/6")
 
 
 def test_a_recall_from_the_counter_is_announced_again(running_board, desk, library):
@@ -79,9 +78,8 @@ def test_a_recall_from_the_counter_is_announced_again(running_board, desk, libra
     board.wait_for(lambda v: v.calls and v.calls[0].recall)
     assert board.announcer.wait_idle(30)
     recorded, _ = read_wav(board.wav)
-    first = library.assemble(Call(number, 5), ["ja"])
-    again = library.assemble(Call(number, 5, recall=True), ["ja"])
-    assert recorded.size == first.size + again.size and offset_of(recorded, again) == first.size
+    assert heard_in_order(recorded, library, f"ja/number/{number}", "ja/counter/5",
+                          "ja/phrase/recall", f"ja/number/{number}", "ja/counter/5")
 
 
 def test_a_service_restart_marks_the_board_offline_and_replays_nothing(running_board, desk, queue_service):

@@ -123,13 +123,14 @@ def test_manual_entry_checks_each_field_and_keeps_nothing_wrong(config):
     with pytest.raises(CertTermError) as missing:
         p.enter_manual("伊勢崎 太郎", "", "", "1975-12-01", "male")
     assert missing.value.text("ja") == "住所を入力してください"
-    for bad in ("1975-13-01", "1975/12/01", "12-01-1975"):
+    for bad in ("1975-13-01", "昭和64年2月1日", "12-01-1975"):
         with pytest.raises(CertTermError) as wrong:
             p.enter_manual("伊勢崎 太郎", "", "伊勢崎市", bad, "male")
         assert "生年月日" in wrong.value.text("ja")
     assert p.applicant is None and p.step == "manual"
-    a = p.enter_manual(" 伊勢崎 太郎 ", "イセサキ タロウ", "伊勢崎市今泉町", "1975-12-01", "male")
+    a = p.enter_manual(" 伊勢崎 太郎 ", "イセサキ タロウ", "伊勢崎市今泉町", "昭和50年12月1日", "male")
     assert a.name == "伊勢崎 太郎" and p.identified_by == "manual" and p.step == "confirm"
+    assert a.birth_date == "1975-12-01"  # 和暦 as typed, stored as the date it is
 
 
 def test_a_new_fee_table_applies_from_the_next_citizen(config):

@@ -147,7 +147,7 @@ def test_device_configuration_moves_you_are_here(config):
 
 def test_moving_in_questionnaire_builds_the_ordered_guidance_list(guide):
     q = guide.start_questionnaire("tennyu")
-    assert q.question("ja") == "18歳までのお子さんはいますか?"
+    assert q.question("ja") == "18歳までのお子さんはいますか？"
     for yes in (True, True, False, True):  # children, over 65, no care needs, a dog
         q.answer(yes)
     assert q.done
@@ -182,11 +182,11 @@ def test_idle_returns_to_japanese_and_forgets_the_questionnaire(guide):
     assert guide.lang == "ja" and guide.questionnaire is None
 
 
-def test_languages_translate_fixed_words_and_fall_back_to_english_names(guide):
+def test_languages_translate_fixed_words_and_names_and_mark_what_is_missing(guide):
     guide.set_language("ko")
     dest = guide.destination("juminhyo")
-    assert dest.name == "Certificate of residence"  # the config has ja and en names only
-    assert dest.bring == ("Photo ID",)
+    assert dest.name == "주민표 사본"  # name_ko in the site file
+    assert dest.bring == ("本人確認書類 (※번역 없음)",)  # no bring_ko: marked, not English
     assert i18n.t("you_are_here", "ko") == "현재 위치"
     guide.set_language("easy")
     assert guide.destination("juminhyo").name == "住民票の写し(じゅうみんひょうのうつし)"
@@ -198,3 +198,17 @@ def test_the_guide_points_to_the_certificate_terminal(guide):
     assert guide.terminal_name() == "らくらく証明書発行機"
     img = guide.terminal_map(width_px=600).convert("RGB")
     assert (0x0D, 0x47, 0xA1) in {rgb for _, rgb in img.getcolors(maxcolors=1 << 20)}
+
+
+def test_names_come_in_the_readers_language_and_a_missing_text_is_marked_not_english(config):
+    from kiosk import i18n
+
+    juminhyo = config.procedures["juminhyo"]
+    assert i18n.name_of(juminhyo, "pt") == "Atestado de residência (jūminhyō)"
+    assert i18n.name_of(juminhyo, "vi") == "Bản sao phiếu cư trú"
+    assert i18n.name_of(config.departments["kokuho"], "ko") == "국민건강보험과"
+    assert i18n.name_of(juminhyo, "easy") == "住民票の写し(じゅうみんひょうのうつし)"
+    # what to bring has no Portuguese text in the shipped file: the Japanese, marked
+    bring = i18n.bring_list(config.procedures["tennyu"], "pt")
+    assert bring and all(b.endswith("(※sem tradução)") for b in bring)
+    assert not set(bring) & set(config.procedures["tennyu"].bring_en)

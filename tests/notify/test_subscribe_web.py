@@ -96,3 +96,11 @@ def test_line_links_through_the_official_account_webhook(web, notify_service, li
     pushed = line_api.wait_for(lambda: len(line_api.pushed) >= 2 and line_api.pushed)
     assert [p["to"] for p in pushed] == [LINE_USER, LINE_USER]
     assert "7番窓口" in pushed[1]["messages"][0]["text"]
+
+
+def test_the_page_cannot_name_a_line_user_and_answers_in_english(web, notify_service):
+    ticket = issue(notify_service, "nozei")
+    url = f"/v/{ticket['token']}/notify"
+    assert web.post(f"{url}/line", json={"user_id": LINE_USER}).status_code == 404
+    r = web.post(f"{url}/email?lang=en", json={"address": "x"}).json()
+    assert r["message"] == "Could not subscribe: please check what you entered."

@@ -99,6 +99,9 @@ def test_a_served_visit_gets_nothing_more_and_an_expired_subscription_is_dropped
     triggers = [r["trigger"] for r in svc.notifier.store.deliveries() if r["visit"].endswith(
         f"{second['number']:05d}")]
     assert triggers == ["near:0", "called:0"]
+    # Served: the phone's subscription is deleted at once, not only at the daily reset.
+    second_id = svc.engine.visit_by_number(second["number"]).id
+    push_endpoint.wait_for(lambda: svc.notifier.store.channels_of(second_id) == [])
 
 
 def test_a_subscription_to_another_host_is_refused(notify_service):
@@ -146,8 +149,9 @@ def test_a_wait_under_m_minutes_counts_only_where_a_counter_is_open():
                            steps=[m.StepStatus(procedure="nozei", name_ja="納税証明書",
                                                name_en="Tax", department="shiminzei",
                                                state="waiting")])
-    assert due(config, status, set(), wait_known=False) == []
-    near = status.model_copy(update={"estimated_wait_min": 8.0})
+    assert due(config, status, set()) == []  # no wait range: no counter open
+    near = status.model_copy(update={"estimated_wait_min": 8.0, "wait_min_low": 5,
+                                     "wait_min_high": 10})
     assert [n.trigger for n in due(config, near, set())] == ["near:0"]
     assert due(config, near, {"near:0"}) == []
     assert due(config, near, {"a", "b"}) == []  # the last of 3 messages is kept for the call

@@ -31,7 +31,7 @@ def test_init_site_writes_ca_accounts_and_broker_config_with_progress(tmp_path, 
     status = main(["--state", str(state), "init-site", "--site", "isesaki",
                    "--broker-host", "madoguchi.isesaki.local", "--broker-host", "192.0.2.10",
                    "--broker-dir", str(etc), "--pid-file", str(tmp_path / "none.pid"),
-                   "--persistence-dir", str(tmp_path / "broker-data")])
+                   "--persistence-dir", str(tmp_path / "broker-data"), "--tls-bind", "192.0.2.10"])
     out, err = capsys.readouterr()
     assert status == 0 and "site isesaki initialised" in out
     assert [line[:5] for line in err.splitlines() if line.startswith("[")] == [
@@ -40,7 +40,7 @@ def test_init_site_writes_ca_accounts_and_broker_config_with_progress(tmp_path, 
     assert stat.S_IMODE((state / "ca.key").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "broker-data").stat().st_mode) == 0o700
     conf = (etc / "conf.d" / "madoguchi.conf").read_text()
-    assert "allow_anonymous false" in conf and "listener 8883 0.0.0.0" in conf
+    assert "allow_anonymous false" in conf and "listener 8883 192.0.2.10" in conf  # --tls-bind
     passwd = (etc / "madoguchi" / "passwd").read_text()
     assert {line.split(":")[0] for line in passwd.splitlines()} == {"service", "admin"}
     service = json.loads((state / "credentials" / "service.json").read_text())

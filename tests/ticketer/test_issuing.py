@@ -148,3 +148,27 @@ def test_a_visit_the_service_refuses_at_hand_over_is_shown_until_acknowledged(
     assert p.rejected() == []
     assert ("handover_rejected_seen", "1024", "number 2990: number 2990 was not leased to east") \
         in store.audit_log()
+
+
+def test_a_restarted_issuer_is_online_at_once_and_never_reissues_a_number(issuer_client, tmp_path):
+    """A restarted issuer with numbers to spare used to stay 「オフライン」 until its next
+    ticket; and numbers leased by a service whose store was since replaced were issued a
+    second time from the issuer's file."""
+    site = load_config()
+    day = site.business_day(time.time())
+    issued = [issuer_client.request("issue", m.IssueRequest(
+        request_id=new_request_id(), issuing_point="center", procedures=["juminhyo"])
+    ).result.number for _ in range(3)]
+    store = LocalStore(tmp_path / "i.sqlite3")
+    # this issuer's file holds a block the running service never leased to it
+    store.add_lease(day, issued[0], issued[0] + 19)
+    issuer = Issuer(issuer_client, store, site, "east")
+    assert not issuer.service_online
+    issuer.sync()  # what the device's sync loop runs right after a start
+    assert issuer.service_online
+    issuer.service_online = False  # the service goes away: issue from the lease
+    for _ in range(3):
+        ticket = issuer.issue(intent("juminhyo"))
+        assert ticket.offline and ticket.number not in issued
+        issued.append(ticket.number)
+    assert len(set(issued)) == len(issued)

@@ -110,3 +110,28 @@ def test_paper_running_out_on_a_ticket_makes_it_a_failed_print(site):
     assert printer.print_ticket(ticket) == "paper_out"  # ran out on this one: reprint it
     sim.load_paper()
     assert printer.print_ticket(ticket) == "ok"
+
+
+def ink_runs(img: Image.Image) -> list[tuple[int, int]]:
+    """(first, last) rows of each band of rows with ink, top to bottom."""
+    grey = img.convert("L")
+    rows = [min(grey.crop((0, y, grey.width, y + 1)).getdata()) < 128 for y in range(grey.height)]
+    runs, start = [], None
+    for y, ink in enumerate(rows + [False]):
+        if ink and start is None:
+            start = y
+        elif not ink and start is not None:
+            runs.append((start, y - 1))
+            start = None
+    return runs
+
+
+@pytest.mark.parametrize("width", [384, 512, 576])
+@pytest.mark.parametrize("sample", [online_sample, offline_sample])
+def test_the_number_label_stands_clear_of_the_big_digits(site, sample, width):
+    top, _ = ticket_parts(sample(site), width)
+    runs = ink_runs(top)
+    digits = max(range(len(runs)), key=lambda i: runs[i][1] - runs[i][0])
+    label, number = runs[digits - 1], runs[digits]
+    assert label[1] - label[0] < 40  # 「受付番号 Your number」 alone, not merged into the digits
+    assert number[0] - label[1] >= 4

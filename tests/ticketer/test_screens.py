@@ -79,7 +79,8 @@ class TestIssuerScreens(GraphicUnitTest):
         """The visible button whose text starts with `text`."""
         from kivy.uix.button import Button
         screen = self.root.current_screen
-        hits = [w for w in screen.walk() if isinstance(w, Button) and w.text.startswith(text)]
+        hits = [w for w in screen.walk() if isinstance(w, Button)
+                and getattr(w, "source_text", w.text).startswith(text)]
         assert hits, f"no button {text!r} on {self.root.current}"
         return hits[0]
 
@@ -113,8 +114,35 @@ class TestIssuerScreens(GraphicUnitTest):
         self.tap(self.find("発券する"))
         assert self.sim.tickets == 1 and self.p.last.number == 101
         assert ("issue", "1024", "number 101 offline") in self.store.audit_log()
+        # it says the ticket is out, and the same big button starts the next citizen
+        assert self.root.views["concierge"].notice.source_text == "101番を印刷しました(オフライン)。番号札をお渡しください"
+        self.tap(self.find("✓ 101番 印刷済み → 次の方へ"))
+        assert self.p.procedures == [] and self.sim.tickets == 1
+        assert self.find("発券する").disabled
+        self.p.toggle_language()
+        self.settle()
+        chips = [w.source_text for w in self.root.views["concierge"].cats.children]
+        assert "Certificates" in chips and not [c for c in chips if "証明書" in c]
+        self.p.toggle_language()
+        self.settle()
         self.tap(self.find("ロック"))
         assert self.root.current == "locked"
+
+    def test_a_booking_code_typed_or_scanned_goes_to_check_in(self):
+        self.make(Path(tempfile.mkdtemp()))
+        self.p.unlock_pin("1024", "4821")
+        self.settle()
+        view = self.root.views["concierge"]
+        view.booking.text = "12"
+        self.tap(self.find("予約で受付"))
+        assert view.notice.text == "予約番号は8文字です(例: ABCD-EFGH)"
+        view.booking.text = "http://localhost:8080/booking/ABCDEFGH"  # what a scanner types
+        view.booking.dispatch("on_text_validate")  # ...followed by Enter
+        self.settle()
+        # this issuer is offline: a booking cannot be checked in without the service
+        assert view.notice.text.startswith("窓口サービスに接続できないため予約の受付ができません")
+        assert self.sim.tickets == 0 and view.booking.text == ""
+        self.shot("booking-checkin-offline.png")
 
     def test_wrong_pins_show_the_tries_left_then_the_lockout(self):
         self.make(Path(tempfile.mkdtemp()))
@@ -127,7 +155,7 @@ class TestIssuerScreens(GraphicUnitTest):
             self.tap(self.find("ロック解除"))
             self.tap(self.find("消去"))
         assert self.p.lock.state == "locked_out"
-        assert "まで解除できません" in self.root.views["locked"].message.text
+        assert "まで解除できません" in self.root.views["locked"].message.source_text
         self.shot("locked_out.png")
 
     def test_offline_and_printer_problem_are_plain_on_screen_and_reprint_keeps_the_number(self):
@@ -136,7 +164,7 @@ class TestIssuerScreens(GraphicUnitTest):
         self.settle()
         banner = self.root.views["concierge"].banner
         assert banner.height > 0  # the service was never reached: offline
-        assert "接続できません" in banner.children[0].text and "残り20枚" in banner.children[0].text
+        assert "接続できません" in banner.children[0].source_text and "残り20枚" in banner.children[0].source_text
         self.tap(self.find("引越し・転入"))
         self.tap(self.find("発券する"))
         self.shot("offline.png")

@@ -3,6 +3,8 @@ sign in, call next, finish and pass the visit on, and watch the citizen's page f
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from playwright.sync_api import expect
 
@@ -61,15 +63,17 @@ def test_counter_calls_finishes_and_the_citizens_phone_follows(chromium, live_se
     expect(staff.locator("#current-number")).to_have_text(str(ticket["number"]))
     expect(staff.locator("#toast")).to_have_text(f"{ticket['number']}番のかたをお呼びしました。")
     rows = staff.locator("table.itinerary tbody tr")
-    expect(rows.nth(0).locator(".mark")).to_have_text("受付済")
+    expect(rows.nth(0).locator(".mark")).to_have_text("呼出中")
     expect(rows.nth(1).locator(".mark")).to_have_text("未")
 
     # The citizen's page changed by itself: called to counter 1.
     expect(citizen.locator(".ticket .msg")).to_have_text("お呼びしています。窓口へお越しください")
     expect(citizen.locator(".ticket .cnum")).to_have_text("1番窓口")
+    # called, not yet accepted: the same word as on the console, never 「受付済」
+    expect(citizen.locator(".steps .step .mark").nth(0)).to_have_text("呼出中")
 
     staff.keyboard.press("s")
-    expect(staff.locator("#current-state")).to_have_text("受付中")
+    expect(staff.locator("#current-state")).to_have_text("手続き中")
     staff.keyboard.press("f")  # finish: the visit moves on to the health insurance division
     expect(staff.locator("#toast")).to_contain_text("次は国民健康保険課へご案内ください")
     expect(staff.locator("#current-number")).to_have_count(0)
@@ -125,3 +129,54 @@ def test_supervisor_opens_a_counter_from_the_dashboard(chromium, live_server, se
     expect(page.locator('button[data-counter="c09"]')).to_contain_text("9番 開")
     assert service.read(lambda e, now: e.state.counters["c09"].open)
     desk.close()
+
+
+def test_the_pages_clock_is_the_halls_on_a_phone_set_to_another_zone(chromium, live_server):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    phone = chromium.new_context(**PHONE, timezone_id="America/Sao_Paulo")
+    page = phone.new_page()
+    before = datetime.now(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    page.goto(f"{live_server.url}/congestion")
+    shown = page.locator("time.now").first.text_content()
+    after = datetime.now(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    assert shown[:5] in (before, after), shown
+    phone.close()
+
+
+LINES_JS = """el => {
+  const text = el.textContent, lines = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let node, last = null;
+  while ((node = walker.nextNode())) {
+    for (let i = 0; i < node.data.length; i++) {
+      const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+      const rect = r.getClientRects()[0];
+      if (!rect) continue;
+      if (last === null || Math.abs(rect.top - last) > 4) { lines.push(""); last = rect.top; }
+      lines[lines.length - 1] += node.data[i];
+    }
+  }
+  return lines.map(l => l.trim()).filter(l => l);
+}"""
+
+
+def test_japanese_on_a_phone_breaks_between_phrases(chromium, live_server, service):
+    """「お越しくださ/い」 on a 390 px phone: lines now break between phrases only."""
+    ticket = issue(service, "tennyu", "jido_teate", "kokuho_kanyu")
+    counter_command(service, "open_counter", "c01")
+    counter_command(service, "call_next", "c01")
+    phone = chromium.new_context(**PHONE)
+    page = phone.new_page()
+    seen: list[str] = []
+    for path in (f"/v/{ticket['token']}", "/congestion"):
+        page.goto(f"{live_server.url}{path}")
+        for el in page.locator("main p, main h1, main h2, main li, main dt, main dd").all():
+            seen += page.evaluate(LINES_JS, el.element_handle())
+    assert any("お越しください" in line for line in seen)  # the call line was measured
+    assert not [line for line in seen if line[0] in "・。、)」"], seen
+    for word in ("お越しください", "ありません", "手続き"):
+        assert not [(a, b) for a, b in pairwise(seen)
+                    if any(a.endswith(word[:i]) and b.startswith(word[i:]) for i in range(1, len(word)))]
+    phone.close()

@@ -20,6 +20,7 @@ def test_congestion_page_in_japanese_and_english(client, service):
     assert "約5〜20分" in block and "約0分" not in page  # a range, in natural figures
     r = client.get("/congestion?lang=en")
     assert '<html lang="en">' in r.text and "Citizens Division" in r.text and "Counters 5, 6" in r.text
+    assert "Counter 11" in r.text and "Counters 11" not in r.text  # one counter: singular
     assert client.get("/congestion").text.count("Citizens Division") == 1  # the cookie remembers
     assert "窓口の混雑状況" in client.get("/congestion?lang=ja").text
 

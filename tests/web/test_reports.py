@@ -138,3 +138,30 @@ def test_cli_writes_a_days_tables_and_charts(tmp_path, capsys):
     assert reports.main(["--db", str(tmp_path / "none.db"), "--day", DAY, "--out", str(out)]) == 1
     with pytest.raises(SystemExit):
         reports.main(["--db", str(db), "--day", "29/03/2027", "--out", str(out)])
+
+
+def test_the_heat_map_follows_the_opening_days_and_labels_each_row_by_its_day():
+    from dataclasses import replace
+
+    desk = Desk(now=T0)
+    desk.issue("juminhyo")
+    desk.later(6 * 24 * 60)  # Sunday 9:00: a special opening (not an opening day)
+    desk.issue("juminhyo")
+    weekdays_only = reports.build_report(desk.events, desk.engine.config)
+    labels, _, data = reports.heatmap_rows(weekdays_only, "shimin")
+    assert labels == ["月 Mon", "火 Tue", "水 Wed", "木 Thu", "金 Fri", "日 Sun"]
+    assert sum(data[-1]) == 1  # Sunday's arrival in Sunday's row, not under Saturday
+    with_saturdays = replace(desk.engine.config, open_weekdays=(0, 1, 2, 3, 4, 5))
+    labels, _, _ = reports.heatmap_rows(reports.build_report(desk.events, with_saturdays), "shimin")
+    assert "土 Sat" in labels
+
+
+def test_the_arrivals_chart_legend_covers_no_bar(report):
+    fig = reports.arrivals_figure(report, DAY)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(renderer)
+    bars = [p.get_window_extent(renderer) for p in ax.patches]
+    assert bars and not [b for b in bars if b.overlaps(legend)]
+    assert not ax.get_window_extent(renderer).overlaps(legend)

@@ -243,3 +243,31 @@ def test_reports_page_and_exports_for_today(client, service):
     assert png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
     assert client.get(f"/staff/reports/{day}/secrets.csv").status_code == 404
     assert client.get("/staff/reports?day=not-a-day").status_code == 200  # falls back to today
+
+
+def test_an_absent_visit_is_marked_in_the_line_and_listed_under_hold_and_absent(client, service):
+    ticket = issue(service, "juminhyo")
+    sign_in(client, "tanaka")
+    csrf = choose_counter(client, "c05")
+    act(client, "open_counter", csrf)
+    assert act(client, "call_next", csrf).json()["ok"]
+    assert act(client, "absent", csrf).json()["ok"]  # within the limit: back in the line
+    page = client.get("/staff/console").text
+    line = page.split('id="queue"')[1].split("</ol>")[0]
+    assert re.search(rf"<b>{ticket['number']}</b>.*不在 1 回", line, re.DOTALL)
+    parked = page.split("保留・不在")[1].split("</ul>")[0]
+    assert f"<b>{ticket['number']}</b>" in parked and "なし" not in parked
+
+
+def test_two_operators_on_one_counter_are_warned(app, service):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as first, TestClient(app) as second:
+        sign_in(first, "tanaka")
+        choose_counter(first, "c05")
+        assert 'id="shared-counter"' not in first.get("/staff/console").text
+        sign_in(second, "suzuki")  # a supervisor helping out
+        choose_counter(second, "c05")
+        warning = second.get("/staff/console").text
+        assert 'id="shared-counter"' in warning and "tanaka 名前" in warning
+        assert 'id="shared-counter"' in first.get("/staff/console").text

@@ -3,7 +3,9 @@
   "use strict";
   function stamp() {
     document.querySelectorAll("time.now").forEach(function (el) {
-      el.textContent = new Date().toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", second: "2-digit"});
+      // the site's clock, not the phone's (a visitor's phone may keep its home time zone)
+      el.textContent = new Date().toLocaleTimeString("ja-JP", {hour: "2-digit", minute: "2-digit",
+        second: "2-digit", timeZone: el.dataset.tz || undefined});
     });
   }
   stamp();

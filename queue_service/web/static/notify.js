@@ -2,6 +2,8 @@
 // to screen readers (aria-live) and by vibration where the phone allows it.
 (function () {
   "use strict";
+  var ja = document.documentElement.lang !== "en";
+  function L(jaText, enText) { return ja ? jaText : enText; }
   var box = document.querySelector(".notify");
   var announce = document.getElementById("call-announce");
   var lastCall = null;
@@ -14,8 +16,9 @@
     if (called && key !== lastCall) {
       var number = ticket.querySelector(".number");
       var where = ticket.querySelector(".cnum");
-      announce.textContent = (number ? number.textContent.trim() + "番のかた、" : "") +
-        (where ? where.textContent.trim() + "へお越しください。" : "お呼びしています。");
+      var n = number ? number.textContent.trim() : "", w = where ? where.textContent.trim() : "";
+      announce.textContent = ja ? (n ? n + "番のかた、" : "") + (w ? w + "へお越しください。" : "お呼びしています。")
+        : "Number " + n + ", please come to " + (w || "the counter") + ".";
       if (navigator.vibrate) { try { navigator.vibrate([400, 200, 400, 200, 800]); } catch (e) { /* not allowed */ } }
     }
     lastCall = key;
@@ -61,7 +64,7 @@
       pushOn.disabled = true;
       try {
         if (await Notification.requestPermission() !== "granted") {
-          show("通知が許可されませんでした。メールかLINEをご利用ください。", false);
+          show(L("通知が許可されませんでした。メールかLINEをご利用ください。", "Notifications were not allowed: use e-mail or LINE."), false);
           return;
         }
         var reg = await navigator.serviceWorker.register("/notify-sw.js", {scope: "/v/"});
@@ -70,7 +73,7 @@
           {userVisibleOnly: true, applicationServerKey: keyBytes(box.dataset.vapid)});
         await post("webpush", sub.toJSON());
       } catch (e) {
-        show("この端末では通知を登録できませんでした。メールかLINEをご利用ください。", false);
+        show(L("この端末では通知を登録できませんでした。メールかLINEをご利用ください。", "This phone could not subscribe: use e-mail or LINE."), false);
       } finally { pushOn.disabled = false; }
     });
   }
@@ -79,7 +82,7 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var input = document.getElementById("notify-email");
-      if (!input.checkValidity() || !input.value) { show("メールアドレスをご確認ください。", false); input.focus(); return; }
+      if (!input.checkValidity() || !input.value) { show(L("メールアドレスをご確認ください。", "Please check the e-mail address."), false); input.focus(); return; }
       post("email", {address: input.value}).then(function (a) { if (a.ok) input.value = ""; });
     });
   }

@@ -1,0 +1,92 @@
+"""Where Japanese text may break across lines: between phrases (BudouX), never inside a
+word, with the kinsoku rules (no ・ 、 。 closing bracket or small kana at a line start,
+no opening bracket at a line end). One rule for every screen, printed ticket and page.
+
+`phrases(text)` gives the pieces; a line may break between any two of them (and at the
+spaces inside a piece of Latin text). `lines(text, width, measure)` fills lines with them,
+for any surface that can measure its text (printer images, Kivy labels).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+import budoux
+
+NO_START = set("・、。，．,.)）」』】〕〉》!！?？:：;；ー～…‥ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々ゝゞ")
+NO_END = set("(（「『【〔〈《")
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    return budoux.load_default_japanese_parser()
+
+
+@lru_cache(maxsize=4096)
+def phrases(text: str) -> tuple[str, ...]:
+    """`text` cut where a line may break; joined again they give `text`."""
+    if not text:
+        return ()
+    # A ・ joins the words of a list (高齢・介護・障がい): a break may follow it.
+    pieces: list[str] = []
+    for part in _after_dots(text):
+        pieces += _parser().parse(part) if part.strip() else [part]
+    out: list[str] = []
+    for piece in pieces:
+        while out and piece and piece[0] in NO_START:  # kinsoku: not at a line start
+            out[-1] += piece[0]
+            piece = piece[1:]
+        lone_kana = len(piece) == 1 and "ぁ" <= piece <= "ゖ"  # 障が|い: not a phrase
+        if out and out[-1] and (out[-1][-1] in NO_END or lone_kana):  # nor ( at a line end
+            out[-1] += piece
+        elif piece:
+            out.append(piece)
+    return tuple(out)
+
+
+def _after_dots(text: str) -> list[str]:
+    parts, start = [], 0
+    for i, ch in enumerate(text):
+        if ch == "・" and i + 1 < len(text):
+            parts.append(text[start:i + 1])
+            start = i + 1
+    parts.append(text[start:])
+    return [p for p in parts if p]
+
+
+def _tokens(text: str) -> list[str]:
+    """Phrases, and the words at the spaces of Latin text."""
+    return [w for phrase in phrases(text) for w in re.findall(r"\S+\s*|\s+", phrase)]
+
+
+def _chars(token: str) -> list[str]:
+    """A token too wide for a line of its own, cut anywhere (Latin runs kept whole)."""
+    out: list[str] = []
+    for ch in token:
+        if out and ch.isascii() and ch != " " and out[-1][-1:].isascii() and out[-1][-1:] != " ":
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """`text` in lines no wider than `width` (as `measure` counts), broken between
+    phrases; explicit newlines are kept."""
+    out: list[str] = []
+    for para in text.split("\n"):
+        line, used = "", 0.0
+        tokens = [piece for token in _tokens(para) for piece in
+                  (_chars(token) if measure(token.strip()) > width else [token])]
+        for token in tokens:
+            w = measure(token)
+            if line and used + w > width:
+                out.append(line.rstrip())
+                line = token.lstrip()
+                used = measure(line)
+            else:
+                line, used = line + token, used + w
+        out.append(line)
+    return out
