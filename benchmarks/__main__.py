@@ -3,8 +3,9 @@
 Starts its own Mosquitto and queue service (real process, real SQLite with fsync) and
 measures: bare broker request/response round trip; issue round trip while three issuers
 sustain 200 issues/s; a call fanned out to 100 subscribed boards; sustained durable
-state changes per second; the service's memory after a full day of 1,500 visits; the
-time from a call to its Web Push notification at a local push endpoint (500 subscribed).
+state changes per second; the service's memory after a full day of 1,500 visits, and
+with the staff pages in use and the reports (tables and charts) drawn; the time from a
+call to its Web Push notification at a local push endpoint (500 subscribed).
 Prints a table and writes benchmarks/results.json.
 """
 
@@ -216,13 +217,44 @@ def full_day_rss(broker: LocalBroker, service: ServiceProcess, visits: int) -> f
     while serve_round():
         pass
     c.stop()
+    return rss_mb(service)
+
+
+def rss_mb(service: ServiceProcess) -> float:
     status = Path(f"/proc/{service.proc.pid}/status").read_text()
     return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
 
 
+# ---- 6. memory with the web pages in use ------------------------------------------------------
+
+def web_rss(broker: LocalBroker, service: ServiceProcess, visits: int) -> float:
+    """RSS after a day of visits, a supervisor's dashboard, reports page, CSV and charts."""
+    import re
+
+    import httpx
+
+    from queue_service.accounts import AccountStore
+
+    full_day_rss(broker, service, visits)
+    AccountStore(service.data_dir / "madoguchi.db").add(
+        "bench", "ベンチ 管理者", "supervisor", "bench-password")
+    with httpx.Client(base_url=service.web_url, timeout=60) as web:
+        login = web.get("/staff/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+        web.post("/staff/login", data={"user": "bench", "password": "bench-password",
+                                        "csrf_token": csrf})
+        day = re.search(r'/staff/reports/([0-9-]+)/arrivals.png', web.get("/staff/reports").text)
+        assert day, "the reports page shows no chart"
+        for path in ("/staff/dashboard", "/staff/audit", f"/staff/reports/{day[1]}/hourly.csv",
+                     f"/staff/reports/{day[1]}/arrivals.png",
+                     f"/staff/reports/{day[1]}/heatmap-shimin.png", "/", "/congestion"):
+            assert web.get(path).status_code == 200, path
+    return rss_mb(service)
+
+
 @contextmanager
-def running(broker: LocalBroker, data: Path, site: str | None):
-    service = ServiceProcess(broker, data, config=site, web_port=0).start()
+def running(broker: LocalBroker, data: Path, site: str | None, *, web: bool = False):
+    service = ServiceProcess(broker, data, config=site, web_port=None if web else 0).start()
     try:
         yield service
     finally:
@@ -248,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             ops = durable_ops(broker, workers=12, seconds=10 * scale)
         with running(broker, tmp / "day", None) as day:  # the real example site
             rss = full_day_rss(broker, day, visits=int(1500 * scale))
+        with running(broker, tmp / "web", None, web=True) as pages:
+            rss_web = web_rss(broker, pages, visits=int(1500 * scale))
         notify = notify_latency(broker, tmp, visits=int(500 * scale))
     finally:
         broker.stop()
@@ -264,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         "call_to_board_p99_ms": round(pct(call_to_board, 99), 2),
         "durable_ops_per_s": round(ops, 1),
         "service_rss_mb": round(rss, 1),
+        "service_rss_web_mb": round(rss_web, 1),
         "notify_p50_ms": round(statistics.median(notify), 1),
         "notify_p99_ms": round(pct(notify, 99), 1),
         "notify_calls": len(notify),
@@ -277,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         ("call_next request to 100 boards", f"{results['call_to_board_p50_ms']:.2f}", f"{results['call_to_board_p99_ms']:.2f}", "ms", ""),
         ("durable state changes", f"{results['durable_ops_per_s']:.0f}", "", "ops/s", ">= 1000"),
         ("service RSS after 1,500 visits", f"{results['service_rss_mb']:.1f}", "", "MB", "<= 80"),
+        ("service RSS, pages in use, reports drawn", f"{results['service_rss_web_mb']:.1f}", "",
+         "MB", "<= 120"),
         ("call to Web Push arrival, 500 subscribed", f"{results['notify_p50_ms']:.1f}", f"{results['notify_p99_ms']:.1f}", "ms", "p99 <= 500"),
     ]
     print(f"{'measure':44} {'p50/value':>10} {'p99':>8}  unit   target")

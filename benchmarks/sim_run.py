@@ -4,8 +4,9 @@ Citizens (from sim_scenario) arrive and get a ticket through `QueueEngine.handle
 with a real `IssueRequest`; every staffed counter acts as a clerk: when free it sends
 `CallNext`, the called citizen walks up (or does not answer, and the clerk sends
 `MarkAbsent` after a while), then `StartService` and one `FinishProcedure` per procedure.
-The engine itself routes a finished visit to its next department; the simulation only
-reads where the visit went. Time is simulated epoch seconds passed as `now`.
+The engine itself routes a finished visit to its next department (flexible routing may
+change the order) and says when it may be called there; the simulation only reads where
+the visit went and walks the citizen over. Time is simulated epoch seconds passed as `now`.
 
 Two ways of ticketing run on the same citizens:
 - "shared": one number per visit for every department (Isesaki's plan, the engine's rule);
@@ -43,8 +44,7 @@ class Stop:
     """One wait and its service: a department (shared) or a ticket (separate)."""
 
     department: str
-    first: int  # index of its first procedure in Citizen.procedures
-    last: int  # index after its last procedure
+    procedures: list[str]  # served here, in order (shared: as the engine routed them)
     number: int | None = None
     reached: float | None = None  # ticket in hand at the waiting seats
     first_call: float | None = None
@@ -101,9 +101,13 @@ class DayResult:
 class _Run:
     record: VisitRecord
     stop: int = 0  # index into record.stops
-    proc: int = 0  # index into citizen.procedures being served or next
+    proc: str = ""  # the procedure being served or next
     ready_at: float = 0.0  # when the citizen is at the current department's seats
     missed: set[int] = field(default_factory=set)
+
+    def service_s(self, procedure: str) -> float:
+        c = self.record.citizen
+        return c.service_s[c.procedures.index(procedure)]
 
 
 def stops_for(config: SiteConfig, citizen: Citizen, mode: str) -> list[Stop]:
@@ -119,9 +123,9 @@ def stops_for(config: SiteConfig, citizen: Citizen, mode: str) -> list[Stop]:
             mode == "shared"
             or mode == "separate" and config.procedures[prev].department == owner)
         if same:
-            stops[-1].last = i + 1
+            stops[-1].procedures.append(p)
         else:
-            stops.append(Stop(dept, i, i + 1))
+            stops.append(Stop(dept, [p]))
     return stops
 
 
@@ -170,8 +174,7 @@ class DaySimulation:
             self._at(c.arrival, "arrive", c)
         next_sample = t0
         t = t0
-        handlers = {"open": self._open, "arrive": self._arrive, "ticket": self._ticket,
-                    "start": self._start, "finish": self._finish, "absent": self._absent}
+        handlers = self.handlers()
         while self._heap:
             t, _, what, payload = heapq.heappop(self._heap)
             while next_sample <= t:
@@ -186,15 +189,23 @@ class DaySimulation:
                          self.calls, end, time.perf_counter() - started, self._requests,
                          self.requeues, self.engine)
 
+    def handlers(self) -> dict:
+        """What each kind of simulated event does (a variant of the day adds its own)."""
+        return {"open": self._open, "arrive": self._arrive, "ticket": self._ticket,
+                "start": self._start, "finish": self._finish, "absent": self._absent,
+                "wake": self._wake}
+
     def _open(self, t: float, counter: str) -> None:
         self._handle("open_counter", m.OpenCounter, t, counter=counter, staff="sim")
         dept = self.config.counters[counter].department
         self.counters[counter] = CounterRecord(dept)
         self._idle[dept].append(counter)
-        self._wake(dept, t)
+        self._wake(t, dept)
 
     def _arrive(self, t: float, c: Citizen) -> None:
-        record = VisitRecord(c, stops_for(self.config, c, self.mode), issued=t)
+        stops = stops_for(self.config, c, self.mode)
+        # Shared: the engine decides the order as the visit goes; stops are added then.
+        record = VisitRecord(c, stops if self.mode != "shared" else stops[:1], issued=t)
         self.records.append(record)
         run = _Run(record)
         first = record.stops[0]
@@ -209,13 +220,13 @@ class DaySimulation:
         record.naive_min = estimator.naive_wait_minutes(
             visit["people_ahead"], len(self.engine.counters_open(first.department)),
             self.engine.mean_service_minutes(first.department))
-        self._wake(first.department, t)
+        self._wake(t, first.department)
 
     def _issue(self, run: _Run, t: float) -> dict:
         """Issue the ticket for the run's current stop (shared: the whole visit)."""
         c = run.record.citizen
         stop = run.record.stops[run.stop]
-        procs = c.procedures[stop.first:stop.last] if self.mode != "shared" else c.procedures
+        procs = stop.procedures if self.mode != "shared" else c.procedures
         result = self._handle(
             "issue", m.IssueRequest, t, issuing_point=c.issuing_point, procedures=list(procs),
             life_event=c.life_event if run.stop == 0 else None, needs=list(c.needs))
@@ -226,9 +237,9 @@ class DaySimulation:
     def _ticket(self, t: float, run: _Run) -> None:
         run.ready_at = t
         self._issue(run, t)
-        self._wake(run.record.stops[run.stop].department, t)
+        self._wake(t, run.record.stops[run.stop].department)
 
-    def _wake(self, dept: str, t: float) -> None:
+    def _wake(self, t: float, dept: str) -> None:
         idle = self._idle[dept]
         while idle and self.engine.state.waiting[dept]:
             counter = idle.pop(0)
@@ -249,20 +260,26 @@ class DaySimulation:
         if stop.first_call is None:
             stop.first_call = t
         c = run.record.citizen
-        if c.misses[stop.first] and run.stop not in run.missed:
+        run.proc = self.engine.visit_by_number(number).current().procedure
+        if c.misses[c.procedures.index(stop.procedures[0])] and run.stop not in run.missed:
             run.missed.add(run.stop)
             self._at(max(t, run.ready_at) + ABSENT_WAIT_S, "absent", counter)
             return
         walk = self.floor.answer_call(stop.department, counter, c.speed)
         self._at(max(t, run.ready_at) + walk, "start", counter)
 
-    def _free(self, t: float, counter: str) -> None:
+    def _release(self, t: float, counter: str) -> CounterRecord:
+        """The counter's citizen has gone: count its busy time."""
         rec = self.counters[counter]
         rec.busy_s += t - rec.busy_since
         rec.busy_since = None
         del self._at_counter[counter]
+        return rec
+
+    def _free(self, t: float, counter: str) -> None:
+        rec = self._release(t, counter)
         self._idle[rec.department].append(counter)
-        self._wake(rec.department, t)
+        self._wake(t, rec.department)
 
     def _absent(self, t: float, counter: str) -> None:
         run = self._at_counter[counter]
@@ -275,7 +292,7 @@ class DaySimulation:
             # whole visit): then the citizen asks at the counter and the clerk re-queues it.
             self.requeues += 1
             self._handle("requeue", m.Requeue, t, counter=counter, number=visit["number"])
-            self._wake(self.config.counters[counter].department, t)
+            self._wake(t, self.config.counters[counter].department)
 
     def _start(self, t: float, counter: str) -> None:
         run = self._at_counter[counter]
@@ -284,21 +301,27 @@ class DaySimulation:
 
     def service_seconds(self, run: _Run, counter: str, t: float) -> float:
         """How long the procedure being started takes (drawn up front with the citizen)."""
-        return run.record.citizen.service_s[run.proc]
+        return run.service_s(run.proc)
 
     def _finish(self, t: float, counter: str) -> None:
         run = self._at_counter[counter]
         record, stop = run.record, run.record.stops[run.stop]
         result = self._handle("finish", m.FinishProcedure, t, counter=counter)["visit"]
-        run.proc += 1
-        if run.proc < stop.last:
+        if result["state"] == "serving":
             # Same department: the engine keeps the visit at this counter for the next one.
             step = next(s for s in result["steps"] if s["state"] == "serving")
-            self._check(step["procedure"], record.citizen.procedures[run.proc], counter, step)
+            if self.mode == "shared" and step["procedure"] not in stop.procedures:
+                stop.procedures.append(step["procedure"])
+            self._check(step, stop.procedures, counter)
+            run.proc = step["procedure"]
             self._at(t + self.service_seconds(run, counter, t), "finish", counter)
             return
         stop.finished = t
         self._free(t, counter)
+        if self.mode == "shared" and result["state"] != "done":
+            # The engine has put the visit in the queue of the department it chose.
+            step = next(s for s in result["steps"] if s["state"] == "waiting")
+            record.stops.append(Stop(step["department"], [step["procedure"]]))
         run.stop += 1
         if run.stop == len(record.stops):
             record.done_at = t
@@ -308,17 +331,21 @@ class DaySimulation:
         if self.mode != "shared":
             self._at(t + walk + TICKET_S, "ticket", run)
             return
-        # Shared: the engine has already put the visit in the next department's queue.
-        step = next(s for s in result["steps"] if s["state"] == "waiting")
-        self._check(step["procedure"], record.citizen.procedures[run.proc], nxt.department, step)
+        self._check(step, record.citizen.procedures, nxt.department)
         nxt.number, nxt.reached = stop.number, t + walk
         run.ready_at = t + walk
-        self._wake(nxt.department, t)
+        callable_at = self.engine.visit_by_number(stop.number).current().callable_at or t
+        if callable_at > t:
+            self._at(callable_at, "wake", nxt.department)
+        else:
+            self._wake(t, nxt.department)
 
     @staticmethod
-    def _check(engine_proc: str, expected: str, where: str, step: dict) -> None:
-        if engine_proc != expected or (step["department"] != where and step["counter"] != where):
-            raise RuntimeError(f"engine routed {engine_proc} to {step}, expected {expected} at {where}")
+    def _check(step: dict, expected: list[str] | tuple[str, ...], where: str) -> None:
+        """The engine routed one of the procedures the simulation expects, where it expects."""
+        if step["procedure"] not in expected or (step["department"] != where
+                                                  and step["counter"] != where):
+            raise RuntimeError(f"engine routed {step} to {where}, expected one of {expected}")
 
 
 def simulate(config: SiteConfig, citizens: list[Citizen], staffing: dict[str, int],

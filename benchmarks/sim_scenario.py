@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from protocol import floorplan
 from protocol.site import Counter, SiteConfig, parse_config
 
 TZ = ZoneInfo("Asia/Tokyo")
@@ -35,7 +36,6 @@ MISS_SHARE = 0.05  # share of calls nobody answers (away, did not hear); once pe
 PRIORITY_NEEDS = (("wheelchair", 0.015), ("pregnancy", 0.008), ("sight", 0.004))
 WALK_SPEED = (1.0, 0.15)  # m/s, mean and spread; floor plans are in metres
 REACT_S = 15.0  # seconds to notice a call and stand up
-LIFT_S = 60.0  # waiting for and riding the lift between floors
 TICKET_S = 20.0  # the old way: drawing a new ticket at each department's machine
 UTILISATION_TARGET = 1.0  # staffing: day-long counter load per open counter (a busy day)
 
@@ -133,7 +133,7 @@ class Citizen:
     life_event: str | None
     arrival: float  # epoch seconds: issued at the entrance
     issuing_point: str
-    procedures: tuple[str, ...]  # queued procedures, grouped by department in visit order
+    procedures: tuple[str, ...]  # queued procedures, in itinerary order
     service_s: tuple[float, ...]  # counter time of each procedure
     misses: tuple[bool, ...]  # misses the first call of the stop starting with this procedure
     needs: tuple[str, ...]
@@ -164,13 +164,10 @@ def last_issue_time() -> float:
     return clock(LAST_ISSUE_AT[0] + LAST_ISSUE_AT[1] / 60)
 
 
-def _group_by_department(config: SiteConfig, procs: list[str]) -> list[str]:
-    depts: list[str] = []
-    for p in procs:
-        d = config.queue_department(p)
-        if d not in depts:
-            depts.append(d)
-    return sorted(procs, key=lambda p: depts.index(config.queue_department(p)))
+def _in_itinerary_order(config: SiteConfig, procs: list[str]) -> list[str]:
+    """The procedures in the order the site's itinerary gives (grouped by department,
+    keeping the order constraints): the order the old way walks them."""
+    return [p for _, ps in config.itinerary(procs)[0] for p in ps]
 
 
 def _service_seconds(rng: random.Random, minutes: float) -> float:
@@ -194,7 +191,7 @@ def make_citizens(config: SiteConfig, plan: DayPlan) -> list[Citizen]:
     citizens = []
     for i, t in enumerate(times):
         kind = KINDS[rng.choices(kinds, weights=weights)[0]]
-        procs = _group_by_department(config, kind.draw(rng))
+        procs = _in_itinerary_order(config, kind.draw(rng))
         needs = tuple(n for n, share in PRIORITY_NEEDS if rng.random() < share)
         citizens.append(Citizen(
             index=i, kind=kind.id, life_event=kind.life_event, arrival=t,
@@ -257,41 +254,9 @@ def counters_to_open(config: SiteConfig, staffing: dict[str, int]) -> list[Count
     return out
 
 
-class FloorPlan:
-    """Walking times on the floors of the site config (positions in metres)."""
-
-    def __init__(self, config: SiteConfig):
-        self.config = config
-        self.lifts = {p.floor: (p.x, p.y) for p in config.landmarks.values()
-                      if p.id.startswith("elevator")}
-        self.waiting = {}
-        for d in config.departments:
-            mine = config.counters_of(d)
-            if mine:
-                self.waiting[d] = (mine[0].floor, sum(c.x for c in mine) / len(mine),
-                                   config.floors[mine[0].floor].height / 2)
-
-    def _metres(self, a: tuple[str, float, float], b: tuple[str, float, float]) -> tuple[float, bool]:
-        if a[0] == b[0]:
-            return abs(a[1] - b[1]) + abs(a[2] - b[2]), False
-        la, lb = self.lifts[a[0]], self.lifts[b[0]]
-        return abs(a[1] - la[0]) + abs(a[2] - la[1]) + abs(b[1] - lb[0]) + abs(b[2] - lb[1]), True
-
-    def _seconds(self, a, b, speed: float) -> float:
-        metres, lift = self._metres(a, b)
-        return metres / speed + (LIFT_S if lift else 0.0)
-
-    def _counter(self, counter: str) -> tuple[str, float, float]:
-        c = self.config.counters[counter]
-        return c.floor, c.x, c.y
-
-    def entrance_to_department(self, point: str, dept: str, speed: float) -> float:
-        p = self.config.issuing_points[point]
-        return self._seconds((p.floor, p.x, p.y), self.waiting[dept], speed)
+class FloorPlan(floorplan.FloorPlan):
+    """The site's floor plan, walked by a citizen who also needs a moment to react."""
 
     def answer_call(self, dept: str, counter: str, speed: float) -> float:
         """From the department's waiting seats to the counter that called."""
-        return REACT_S + self._seconds(self.waiting[dept], self._counter(counter), speed)
-
-    def counter_to_department(self, counter: str, dept: str, speed: float) -> float:
-        return self._seconds(self._counter(counter), self.waiting[dept], speed)
+        return REACT_S + self.seats_to_counter(dept, counter, speed)

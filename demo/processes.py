@@ -48,12 +48,14 @@ class ServiceProcess:
 
     def __init__(self, broker: LocalBroker, data_dir: Path, *, config: str | None = None,
                  web_port: int | None = None, site: str = "isesaki",
-                 clock: ScaledClock | None = None, public_url: str | None = None):
+                 clock: ScaledClock | None = None, public_url: str | None = None,
+                 extra: tuple[str, ...] = ()):
         self.broker = broker
         self.clock = clock
         self.data_dir = Path(data_dir)
         self.config = config
         self.site = site
+        self.extra = extra  # more command-line options
         self.public_url = public_url
         self.web_port = free_port() if web_port is None else web_port
         self.proc: subprocess.Popen | None = None
@@ -73,6 +75,7 @@ class ServiceProcess:
             cmd += ["--config", self.config]
         if self.clock:
             cmd += self.clock.argv()
+        cmd += list(self.extra)
         if self.public_url:
             cmd += ["--public-url", self.public_url]
         env = dict(os.environ, PYTHONUNBUFFERED="1")

@@ -41,6 +41,10 @@ STATE_CHANNELS: list[tuple[str, str, type[BaseModel], bool, str, str]] = [
     ("counters", "counters/{counter}", m.CounterStateMessage, True, "service",
      ("Whether a counter is open, and the number it has called (null while serving or "
       "free).")),
+    ("staffing", "staffing", m.StaffingAdvice, True, "service",
+     ("Staffing advice from the next hour's forecast load per department (visits in the "
+      "building with their remaining itineraries, the day's arrivals): which department "
+      "should open counters and when, which free counter may close.")),
     ("serviceStatus", "service/status", m.ServiceStatus, True, "service",
      ("Birth and death (Last Will) of the queue service, with `boot` counting its starts. "
       "Readiness: the service is ready when it publishes `online` with a new `boot` "

@@ -407,6 +407,30 @@ class CounterStateMessage(Message):
     number: int | None = None
 
 
+class StaffingLine(BaseModel):
+    """One department whose counters should change (queue_service/staffing.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    department: str
+    action: Literal["open", "close"]
+    counters_open: int
+    counters_needed: int
+    in_min: int = 0  # open: how soon the extra counters are needed
+    counter: str | None = None  # close: the free counter that can close
+    load_min: float  # counter-minutes expected over the next hour, waiting work included
+    wait_min: float  # the longest wait expected over the hour with the counters open now
+    gain_min: float  # people-minutes of waiting one more counter would save in the hour
+    text_ja: str
+    text_en: str
+
+
+class StaffingAdvice(Message):
+    """Advice for the supervisor from the next hour's forecast load (no personal data)."""
+
+    lines: list[StaffingLine]
+    at: float
+
+
 class ServiceStatus(Message):
     state: Literal["online", "offline"]
     day: str | None = None

@@ -183,6 +183,23 @@ class Congestion:
 
 
 @dataclass(frozen=True)
+class Routing:
+    """How visits move between departments: the order procedures must keep, and what
+    arrival-aware calling and the bounded place need (walking speed, the lift)."""
+
+    # procedure -> every procedure that must be finished before it (transitively)
+    before: dict[str, frozenset[str]] = field(default_factory=dict)
+    walk_speed_m_s: float = 1.0
+    lift_s: float = 60.0
+    place_lead_minutes: float = 0.0
+    flexible: bool = True  # send a moving visit where it will be called soonest
+    arrival_aware: bool = True  # call a moving visit only once it can be there
+
+    def predecessors(self, procedure: str) -> frozenset[str]:
+        return self.before.get(procedure, frozenset())
+
+
+@dataclass(frozen=True)
 class Bookings:
     """Which visits can be booked, when, and the check-in windows around a slot."""
 
@@ -228,6 +245,7 @@ class SiteConfig:
     counters: dict[str, Counter]
     procedures: dict[str, Procedure]
     life_events: dict[str, LifeEvent]
+    routing: Routing = field(default_factory=Routing)
     notify: NotifySettings = field(default_factory=NotifySettings)
     source: str = field(default="", compare=False)
     document: dict = field(default_factory=dict, compare=False, repr=False)
@@ -255,19 +273,53 @@ class SiteConfig:
 
     def itinerary(self, procedure_ids: list[str]) -> tuple[list[tuple[str, list[str]]], list[str]]:
         """Where a visit goes: (department, its procedures) stops in first-mention order,
-        each department once so nobody is sent back, and the kind-5 procedures that are
-        guidance only. Unknown procedure ids raise KeyError."""
-        stops: dict[str, list[str]] = {}
+        each department once so nobody is sent back (unless the order constraints need
+        it), and the kind-5 procedures that are guidance only. Unknown procedure ids
+        raise KeyError."""
+        queued: list[tuple[str, str]] = []
         guidance: list[str] = []
         for p in procedure_ids:
             if not self.procedures[p].queued:
                 if p not in guidance:
                     guidance.append(p)
-                continue
-            procs = stops.setdefault(self.queue_department(p), [])
-            if p not in procs:
-                procs.append(p)
-        return list(stops.items()), guidance
+            elif all(p != q for q, _ in queued):
+                queued.append((p, self.queue_department(p)))
+        return self.route(queued), guidance
+
+    def route(self, steps: list[tuple[str, str]], first: str | None = None
+              ) -> list[tuple[str, list[str]]]:
+        """Order (procedure, department) steps into stops that keep `routing.before`:
+        each stop takes every procedure of its department whose predecessors are done
+        or earlier in the stop. The first stop is `first` if it may come first, else the
+        department of the first-listed procedure that may; the rest follow listing order."""
+        remaining = list(steps)
+        stops: list[tuple[str, list[str]]] = []
+        while remaining:
+            left = {p for p, _ in remaining}
+            ready = [(p, d) for p, d in remaining if not self.routing.predecessors(p) & left]
+            dept = first if not stops and any(d == first for _, d in ready) else ready[0][1]
+            block: list[str] = []
+            grew = True
+            while grew:
+                grew = False
+                for p, d in remaining:
+                    if d == dept and p not in block and \
+                            not self.routing.predecessors(p) & (left - set(block)):
+                        block.append(p)
+                        grew = True
+            remaining = [(p, d) for p, d in remaining if p not in block]
+            stops.append((dept, block))
+        return stops
+
+    def allowed_next(self, steps: list[tuple[str, str]]) -> list[str]:
+        """Departments a visit with these open (procedure, department) steps may go to
+        now, in listing order."""
+        left = {p for p, _ in steps}
+        out: list[str] = []
+        for p, d in steps:
+            if d not in out and not self.routing.predecessors(p) & left:
+                out.append(d)
+        return out
 
     def business_day(self, now: float) -> str:
         """The business day (ISO date) of a moment: it starts at `numbers.reset_time`."""
@@ -575,6 +627,7 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
 
     life_events = _unique(root.items("life_events"), life_event, "life event")
 
+    routing = _routing(root.section("routing"), procedures)
     one_stop = _ref(site, "one_stop_department", departments, "department")
     config = SiteConfig(
         id=site.ident("id"), name_ja=site.text("name_ja"), name_en=site.text("name_en"),
@@ -583,7 +636,7 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
         one_stop_department=one_stop, numbers=numbers, calling=calling,
         congestion=congestion, floors=floors, landmarks=landmarks,
         issuing_points=issuing_points, departments=departments, counters=counters,
-        procedures=procedures, life_events=life_events,
+        procedures=procedures, life_events=life_events, routing=routing,
         notify=parse_notify(root.section("notify")), source=source, document=data,
         bookings=_bookings(root, procedures) if "bookings" in data else None,
     )
@@ -594,6 +647,51 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
                 f"procedures.{p.id}: it queues at department {dept!r}, which has no counter"
             )
     return config
+
+
+def _routing(r: _Reader, procedures: dict[str, Procedure]) -> Routing:
+    """The [routing] section: speeds, the place lead, and [[routing.order]] entries
+    (`first` must be finished before each of `then`), checked for unknown procedures
+    and cycles."""
+    direct: dict[str, set[str]] = {}
+    where: dict[tuple[str, str], str] = {}
+    for i, o in enumerate(r.items("order", required=False)):
+        first = o.text("first")
+        if first not in procedures:
+            raise o.fail("first", f"unknown procedure {first!r}")
+        then = o.strings("then")
+        if not then:
+            raise o.fail("then", "expected at least one procedure")
+        for p in then:
+            if p not in procedures:
+                raise o.fail("then", f"unknown procedure {p!r}")
+            direct.setdefault(p, set()).add(first)
+            where.setdefault((first, p), f"order[{i}]")
+    before: dict[str, frozenset[str]] = {}
+
+    def closure(p: str, path: list[str]) -> frozenset[str]:
+        if p in path:
+            cycle = path[path.index(p):] + [p]
+            first_edge = where[(cycle[1], cycle[0])] if len(cycle) > 1 else "order"
+            raise r.fail(first_edge, "the order has a cycle: "
+                         + " → ".join(reversed(cycle)))
+        if p not in before:
+            out: set[str] = set()
+            for q in direct.get(p, ()):
+                out |= {q} | closure(q, path + [p])
+            before[p] = frozenset(out)
+        return before[p]
+
+    for p in list(direct):
+        closure(p, [])
+    return Routing(
+        before={p: b for p, b in before.items() if b},
+        walk_speed_m_s=r.number("walk_speed_m_s", 1.0, minimum=0.1),
+        lift_s=r.number("lift_s", 60, minimum=0),
+        place_lead_minutes=r.number("place_lead_minutes", 0, minimum=0),
+        flexible=r.get("flexible", bool, True),
+        arrival_aware=r.get("arrival_aware", bool, True),
+    )
 
 
 def load_config(path: str | Path | None = None) -> SiteConfig:

@@ -12,6 +12,7 @@
     madoguchi/<site>/congestion/<department>     retained congestion of a department
     madoguchi/<site>/visits/<number>             retained public status of a visit
     madoguchi/<site>/counters/<counter>          retained open/closed state of a counter
+    madoguchi/<site>/staffing                    retained staffing advice for the supervisor
     madoguchi/<site>/service/status              retained birth/death of the queue service
     madoguchi/<site>/site                        retained site configuration document
 
@@ -108,6 +109,11 @@ def counter_state(site: str, counter: str) -> str:
 
 def all_counter_states(site: str) -> str:
     return f"{_site(site)}/counters/+"
+
+
+def staffing(site: str) -> str:
+    """Retained: where counters should open or may close (protocol.messages.StaffingAdvice)."""
+    return f"{_site(site)}/staffing"
 
 
 def service_status(site: str) -> str:

@@ -36,6 +36,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--cafile", help="CA certificate: connect with TLS")
     p.add_argument("--web-host", default="127.0.0.1")
     p.add_argument("--web-port", type=int, default=8080, help="0 disables the web pages")
+    p.add_argument("--web-certfile", help="serve the pages over HTTPS with this certificate")
+    p.add_argument("--web-keyfile", help="the private key of --web-certfile")
+    p.add_argument("--secure-cookies", action=argparse.BooleanOptionalAction, default=None,
+                   help="mark the session cookie Secure (sent over HTTPS only); default: on "
+                        "with --web-certfile; give it when a TLS proxy serves the pages")
     p.add_argument("--public-url", help="the address the ticket QR codes and links point to "
                                         "(default: the site file's public_url)")
     p.add_argument("--new-store", action="store_true",
@@ -64,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
             config = with_public_url(config, args.public_url.rstrip("/"))
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    if bool(args.web_certfile) != bool(args.web_keyfile):
+        print("error: --web-certfile and --web-keyfile go together", file=sys.stderr)
         return 2
     password = Path(args.password_file).read_text().strip() if args.password_file else None
     tls = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
@@ -101,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
              service.engine.state.day)
     try:
         if args.web_port:
-            serve_web(service, args.web_host, args.web_port)
+            secure = args.secure_cookies if args.secure_cookies is not None else bool(args.web_certfile)
+            serve_web(service, args.web_host, args.web_port, secure_cookies=secure,
+                      certfile=args.web_certfile, keyfile=args.web_keyfile)
         else:
             wait_for_signal()
     finally:
@@ -113,14 +123,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def serve_web(service: QueueService, host: str, port: int) -> None:
+def serve_web(service: QueueService, host: str, port: int, *, secure_cookies: bool,
+              certfile: str | None = None, keyfile: str | None = None) -> None:
     import uvicorn
 
     from .web import create_app
 
     # Live-update streams stay open: do not let them hold up a shutdown.
-    uvicorn.run(create_app(service), host=host, port=port, log_level="warning",
-                timeout_graceful_shutdown=2)
+    uvicorn.run(create_app(service, secure_cookies=secure_cookies), host=host, port=port,
+                log_level="warning", timeout_graceful_shutdown=2, ssl_certfile=certfile,
+                ssl_keyfile=keyfile)
 
 
 def wait_for_signal() -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from protocol import messages as m
+from protocol.floorplan import FloorPlan
 from protocol.site import SiteConfig
 from protocol.waits import NOT_OPEN, natural_range
 
@@ -77,6 +78,7 @@ class QueueEngine:
         self.state.lines = {d: [] for d in config.departments}
         self._priority = set(config.calling.priority_needs)
         self._typical_minutes = {d: _typical_minutes(config, d) for d in config.departments}
+        self._floor = FloorPlan(config)
         self.bookings = BookingBook(config)  # outlives the business day
         self._handlers: dict[str, Callable[[object, float, Callable[[], str]], Outcome]] = {
             "issue": self._issue,
@@ -291,8 +293,10 @@ class QueueEngine:
         )
 
     # ---- helpers -------------------------------------------------------------------
-    def _order_key(self, v: Visit) -> tuple:
-        return (0 if self._priority.intersection(v.needs) else 1, v.queued_at, v.number)
+    def _order_key(self, v: Visit, queued_at: float | None = None) -> tuple:
+        """A visit's place in line: priority needs first, then its place (queued_at)."""
+        place = v.queued_at if queued_at is None else queued_at
+        return (0 if self._priority.intersection(v.needs) else 1, place, v.number)
 
     def _level(self, wait: float | None) -> str:
         if wait is None:
@@ -398,6 +402,51 @@ class QueueEngine:
 
     def _visit_result(self, v: Visit, now: float) -> dict:
         return {"visit": self.visit_status(v, now).model_dump()}
+
+    # ---- moving between departments ---------------------------------------------------
+    def _follows_on(self, counter: str | None, step: Step, nxt: Step) -> bool:
+        """The next procedure in the same department stays at this counter: no new queue."""
+        return bool(counter) and step.counter == counter and self._can_serve(counter, nxt) \
+            and self.state.counters[counter].open
+
+    def _route(self, v: Visit, step: Step, counter: str | None, now: float) -> ev.Route | None:
+        """Where v goes once `step` (at `counter`) closes, when it leaves the counter: the
+        department it may visit now (order constraints) that will call it soonest
+        (flexible routing), when it can be there (arrival-aware calling) and its place
+        there (its issue time, but no earlier than the place lead before it arrives)."""
+        rest = [s for s in v.steps if s.open and s is not step]
+        if not rest or self._follows_on(counter, step, rest[0]):
+            return None
+        routing = self.config.routing
+        pairs = [(s.procedure, s.department) for s in rest]
+        allowed = self.config.allowed_next(pairs) if routing.flexible else [rest[0].department]
+        arrival = {d: now + self._walk_s(counter, d) for d in allowed}
+        place = {d: max(v.issued_at, arrival[d] - 60 * routing.place_lead_minutes)
+                 for d in allowed}
+        if len(allowed) > 1:
+            reader = self.reader(now)
+            soonest = {d: max((arrival[d] - now) / 60,
+                              self.expected_wait(v, d, place[d], now, reader)) for d in allowed}
+            dept = min(allowed, key=lambda d: (soonest[d], allowed.index(d)))
+        else:
+            dept = allowed[0]
+        order = [p for _, procs in self.config.route(pairs, first=dept) for p in procs]
+        callable_at = arrival[dept] if routing.arrival_aware else now
+        return ev.Route(department=dept, order=tuple(order), callable_at=callable_at,
+                        queued_at=place[dept])
+
+    def _walk_s(self, counter: str | None, department: str) -> float:
+        if counter is None or department not in self._floor.waiting:
+            return 0.0
+        return self._floor.counter_to_department(counter, department)
+
+    def expected_wait(self, v: Visit, department: str, queued_at: float, now: float,
+                      reader: estimator.Reader | None = None) -> float:
+        """The estimator's minutes until `v`, joining `department` now with place
+        `queued_at`, would be called there (infinite while no counter is open)."""
+        ahead = bisect_left(self.state.lines[department], (self._order_key(v, queued_at), v.id))
+        wait = estimator.wait_minutes(self.snapshot(department, ahead, queued_at, now, v.id, reader))
+        return float("inf") if wait is None else wait
 
     # ---- issuing -------------------------------------------------------------------
     def _issue(self, r: m.IssueRequest, now: float, new_token: Callable[[], str]) -> Outcome:
@@ -536,7 +585,8 @@ class QueueEngine:
         self._ensure_free(c)
         dept = self.config.counters[r.counter].department
         for v in self.call_order(dept, now):
-            if self._can_serve(r.counter, v.current()):
+            step = v.current()
+            if self._can_serve(r.counter, step) and (step.callable_at or now) <= now:
                 return self._done([self._call_event(v, r.counter, now, "call")], v, now)
         return Outcome({"visit": None})
 
@@ -572,8 +622,8 @@ class QueueEngine:
     def _finish(self, r: m.FinishProcedure, now: float, _t) -> Outcome:
         v, step = self._at_counter(r.counter, ("called", "serving"))
         handover = r.handover or self.config.procedures[step.procedure].handover
-        return self._done([ev.Finished(at=now, visit=v.id, counter=r.counter,
-                                         handover=handover)], v, now)
+        return self._done([ev.Finished(at=now, visit=v.id, counter=r.counter, handover=handover,
+                                       route=self._route(v, step, r.counter, now))], v, now)
 
     def _hold(self, r: m.Hold, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -601,8 +651,9 @@ class QueueEngine:
         return self._done([event], v, now)
 
     def _skip(self, r: m.SkipProcedure, now: float, _t) -> Outcome:
-        v, _ = self._at_counter(r.counter, ("called", "serving"))
-        return self._done([ev.Skipped(at=now, visit=v.id, counter=r.counter)], v, now)
+        v, step = self._at_counter(r.counter, ("called", "serving"))
+        return self._done([ev.Skipped(at=now, visit=v.id, counter=r.counter,
+                                      route=self._route(v, step, r.counter, now))], v, now)
 
     def _cancel_procedure(self, r: m.CancelProcedure, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -610,8 +661,10 @@ class QueueEngine:
                       if s.procedure == r.procedure and s.open), None)
         if index is None:
             raise EngineError("unknown_procedure", f"{r.procedure!r} is not open on this visit")
+        step = v.steps[index]
+        route = self._route(v, step, r.counter, now) if step is v.current() else None
         return self._done([ev.ProcedureCancelled(at=now, visit=v.id, index=index,
-                                                  counter=r.counter)], v, now)
+                                                  counter=r.counter, route=route)], v, now)
 
     def _transfer(self, r: m.Transfer, now: float, _t) -> Outcome:
         v, _ = self._at_counter(r.counter, ("called", "serving"))
@@ -765,15 +818,19 @@ class QueueEngine:
         counter = e.counter
         if counter:
             self._release(v, counter)
+        route = e.route
+        if route:
+            _reorder_open_steps(v, route.order)
         nxt = v.current()
-        # The next procedure in the same department stays at this counter: no new queue.
-        if nxt and counter and step.counter == counter and self._can_serve(counter, nxt) \
-                and self.state.counters[counter].open:
+        if nxt and self._follows_on(counter, step, nxt):
             nxt.state, nxt.counter = "serving", counter
             nxt.called_at = nxt.started_at = e.at
             self.state.counters[counter].visit = v.id
         elif nxt:
             v.arrived_at = e.at
+            if route:
+                nxt.callable_at = v.arrived_at = route.callable_at
+                v.queued_at = route.queued_at
             if nxt.department != step.department:
                 v.absent_count = 0  # the limit is on not answering one department's calls
         self._reindex(v)
@@ -870,6 +927,15 @@ class QueueEngine:
     @applies(ev.CounterClosed)
     def _on_counter_closed(self, e: ev.CounterClosed) -> None:
         self.state.counters[e.counter].open = False
+
+
+def _reorder_open_steps(v: Visit, order: tuple[str, ...]) -> None:
+    """Put v's open steps in the order of their procedures in `order`; closed steps keep
+    their places in the guidance list."""
+    places = [i for i, s in enumerate(v.steps) if s.open]
+    steps = sorted((v.steps[i] for i in places), key=lambda s: order.index(s.procedure))
+    for i, step in zip(places, steps):
+        v.steps[i] = step
 
 
 def _typical_minutes(config: SiteConfig, department: str) -> float:

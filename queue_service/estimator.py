@@ -168,10 +168,17 @@ class Reader:
         visit now elsewhere that will come to `department`."""
         if department not in self._coming:
             self._coming[department] = [
-                (self.order_key(v), coming) for v, dept in self._elsewhere(department)
+                (self._place_there(v, coming[0]), coming) for v, dept in self._elsewhere(department)
                 if (coming := self.upstream(v, dept, department)) is not None
             ]
         return self._coming[department]
+
+    def _place_there(self, v: Visit, eta_min: float) -> tuple:
+        """v's order key once it arrives in `eta_min`: its issue time, but no earlier than
+        the place lead before its arrival (the bounded place, protocol.site.Routing)."""
+        key = self.order_key(v)
+        lead = self.config.routing.place_lead_minutes
+        return (key[0], max(v.issued_at, self.now + 60 * (eta_min - lead)), *key[2:])
 
     def _elsewhere(self, department: str):
         """Visits waiting or at a counter in another department (held ones are not

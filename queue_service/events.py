@@ -109,21 +109,35 @@ class Started(VisitEvent):
     counter: str
 
 
+class Route(BaseModel):
+    """Where a visit leaving a counter goes next (issue 12: flexible routing, arrival-aware
+    calling, the bounded place), decided when its step closes so a replay rebuilds it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    department: str  # the department it goes to now
+    order: tuple[str, ...]  # its open procedures in the new order
+    callable_at: float  # not called there before it can have walked over
+    queued_at: float  # its place in that line
+
+
 class Finished(VisitEvent):
     type: Literal["finished"] = "finished"
     counter: str
     handover: str | None
+    route: Route | None = None  # None: done, or the next procedure at the same counter
 
 
 class Skipped(VisitEvent):
     type: Literal["skipped"] = "skipped"
     counter: str
+    route: Route | None = None
 
 
 class ProcedureCancelled(VisitEvent):
     type: Literal["procedure_cancelled"] = "procedure_cancelled"
     index: int
     counter: str
+    route: Route | None = None
 
 
 class Held(VisitEvent):

@@ -29,6 +29,7 @@ class Step:
     started_at: float | None = None
     finished_at: float | None = None
     handover: str | None = None
+    callable_at: float | None = None  # a moving visit is not called here before it can arrive
     join_estimate: float | None = None  # wait estimated when it joined this department's line
 
     @property

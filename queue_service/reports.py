@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import math
 import statistics
 import sys
 from collections import defaultdict
@@ -33,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from protocol.site import SiteConfig
 
+from . import charts
 from . import events as ev
 from .engine import APPLY, QueueEngine
 
@@ -289,66 +289,19 @@ def to_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
-    from matplotlib import pyplot as plt
-
-    if Path(FONT).exists() and "Noto Sans CJK JP" not in {f.name for f in font_manager.fontManager.ttflist}:
-        font_manager.fontManager.addfont(FONT)
-    return plt
-
-
-def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    _pyplot().close(fig)
-    return buf.getvalue()
-
-
-def _rc() -> dict:
-    return {"font.family": ["Noto Sans CJK JP", "DejaVu Sans"], "axes.spines.top": False,
-            "axes.spines.right": False}
+def _arrivals_data(report: Report, day: str) -> dict:
+    return {"rows": report.hourly(day),
+            "title": f"{report.config.name_ja} {day} 時間帯別の来庁者数と待ち時間"}
 
 
 def arrivals_chart(report: Report, day: str) -> bytes:
     """PNG: visits issued per hour (bars) and mean / 90th-percentile wait (lines)."""
-    return _png(arrivals_figure(report, day))
+    return charts.draw("arrivals", _arrivals_data(report, day))
 
 
 def arrivals_figure(report: Report, day: str):
-    """The figure of `arrivals_chart`; its legend sits under the plot, clear of the bars."""
-    plt = _pyplot()
-    rows = report.hourly(day)
-    with plt.rc_context(_rc()):
-        fig, ax = plt.subplots(figsize=(8, 4))
-        hours = [r["hour"] for r in rows]
-        ax.bar(hours, [r["visits"] for r in rows], color="#90CAF9", label="来庁者数 visits")
-        ax.set_xlabel("時 hour")
-        ax.set_ylabel("来庁者数 visits / hour")
-        ax.set_xticks(hours)
-        ax.set_ylim(bottom=0)
-        ax2 = ax.twinx()
-        ax2.spines["right"].set_visible(True)
-        for key, colour, label in (("wait_mean_min", "#E65100", "平均待ち mean wait"),
-                                   ("wait_p90_min", "#B71C1C", "90%待ち 90th pct wait")):
-            ax2.plot(hours, [math.nan if r[key] is None else r[key] for r in rows],
-                     marker="o", color=colour, label=label)
-        ax2.set_ylabel("待ち時間(分) wait (min)")
-        ax2.set_ylim(bottom=0)
-        lines = ax.get_legend_handles_labels()
-        lines2 = ax2.get_legend_handles_labels()
-        ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper center",
-                  bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8, frameon=False)
-        ax.set_title(f"{report.config.name_ja} {day} 時間帯別の来庁者数と待ち時間")
-        if not rows:
-            ax.text(0.5, 0.5, "データなし no data", ha="center", transform=ax.transAxes)
-        return fig
+    """The figure of `arrivals_chart`, drawn in this process (loads matplotlib: for tests)."""
+    return charts.arrivals_figure(_arrivals_data(report, day))
 
 
 def heatmap_rows(report: Report, department: str) -> tuple[list[str], list[int], list[list[float]]]:
@@ -364,23 +317,11 @@ def heatmap_rows(report: Report, department: str) -> tuple[list[str], list[int],
 
 def heatmap_chart(report: Report, department: str) -> bytes:
     """PNG: mean arrivals at one department by weekday (rows) and hour (columns)."""
-    plt = _pyplot()
     labels, cols, data = heatmap_rows(report, department)
     dept = report.config.departments[department]
-    with plt.rc_context(_rc()):
-        fig, ax = plt.subplots(figsize=(8, 3.2))
-        im = ax.imshow(data, cmap="YlOrRd", aspect="auto", vmin=0,
-                       vmax=max(1.0, max(max(row) for row in data)))
-        ax.set_xticks(range(len(cols)), [str(h) for h in cols])
-        ax.set_yticks(range(len(labels)), labels)
-        ax.set_xlabel("時 hour")
-        for y, row in enumerate(data):
-            for x, value in enumerate(row):
-                if value:
-                    ax.text(x, y, f"{value:.0f}", ha="center", va="center", fontsize=7)
-        fig.colorbar(im, ax=ax, label="平均到着数 arrivals / hour")
-        ax.set_title(f"{dept.name_ja} 曜日×時間帯の混雑 ({dept.name_en})")
-        return _png(fig)
+    return charts.draw("heatmap", {
+        "grid": data, "hours": cols, "labels": labels,
+        "title": f"{dept.name_ja} 曜日×時間帯の混雑 ({dept.name_en})"})
 
 
 def write_day(report: Report, day: str, out: Path, heatmap_report: Report | None = None) -> list[Path]:

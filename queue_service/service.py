@@ -29,7 +29,7 @@ from protocol.private_files import private_dir
 from protocol.sealing import SealError, load_or_create_private_key, open_sealed, public_key_text
 from protocol.site import SiteConfig
 
-from . import backup, bookings
+from . import backup, bookings, staffing
 from .applications import ApplicationStore, load_or_create_key
 from .engine import EngineError, QueueEngine
 from .events import Event, VisitEvent
@@ -46,6 +46,7 @@ VISITS_SHARE = 0.1  # and never taking more than this share of the worker's time
 # A repeated request id gets its first answer for this long: far beyond a request's Message
 # Expiry (10 s) and a device's retries, and it bounds the memory the answers take.
 DEDUP_WINDOW_S = 3600.0
+STAFFING_EVERY_S = 60.0  # the staffing advice looks an hour ahead: once a minute is plenty
 
 
 class Publisher(Protocol):
@@ -87,6 +88,7 @@ class QueueService:
         self._dirty_departments: set[str] = set()
         self._visits_published_at = -VISITS_EVERY_S
         self._visits_interval = VISITS_EVERY_S
+        self._staffing_at = -STAFFING_EVERY_S
         self._load()
 
     # ---- start-up and recovery ---------------------------------------------------------
@@ -389,6 +391,11 @@ class QueueService:
                 if self._statuses_offered.get(status.number) is not status:
                     self._statuses_offered[status.number] = status
                     offer(topics.visit(site, status.number), encode(status))
+            if full or now - self._staffing_at >= STAFFING_EVERY_S:
+                advice = staffing.advise(e, now)
+                self._staffing_at = now
+                offer(topics.staffing(site), encode(advice),
+                      encode(advice.model_copy(update={"at": 0.0})))
             took = time.perf_counter() - started
             # A long backlog makes a pass slow: answer requests first, statuses later.
             self._visits_interval = max(VISITS_EVERY_S, took / VISITS_SHARE)

@@ -183,6 +183,11 @@ def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
     bottom.text("Please listen for your number.", 20, center=True)
     bottom.text("この番号はすべての窓口で使います。", 20, center=True, gap=0)
     bottom.text("Keep this ticket: every counter uses this number.", 16, center=True)
+    if len(ticket["stops"]) > 1:
+        # flexible routing: the service may send the visit to a quieter department first
+        bottom.text("順番は混み具合で変わることがあります。", 20, bold=True, center=True, gap=0)
+        bottom.text("呼び出しに従ってください", 20, bold=True, center=True, gap=0)
+        bottom.text("The order may change with the crowds: follow the calls.", 16, center=True)
     return top.image(), bottom.image()
 
 

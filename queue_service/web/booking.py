@@ -14,8 +14,6 @@ import io
 from datetime import date, timedelta
 from urllib.parse import quote
 
-import qrcode
-import qrcode.image.svg
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -55,6 +53,11 @@ def _page(request: Request, name: str, ctx: dict, status_code: int = 200, header
 
 
 def _qr_svg(text: str) -> str:
+    # Imported here: qrcode pulls in Pillow and numpy, which a service that never draws a
+    # booking's QR code should not carry (benchmarks: service_rss_web_mb).
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     out = io.BytesIO()
     image.save(out)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from protocol import messages as m
 from protocol.site import SiteConfig
 
+from .. import staffing
 from ..bookings import booked_slot
 from ..engine import QueueEngine
 from ..model import Visit
@@ -201,4 +202,5 @@ def dashboard_view(engine: QueueEngine, now: float) -> dict:
         "alerts": [r for r in rows if r["alert"]],
         "issued": len(visits), "finished": sum(v.state == "done" for v in visits),
         "waiting": sum(r["waiting"] for r in rows),
+        "staffing": staffing.advise(engine, now).lines,
     }

@@ -377,7 +377,8 @@ class TestCertTermUnderLiveUpdates(KioskTest):
         try:
             self.view = view
             self.render(view)
-            self.advance_frames(40)  # past the guard of the first screen
+            while time.monotonic() - view._shown_at < view.double_tap_s:
+                self.advance_frames(1)  # past the guard of the first screen
             first, second = [p.id for p in presenter.certificates()[:2]]
             for i in range(12):
                 live.handle_congestion(topics.congestion(config.id, "shimin"), encode(CongestionMessage(

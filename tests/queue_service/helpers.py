@@ -72,6 +72,7 @@ def drive_every_event_type(desk: Desk) -> None:
     desk.run("add_procedure", counter="c01", procedure="kaigo_shikaku")
     desk.run("cancel_procedure", counter="c01", procedure="nenkin")
     desk.later(6).finish("c01")
+    desk.later(1)  # walked over to 介護保険課
     assert desk.call("c12") == moving
     desk.run("transfer", counter="c12", department="nenkin")
     desk.call("c11")

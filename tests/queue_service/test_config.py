@@ -78,3 +78,55 @@ def test_unreadable_and_broken_files(tmp_path):
     broken.write_text("[site\nid=1")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(broken)
+
+
+# ---- order constraints ([[routing.order]]) -------------------------------------------
+
+def test_the_example_orders_registration_first_and_leaves_the_rest_free():
+    c = load_config()
+    assert "tennyu" in c.routing.predecessors("kokuho_kanyu")
+    assert "tennyu" in c.routing.predecessors("jido_teate")
+    assert "shibou" in c.routing.predecessors("okuyami_sodan")
+    assert c.routing.predecessors("nenkin") == frozenset({"tennyu", "shibou"})
+    # a move-in whose citizen listed the insurance first still starts with 転入届
+    stops, _ = c.itinerary(["kokuho_kanyu", "jido_teate", "tennyu", "nenkin"])
+    assert stops == [("sogo", ["tennyu", "jido_teate"]), ("kokuho", ["kokuho_kanyu"]),
+                     ("nenkin", ["nenkin"])]
+    # おくやみ: 死亡届 first even when the guidance desk was listed first
+    stops, _ = c.itinerary(["okuyami_sodan", "shibou", "koki_korei"])
+    assert [d for d, _ in stops] == ["sogo", "okuyami", "nenkin"]
+    # unconstrained departments may come in any order
+    assert c.allowed_next([("kokuho_kanyu", "kokuho"), ("nenkin", "nenkin")]) == ["kokuho", "nenkin"]
+    assert c.allowed_next([("tennyu", "sogo"), ("nenkin", "nenkin")]) == ["sogo"]
+
+
+def test_a_stop_that_must_wait_for_another_department_is_split():
+    doc = example()
+    doc["routing"]["order"] = [{"first": "juminhyo", "then": ["kokuho_kanyu"]},
+                               {"first": "kokuho_kanyu", "then": ["koseki"]}]
+    c = parse_config(doc)
+    stops, _ = c.itinerary(["juminhyo", "koseki", "kokuho_kanyu"])
+    assert stops == [("shimin", ["juminhyo"]), ("kokuho", ["kokuho_kanyu"]), ("shimin", ["koseki"])]
+
+
+@pytest.mark.parametrize("order, field, words", [
+    ([{"first": "tennyu", "then": ["nope"]}], "routing.order[0].then", "unknown procedure 'nope'"),
+    ([{"first": "nope", "then": ["tennyu"]}], "routing.order[0].first", "unknown procedure"),
+    ([{"first": "tennyu", "then": []}], "routing.order[0].then", "at least one"),
+    ([{"first": "tennyu", "then": ["nenkin"]}, {"first": "nenkin", "then": ["kokuho_kanyu"]},
+      {"first": "kokuho_kanyu", "then": ["tennyu"]}], "routing.order[", "cycle"),
+    ([{"first": "tennyu", "then": ["tennyu"]}], "routing.order[0]", "cycle: tennyu → tennyu"),
+])
+def test_order_mistakes_name_the_field(order, field, words):
+    doc = example()
+    doc["routing"]["order"] = order
+    with pytest.raises(ConfigError) as err:
+        parse_config(doc)
+    assert str(err.value).startswith(field) and words in str(err.value), str(err.value)
+
+
+def test_routing_numbers_are_checked():
+    doc = example()
+    doc["routing"]["place_lead_minutes"] = -1
+    with pytest.raises(ConfigError, match=r"^routing.place_lead_minutes"):
+        parse_config(doc)

@@ -76,16 +76,22 @@ def test_itinerary_groups_departments_so_nobody_goes_back(desk):
         ("tennyu", "sogo"), ("jido_teate", "sogo"), ("kokuho_kanyu", "kokuho"), ("nenkin", "nenkin")]
 
 
-def test_visit_moves_on_by_itself_and_keeps_its_place_in_line(desk):
+def test_visit_moves_on_by_itself_and_keeps_its_place_in_line():
+    from dataclasses import replace
+
+    base = Desk().engine.config  # a site that lets movers keep their place 5 minutes
+    desk = Desk(QueueEngine(replace(base, routing=replace(base.routing, place_lead_minutes=5))))
     desk.open("c01", "c09")
     mover = desk.issue("tennyu", "kokuho_kanyu")
-    desk.later(5)
-    walk_in = desk.issue("kokuho_kanyu")  # came straight to health insurance, later
     assert desk.call("c01") == mover
-    desk.later(15)
+    desk.later(12)
+    walk_in = desk.issue("kokuho_kanyu")  # came straight to health insurance, later
+    desk.later(3)
     after = desk.finish("c01")
     assert after["department"] == "kokuho" and after["state"] == "waiting"
-    # issued earlier, so called before the walk-in although it arrived in the queue later
+    desk.later(1)  # walked over
+    # issued earlier (within the place lead), so called before the walk-in although it
+    # arrived in the queue later
     assert desk.call("c09") == mover
     desk.later(10)
     assert desk.finish("c09")["state"] == "done"
@@ -114,6 +120,7 @@ def test_staff_add_skip_cancel_and_transfer(desk):
         desk.run("add_procedure", counter="c01", procedure="nenkin")
     desk.run("cancel_procedure", counter="c01", procedure="nenkin")
     desk.finish("c01")
+    desk.later(1)  # walked over
     assert desk.call("c12") == n
     desk.run("transfer", counter="c12", department="nenkin")  # actually a pension question
     assert desk.status(n).department == "nenkin"
@@ -316,7 +323,7 @@ def test_the_absent_limit_counts_per_department(desk):
         desk.later(1).run("absent", counter="c01")
     desk.call("c01")
     desk.later(10).finish("c01")
-    desk.call("c09")
+    desk.later(1).call("c09")
     desk.later(1).run("absent", counter="c09")  # one miss here: still in the queue
     assert desk.status(n).state == "waiting"
 
@@ -325,7 +332,7 @@ def test_statuses_of_touched_departments_agree_with_each_visit_status(desk):
     desk.open("c01", "c09")
     for _ in range(3):
         desk.issue("kokuho_kanyu")
-    mover = desk.issue("kokuho_kanyu", "tennyu")  # waits at 国保, 総合窓口 comes later
+    mover = desk.issue("kokuho_kanyu", "tenkyo")  # waits at 国保, 総合窓口 comes later
     desk.issue("tennyu")
     by_number = {s.number: s for s in desk.engine.visit_statuses(desk.now, {"sogo"})}
     assert by_number[mover] == desk.status(mover)

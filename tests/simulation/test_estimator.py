@@ -42,7 +42,13 @@ def test_a_visit_ahead_counts_with_all_its_procedures_in_the_department(desk):
     assert wait(desk, second) == pytest.approx(13.5, abs=0.1)
 
 
-def test_a_visit_coming_from_another_department_with_an_earlier_place_counts(desk):
+def test_a_visit_coming_from_another_department_with_an_earlier_place_counts():
+    from dataclasses import replace
+
+    from queue_service.engine import QueueEngine
+
+    base = Desk().engine.config  # a site where movers keep their place (lead of 5 min)
+    desk = Desk(QueueEngine(replace(base, routing=replace(base.routing, place_lead_minutes=5))))
     desk.open("c01", "c09")
     mover = desk.issue("tennyu", "kokuho_kanyu")  # 総合窓口, then 国民健康保険課
     assert desk.call("c01") == mover
@@ -54,6 +60,7 @@ def test_a_visit_coming_from_another_department_with_an_earlier_place_counts(des
     # c09 is free in 8.5 min; by then the mover (3.5 min more at 総合窓口, 1 min walk)
     # is at 国保 with an earlier place in line and takes the counter for 12.5 min
     assert wait(desk, single) == pytest.approx(8.5 + 12.5, abs=0.1)
+
     naive = estimator.naive_wait_minutes(desk.status(single).people_ahead, 1,
                                          desk.engine.mean_service_minutes("kokuho"))
     assert naive == 0.0  # nobody is waiting at 国保 yet: the naive estimate promises no wait

@@ -135,12 +135,12 @@ class TestIssuerScreens(GraphicUnitTest):
         view = self.root.views["concierge"]
         view.booking.text = "12"
         self.tap(self.find("予約で受付"))
-        assert view.notice.text == "予約番号は8文字です(例: ABCD-EFGH)"
+        assert view.notice.source_text == "予約番号は8文字です(例: ABCD-EFGH)"
         view.booking.text = "http://localhost:8080/booking/ABCDEFGH"  # what a scanner types
         view.booking.dispatch("on_text_validate")  # ...followed by Enter
         self.settle()
         # this issuer is offline: a booking cannot be checked in without the service
-        assert view.notice.text.startswith("窓口サービスに接続できないため予約の受付ができません")
+        assert view.notice.source_text.startswith("窓口サービスに接続できないため予約の受付ができません")
         assert self.sim.tickets == 0 and view.booking.text == ""
         self.shot("booking-checkin-offline.png")
 

@@ -12,10 +12,8 @@ import json
 import os
 from pathlib import Path
 
-import requests
 from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 
 from protocol.notify_site import WebPushSettings
 
@@ -46,7 +44,7 @@ class WebPushChannel:
         self.settings = settings
         self.vapid = load_or_create_vapid(Path(data_dir) / "vapid.pem")
         self.public_key = application_server_key(self.vapid)
-        self._http = requests.Session()
+        self._http = None  # a requests.Session, made at the first push
 
     def contact(self, offered: dict) -> dict:
         endpoint = offered.get("endpoint")
@@ -58,6 +56,14 @@ class WebPushChannel:
         return {"endpoint": endpoint, "keys": {"p256dh": keys["p256dh"], "auth": keys["auth"]}}
 
     def send(self, contact: dict, notice: dict, key: str) -> None:
+        # Imported at the first push: pywebpush and requests bring ~20 MB (aiohttp among
+        # them) that a service whose citizens never subscribed should not carry.
+        import requests
+        from pywebpush import WebPushException, webpush
+
+        if self._http is None:
+            self._http = requests.Session()
+
         payload = json.dumps({**notice, "tag": key.rsplit("/", 1)[0]}, ensure_ascii=False)
         try:
             response = webpush(
