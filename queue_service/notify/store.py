@@ -10,7 +10,10 @@ per contact in `deliveries`, which the sender drains with retries and backoff.
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +79,17 @@ class NotifyStore:
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
 
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """Statements that stand or fall together (the connection autocommits otherwise)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -92,10 +106,10 @@ class NotifyStore:
                                     (visit, channel)).fetchone()[0]
 
     def unsubscribe(self, visit: str) -> None:
-        with self._lock:
-            self._db.execute("DELETE FROM contacts WHERE visit = ?", (visit,))
-            self._db.execute("UPDATE deliveries SET state = 'dropped' "
-                             "WHERE visit = ? AND state = 'pending'", (visit,))
+        with self._lock, self._transaction() as db:
+            db.execute("DELETE FROM contacts WHERE visit = ?", (visit,))
+            db.execute("UPDATE deliveries SET state = 'dropped' "
+                       "WHERE visit = ? AND state = 'pending'", (visit,))
 
     def drop_contact(self, contact_id: int) -> None:
         """A contact the channel says is gone for good (unsubscribed, unknown address)."""
@@ -212,10 +226,11 @@ class NotifyStore:
     def purge_before(self, day: str) -> None:
         """The daily reset: every contact and message of earlier days goes."""
         with self._lock:
-            self._db.execute("DELETE FROM contacts WHERE day < ?", (day,))
-            self._db.execute("DELETE FROM deliveries WHERE (visit, trigger) IN "
-                             "(SELECT visit, trigger FROM messages WHERE day < ?)", (day,))
-            self._db.execute("DELETE FROM messages WHERE day < ?", (day,))
+            with self._transaction() as db:  # one step: no reader sees contacts gone, messages kept
+                db.execute("DELETE FROM contacts WHERE day < ?", (day,))
+                db.execute("DELETE FROM deliveries WHERE (visit, trigger) IN "
+                           "(SELECT visit, trigger FROM messages WHERE day < ?)", (day,))
+                db.execute("DELETE FROM messages WHERE day < ?", (day,))
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _open(self, sealed: bytes | None) -> dict | None:

@@ -31,8 +31,7 @@ def test_the_guide_shows_where_a_mover_goes_now(queue_service, east):
         ask("call_next", counter="c01")
         ask("finish", counter="c01")  # both free: 年金 is nearer than 国保
         progress = guide.progress(number)
-        assert [name for name, _ in progress.steps] == ["転入届", "国民年金の手続き", "国民健康保険 加入"]
-        assert [state for _, state in progress.steps] == ["done", "waiting", "waiting"]
+        assert (progress.done, progress.total) == (1, 3)  # no procedure names at the guide
         assert progress.next.place == "11番窓口(年金医療課)"
     finally:
         guide_client.stop()
