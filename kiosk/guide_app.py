@@ -22,6 +22,8 @@ from kivy.uix.textinput import TextInput
 from kivy.utils import get_color_from_hex
 
 from . import i18n, printout
+from .checkin import CheckInPresenter
+from .checkin_app import CheckInScreen
 from .fonts import KIVY_NAME
 from .guide import Destination, GuidePresenter, Progress, ProgressUnavailable
 from .widgets import BAND, PAPER, SOFT, WARN, BigButton, Chip, KanaPad, Text, paint, picture
@@ -51,6 +53,8 @@ class GuideView(ScreenManager):
         for name in ("signage", "start", "results", "search", "questions", "guidance",
                      "progress"):
             self.add_widget(Screen(name=name))
+        self.checkin = CheckInPresenter(presenter, printer)
+        self.add_widget(CheckInScreen(self, self.checkin))
         self.p.live.on_change(lambda: Clock.schedule_once(lambda _dt: self.refresh_live()))
         self._idle_event = Clock.schedule_interval(lambda _dt: self.check_idle(), 1.0)
         self._slide_event = Clock.schedule_interval(lambda _dt: self.next_slide(), SIGNAGE_SECONDS)
@@ -82,6 +86,7 @@ class GuideView(ScreenManager):
     def check_idle(self) -> None:
         if self.current != "signage" and self.p.is_idle(self.clock()):
             self.p.reset()
+            self.checkin.clear()
             self.go("signage")
 
     def next_slide(self) -> None:
@@ -279,7 +284,19 @@ class GuideView(ScreenManager):
         mine = BigButton(i18n.t("my_progress", lang), colour="#4E342E", size=26, height=84)
         mine.bind(on_release=lambda _b: self._open_progress())
         right.add_widget(mine)
+        booked = BigButton(f"{i18n.t('booked_visit', lang)} / {i18n.t('booked_visit', 'en')}"
+                           if lang != "en" else i18n.t("booked_visit", lang),
+                           colour="#2E7D32", size=26, height=84)
+        booked.bind(on_release=lambda _b: self._open_checkin())
+        right.add_widget(booked)
         body.add_widget(right)
+
+    def _open_checkin(self) -> None:
+        self.checkin.clear()
+        self.go("checkin")
+
+    def _build_checkin(self, screen: CheckInScreen) -> None:
+        screen.build()
 
     def _open_search(self) -> None:
         self.query = ""

@@ -136,11 +136,13 @@ def render_application(config: SiteConfig, applicant: Applicant, identified_by: 
 
 
 def render_ticket(config: SiteConfig, number: int, place: str, counter: Counter | None, lang: str,
-                  issued_at: float | None = None, token: str = "",
+                  issued_at: float | None = None, token: str = "", mark: str = "",
                   width: int = RECEIPT_WIDTH) -> Image.Image:
-    """The queue ticket for the certificate counter (kept minimal: the ticketer's renderer
-    may replace it). Called by number, never by name. With the visit's token, a QR code
-    opens the visit's live status page on the citizen's phone (Tsukuba's idea)."""
+    """The queue ticket for the certificate counter and a booking checked in at the guide
+    (kept minimal: the ticketer's renderer may replace it). Called by number, never by
+    name. `mark`, boxed under the number, says a visit is booked (or came late for it).
+    With the visit's token, a QR code opens the visit's live status page on the citizen's
+    phone (Tsukuba's idea)."""
     when = _local(config, issued_at)
     c = _Canvas(width)
     c.text(config.name_ja, 22, align="center")
@@ -148,6 +150,12 @@ def render_ticket(config: SiteConfig, number: int, place: str, counter: Counter 
     c.space(4)
     c.d.text((width // 2, c.y), str(number), font=pil_font(150, bold=True), fill=0, anchor="ma")
     c.space(185)
+    if mark:
+        top = c.y
+        c.space(8)
+        c.text(mark, 28, bold=True, align="center")
+        c.d.rectangle((MARGIN, top, width - MARGIN, c.y + 4), outline=0, width=3)
+        c.space(14)
     if place:
         c.text(i18n.t("go_to_counter", lang, counter=place), 26, bold=True, align="center")
     if counter is not None:

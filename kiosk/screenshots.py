@@ -1,7 +1,8 @@
 """Screenshots of every kiosk screen for docs/kiosk/, taken against the real stack: a
 throwaway Mosquitto, the real queue service (with a few visits issued, so the waits are
 live), the guide and the certificate terminal offscreen at 1280x800, a simulated My
-Number card and a Dummy printer.
+Number card and a Dummy printer; a booking checked in at the guide on a second service
+whose clock says a Monday 09:50.
 
     python -m kiosk.screenshots docs/kiosk
 """
@@ -12,7 +13,9 @@ import os
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
@@ -31,8 +34,9 @@ from demo.broker import LocalBroker
 from demo.processes import ServiceProcess
 from protocol.client import ServiceClient, new_request_id
 from protocol.follower import ServiceFollower
-from protocol.messages import CallNext, IssueRequest, OpenCounter
+from protocol.messages import BookRequest, CallNext, IssueRequest, OpenCounter
 from protocol.site import load_config
+from queue_service.clock import ScaledClock
 
 from . import floormap
 from .certterm import CertTermPresenter
@@ -86,7 +90,37 @@ def main(argv: list[str]) -> int:
         finally:
             service.stop()
             broker.stop()
+        shoot_checkin(out, config, Path(tmp) / "checkin")
     return 0
+
+
+def shoot_checkin(out: Path, config, tmp: Path) -> None:
+    """A booking checked in at the guide, on a service whose clock says Monday 09:50."""
+    start = datetime(2027, 3, 29, 9, 50, tzinfo=ZoneInfo(config.timezone))
+    broker = LocalBroker(tmp / "broker").start()
+    service = ServiceProcess(broker, tmp / "service", web_port=0,
+                             clock=ScaledClock(start.timestamp(), time.time(), 1.0)).start()
+    client = ServiceClient(service.site, "guide-east", broker.host, broker.port)
+    try:
+        client.start()
+        made = client.request("book", BookRequest(
+            request_id=new_request_id(), life_event="tennyu", procedures=["tennyu", "kokuho_kanyu"],
+            start=start.replace(hour=10, minute=0).timestamp()))
+        presenter = GuidePresenter(ServiceFollower(config), floormap.resolve_here(config, "east"),
+                                   client=client)
+        view = GuideView(presenter, printer=Dummy())
+        view.checkin.clock = service.clock
+        Window.add_widget(view)
+        view._open_checkin()
+        view.checkin.submit(made.result.booking.code)
+        view.redraw()
+        snap(out, "guide-booking-checkin")
+        Window.remove_widget(view)
+        view.close()
+    finally:
+        client.stop()
+        service.stop()
+        broker.stop()
 
 
 def shoot_guide(out: Path, config, broker) -> None:

@@ -215,6 +215,10 @@ class Bookings:
     early_minutes: float  # check-in opens this long before the slot
     late_minutes: float  # later than this after the slot start: a walk-in
     due_minutes: float  # a checked-in booking is called from this long before its slot
+    # reminders to a booking's e-mail contact: the day before at this time (None: off),
+    # and this many minutes before its time (0: off); see queue_service/notify/reminders.py
+    remind_day_before: time | None = time(17, 0)
+    remind_minutes_before: float = 60.0
 
     def open_on(self, day: date) -> bool:
         """Whether bookings are taken for this date (weekday, holidays, closed dates)."""
@@ -481,6 +485,9 @@ def _bookings(root: _Reader, procedures: dict[str, Procedure]) -> Bookings:
         days_ahead=ahead, early_minutes=r.number("early_minutes", 15, minimum=0),
         late_minutes=r.number("late_minutes", 15, minimum=0),
         due_minutes=r.number("due_minutes", 2, minimum=0),
+        remind_day_before=(_clock_time(r, "remind_day_before", "17:00")
+                           if r.text("remind_day_before", "17:00") else None),
+        remind_minutes_before=r.number("remind_minutes_before", 60, minimum=0),
     )
 
 

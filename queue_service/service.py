@@ -74,7 +74,8 @@ class QueueService:
         self._seal_key = load_or_create_private_key(self.data_dir / "seal.key")
         self.seal_public_key = public_key_text(self._seal_key)
         self.instance = instance_id(self.data_dir)
-        self.notifier = Notifier(config, self.data_dir, clock=clock)
+        self.notifier = Notifier(config, self.data_dir, clock=clock,
+                                 open_contact=self._open_contact)
         self.lock = threading.RLock()
         self.publisher: Publisher | None = None
         self.boot = self.store.bump_boot()
@@ -294,8 +295,11 @@ class QueueService:
         """The contact a citizen left for a reminder (None: none, or unreadable)."""
         with self.lock:
             made = self.engine.bookings.contacts.get(code)
+        return self._open_contact(made) if made else None
+
+    def _open_contact(self, sealed: str) -> str | None:
         try:
-            return self._contacts.decrypt(made.encode()).decode() if made else None
+            return self._contacts.decrypt(sealed.encode()).decode()
         except InvalidToken:
             return None
 

@@ -25,13 +25,15 @@ from protocol.site import SiteConfig
 
 from ..applications import load_or_create_key
 from ..events import Event, VisitEvent
-from . import triggers
+from . import reminders, triggers
 from .channels import Channel, Invalid, build_channels
 from .sender import Sender
 from .store import NotifyStore
 
 log = logging.getLogger(__name__)
 NEAR_EVERY_S = 1.0
+REMIND_EVERY_S = 30.0
+ENDS_BOOKING = ("booking_cancelled", "booking_checked_in", "booking_released")
 
 
 class NotifyError(ValueError):
@@ -46,7 +48,8 @@ def _visit_of(event: Event) -> str | None:
 class Notifier:
     def __init__(self, config: SiteConfig, data_dir: str | Path,
                  channels: dict[str, Channel] | None = None,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time,
+                 open_contact: Callable[[str], str | None] | None = None):
         data_dir = Path(data_dir)
         self.config = config
         self._key = load_or_create_key(data_dir / "notify.key")
@@ -57,6 +60,9 @@ class Notifier:
         self._fired: dict[str, set[str]] = {}
         self._checked_at = 0.0
         self._line_codes: dict[str, str] = {}
+        self.open_contact = open_contact  # a booking's sealed contact -> its text
+        self._reminded: set[tuple[str, str]] = set()  # (booking code, trigger) recorded
+        self._reminded_at = float("-inf")
 
     def start(self) -> None:
         self.sender.start()
@@ -144,6 +150,7 @@ class Notifier:
                 self._line_codes.clear()
             self._fired = self.store.subscribed(day)
             self._day = day
+        self._remind(engine, events, now)
         if not self._fired:
             return
         candidates = {v for v in (_visit_of(e) for e in events) if v in self._fired}
@@ -154,6 +161,33 @@ class Notifier:
         if not full and now - self._checked_at >= NEAR_EVERY_S:
             self._checked_at = now
             self._check_near(engine, now)
+
+    def _remind(self, engine, events: list[Event], now: float) -> None:
+        """Booking reminders (reminders.py) by e-mail, at most every REMIND_EVERY_S; a
+        booking cancelled, checked in or released loses its contact and what was pending."""
+        for e in events:
+            if e.type in ENDS_BOOKING:
+                self.store.unsubscribe(reminders.owner(e.code))
+        email = self.channels.get("email")
+        if email is None or self.open_contact is None or now - self._reminded_at < REMIND_EVERY_S:
+            return
+        self._reminded_at = now
+        queued = 0
+        for b, notice in reminders.due(self.config, engine.bookings, now):
+            key = reminders.owner(b.code)
+            if (b.code, notice.trigger) in self._reminded:
+                continue
+            self._reminded.add((b.code, notice.trigger))
+            if notice.trigger in self.store.fired(key):
+                continue  # recorded before a restart
+            try:
+                contact = email.contact({"address": self.open_contact(engine.bookings.contacts[b.code])})
+            except Invalid:
+                continue  # a phone number: no reminder by e-mail
+            self.store.subscribe(b.slot_day, key, "email", contact)
+            queued += self.store.record(b.slot_day, key, [notice], now)
+        if queued:
+            self.sender.wake()
 
     def _check_near(self, engine, now: float) -> None:
         """The subscribed visits still waiting for their "near" message, front of each line

@@ -40,11 +40,14 @@ class EmailChannel:
         msg["To"] = contact["address"]
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
         msg["Message-ID"] = f"<{digest}@{self.settings.sender.split('@')[-1]}>"
+        if notice.get("kind") == "reminder":  # a booking's reminder (notify/reminders.py)
+            link, kept = "予約の確認・変更・取り消し", "連絡先は予約日の翌日に削除されます。"
+        else:
+            link, kept = "いまの状況", "お知らせの登録は本日の受付終了時に削除されます。"
         msg.set_content(
-            f"{notice['title']}\n\n{notice['body']}\n\n"
-            f"いまの状況: {notice.get('url', '')}\n\n"
-            "このメールは送信専用です。受付番号のお知らせのため、お名前は記載していません。\n"
-            "お知らせの登録は本日の受付終了時に削除されます。\n", charset="utf-8")
+            f"{notice['title']}\n\n{notice['body']}\n\n{link}: {notice.get('url', '')}\n\n"
+            "このメールは送信専用です。お名前は記載していません。\n" + kept + "\n",
+            charset="utf-8")
         return msg
 
     def send(self, contact: dict, notice: dict, key: str) -> None:

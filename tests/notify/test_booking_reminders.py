@@ -1,0 +1,99 @@
+"""Booking reminders by e-mail, through the real service and a real local SMTP server
+(aiosmtpd): the day before at 17:00 and 60 minutes before, once per booking and trigger
+across a restart, never after a cancel, never to a phone number, with the code, the date
+and time and the purpose and no name; the contact is gone after the booking's day."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from protocol import messages as m
+from protocol.client import new_request_id
+from queue_service.service import QueueService
+
+from .conftest import local_site
+
+TZ = ZoneInfo("Asia/Tokyo")
+
+
+def ts(day: int, hh: int, mm: int = 0) -> float:
+    return datetime(2027, 3, day, hh, mm, tzinfo=TZ).timestamp()  # 29 is a Monday
+
+
+def book(svc: QueueService, contact: str | None, hh: int = 10) -> str:
+    r = svc.submit("book", m.BookRequest(request_id=new_request_id(), life_event="tennyu",
+                                         procedures=["tennyu", "kokuho_kanyu"],
+                                         start=ts(29, hh), contact=contact))
+    assert r.ok, r.error
+    return r.result.booking.code
+
+
+def poke(svc: QueueService, code: str) -> None:
+    """Any request runs a batch, after which the notifier looks at the time."""
+    assert svc.submit("get_booking", m.GetBooking(request_id=new_request_id(), code=code)).ok
+
+
+def mails_to(smtp, address: str, count: int, timeout: float = 10.0) -> list:
+    end = time.monotonic() + timeout
+    while True:
+        got = [x["message"] for x in smtp.messages if address in x["to"]]
+        if len(got) >= count or time.monotonic() > end:
+            return got
+        time.sleep(0.05)
+
+
+def test_reminders_go_once_before_the_booking(smtp_server, tmp_path):
+    site = local_site(1, smtp_server.port, 1, tmp_path)
+    clock = [ts(26, 12)]  # the Friday before
+    svc = QueueService(site, tmp_path / "data", clock=lambda: clock[0])
+    svc.start()
+    try:
+        kept = book(svc, "hanako@example.jp")
+        cancelled = book(svc, "taro@example.jp", 11)
+        phoned = book(svc, "0270-24-5111", 13)
+        assert svc.submit("cancel_booking", m.CancelBooking(request_id=new_request_id(),
+                                                            code=cancelled)).ok
+        clock[0] = ts(28, 16, 59)  # Sunday, before 17:00: nothing yet
+        poke(svc, kept)
+        assert svc.notifier.store.deliveries() == []
+        clock[0] = ts(28, 17, 1)
+        poke(svc, kept)
+        [mail] = mails_to(smtp_server, "hanako@example.jp", 1)
+    finally:
+        svc.stop()
+    text = mail.get_content()
+    assert mail["Subject"] == "【伊勢崎市役所 本庁舎】ご予約のお知らせ 3月29日(月) 10:00"
+    assert f"予約番号: {kept[:4]}-{kept[4:]}" in text
+    assert "日時: 3月29日(月) 10:00" in text and "ご用件: 引越し・転入" in text
+    assert f"/booking/{kept}" in text
+    assert "お名前は記載していません" in text
+
+    # a restart within the same window: the outbox has the trigger, nothing is sent again
+    clock[0] = ts(28, 17, 40)
+    svc = QueueService(site, tmp_path / "data", clock=lambda: clock[0])
+    svc.start()
+    try:
+        poke(svc, kept)
+        clock[0] = ts(29, 9, 1)  # Monday, 59 minutes before: the second reminder
+        poke(svc, kept)
+        mails = mails_to(smtp_server, "hanako@example.jp", 2)
+        assert len(mails) == 2 and mails[1]["Subject"] == mails[0]["Subject"]
+        clock[0] = ts(29, 9, 40)
+        poke(svc, kept)
+        rows = svc.notifier.store.deliveries()
+        assert sorted((r["visit"], r["trigger"], r["state"]) for r in rows) == [
+            (f"booking:{kept}", "reminder:before", "sent"),
+            (f"booking:{kept}", "reminder:day_before", "sent")]
+        # the next day's reset: the contact of a past booking is purged
+        clock[0] = ts(30, 9)
+        poke(svc, kept)
+        assert svc.notifier.store.channels_of(f"booking:{kept}") == []
+        assert svc.notifier.store.deliveries() == []
+    finally:
+        svc.stop()
+    assert len(mails_to(smtp_server, "hanako@example.jp", 3, timeout=0.5)) == 2
+    assert all("taro@example.jp" not in x["to"] for x in smtp_server.messages)  # cancelled
+    assert len(smtp_server.messages) == 2  # and none to the phone number
+    assert phoned
