@@ -72,6 +72,9 @@ def device(tmp_path_factory):
     shell = MqttShell(svc, broker.host, broker.port)
     svc.start()
     shell.start()
+    # A request published before the service first subscribed has no subscriber: the
+    # broker drops it (a device retries). Ask only once the service serves.
+    assert shell.sole.cleared.wait(10), "the service did not begin serving"
     d = Device(broker)
     d.svc = svc
     yield d

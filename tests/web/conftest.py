@@ -33,6 +33,7 @@ def service(broker, tmp_path):
     shell = MqttShell(svc, broker.host, broker.port)
     svc.start()
     shell.start()
+    assert shell.sole.cleared.wait(10), "the service did not begin serving"  # subscribed
     yield svc
     shell.stop()
     svc.stop()
