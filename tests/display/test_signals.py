@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import select
-import threading
 import time
 
 import pytest
@@ -12,47 +10,33 @@ from gpiozero.pins.mock import MockFactory
 
 from display.lamps import Lamps
 from display.serial_sign import ACK, ETX, NAK, FrameError, SerialSign, decode_frame, encode_frame
+from tests.pty_device import PtyDevice
 
 
-class FakeSign:
+class FakeSign(PtyDevice):
     """The sign's end of a pty: reads frames, answers ACK (or NAK, or nothing, as told)."""
 
     def __init__(self, answers: list[bytes] | None = None):
-        self.master, slave = os.openpty()
-        self.port = os.ttyname(slave)
-        self._slave = slave
+        super().__init__()
         self.frames: list[bytes] = []
         self.answers = list(answers or [])
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self.start()
 
-    def _run(self) -> None:
-        buffer = b""
-        while not self._stop.is_set():
-            ready, _, _ = select.select([self.master], [], [], 0.05)
-            if not ready:
-                continue
-            buffer += os.read(self.master, 64)
-            while ETX in buffer and len(buffer) >= buffer.index(ETX) + 3:
-                end = buffer.index(ETX) + 3
-                frame, buffer = buffer[:end], buffer[end:]
-                self.frames.append(frame)
-                answer = self.answers.pop(0) if self.answers else ACK
-                if answer:
-                    os.write(self.master, answer)
+    def receive(self, buffer: bytes) -> bytes:
+        while ETX in buffer and len(buffer) >= buffer.index(ETX) + 3:
+            end = buffer.index(ETX) + 3
+            frame, buffer = buffer[:end], buffer[end:]
+            self.frames.append(frame)
+            answer = self.answers.pop(0) if self.answers else ACK
+            if answer:
+                os.write(self.master, answer)
+        return buffer
 
     def wait_frames(self, n: int, timeout: float = 5.0) -> list[bytes]:
         deadline = time.monotonic() + timeout
         while len(self.frames) < n and time.monotonic() < deadline:
             time.sleep(0.01)
         return self.frames
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        os.close(self.master)
-        os.close(self._slave)
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ service, the pager's return, and the `hearing` need the ticket carries."""
 from __future__ import annotations
 
 import os
-import select
-import threading
 from dataclasses import replace
 
 import pytest
@@ -26,6 +24,7 @@ from firmware.pager_link import (
 from protocol import messages as m
 from protocol.client import ServiceClient, new_request_id
 from protocol.site import load_config
+from tests.pty_device import PtyDevice
 from ticketer.device import IssuerDevice
 from ticketer.pagers import PagerDesk
 from ticketer.printer import TicketPrinter
@@ -34,42 +33,33 @@ from ticketer.sim_printer import SimulatedPrinter
 from .helpers import eventually
 
 
-class FakeTransmitter:
+class FakeTransmitter(PtyDevice):
     """The transmitter's end of a pty: checks each frame's checksum and body, answers ACK
     (NAK to a bad frame or a pager it does not know), and puts pagers back on its base."""
 
     def __init__(self, known: range = range(1, 51)):
-        self.master, slave = os.openpty()
-        self.port = os.ttyname(slave)
-        self._slave = slave
+        super().__init__()
         self.known = known
         self.pages: list[tuple[int, int, int]] = []  # (pager, alert, number)
         self.bad: list[bytes] = []
         self.host_answers: list[bytes] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self.start()
 
     def put_back(self, pager: int) -> None:
         os.write(self.master, frame(f"R{pager:03d}".encode()))
 
-    def _run(self) -> None:
-        buffer = b""
-        while not self._stop.is_set():
-            ready, _, _ = select.select([self.master], [], [], 0.05)
-            if not ready:
+    def receive(self, buffer: bytes) -> bytes:
+        while buffer:
+            if buffer[:1] in (ACK, NAK):
+                self.host_answers.append(buffer[:1])
+                buffer = buffer[1:]
                 continue
-            buffer += os.read(self.master, 64)
-            while buffer:
-                if buffer[:1] in (ACK, NAK):
-                    self.host_answers.append(buffer[:1])
-                    buffer = buffer[1:]
-                    continue
-                if ETX not in buffer or len(buffer) < buffer.index(ETX) + 3:
-                    break
-                end = buffer.index(ETX) + 3
-                data, buffer = buffer[:end], buffer[end:]
-                os.write(self.master, self._answer(data))
+            if ETX not in buffer or len(buffer) < buffer.index(ETX) + 3:
+                break
+            end = buffer.index(ETX) + 3
+            data, buffer = buffer[:end], buffer[end:]
+            os.write(self.master, self._answer(data))
+        return buffer
 
     def _answer(self, data: bytes) -> bytes:
         try:
@@ -86,13 +76,6 @@ class FakeTransmitter:
             return NAK
         self.pages.append((pager, int(text[4]), int(text[5:])))
         return ACK
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        os.close(self.master)
-        os.close(self._slave)
-
 
 @pytest.fixture
 def transmitter():
