@@ -1,13 +1,13 @@
 """Board labels in the languages citizens read; the board rotates through the configured ones.
 
 Department names come from the site configuration (ja, en); in other languages the board
-shows the English name under the Japanese one. Congestion levels and the fixed labels
-are translated here.
+shows the English name under the Japanese one. The fixed labels are translated here;
+congestion levels come from `protocol.glossary`.
 """
 
 from __future__ import annotations
 
-from protocol.waits import NOT_OPEN
+from protocol.glossary import LEVELS, counters
 
 LABEL_LANGUAGES = ("ja", "en", "zh", "ko", "vi", "pt")
 LANGUAGE_NAMES = {
@@ -22,10 +22,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "number": {
         "ja": "受付番号", "en": "Number", "zh": "号码", "ko": "번호", "vi": "Số", "pt": "Senha",
     },
-    "counter": {  # {n}: the counter number
-        "ja": "{n}番窓口", "en": "Counter {n}", "zh": "{n}号窗口", "ko": "{n}번 창구",
-        "vi": "Quầy {n}", "pt": "Guichê {n}",
-    },
+    # {n}: the counter number, worded as everywhere else (protocol.glossary)
+    "counter": {code: counters(["{n}"], code) for code in LABEL_LANGUAGES},
     "counter_word": {"ja": "番窓口"},  # under a counter's number: 「3」「番窓口」
     "ban": {"ja": "番"},  # beside a counter's number on a tile: 「3番」
     "recent": {
@@ -65,17 +63,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "ja": "接続を確認中", "en": "Reconnecting", "zh": "正在重新连接", "ko": "연결 확인 중",
         "vi": "Đang kết nối lại", "pt": "Reconectando",
     },
-    "level_low": {
-        "ja": "空いています", "en": "Not busy", "zh": "空闲", "ko": "여유", "vi": "Vắng", "pt": "Tranquilo",
-    },
-    "level_medium": {
-        "ja": "やや混雑", "en": "Busy", "zh": "较拥挤", "ko": "다소 혼잡", "vi": "Hơi đông",
-        "pt": "Movimentado",
-    },
-    "level_high": {
-        "ja": "混雑", "en": "Very busy", "zh": "拥挤", "ko": "혼잡", "vi": "Rất đông", "pt": "Lotado",
-    },
-    "level_closed": NOT_OPEN,  # the one wording of every surface (protocol.waits)
+    # congestion levels: the one wording of every surface (protocol.glossary, closed from
+    # protocol.waits)
+    **{f"level_{key}": texts for key, texts in LEVELS.items()},
 }
 
 

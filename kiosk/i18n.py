@@ -10,6 +10,7 @@ Japanese name is shown marked as untranslated, never an English one slipped in.
 
 from __future__ import annotations
 
+from protocol import glossary
 from protocol.site import Counter, Department, Floor, LifeEvent, Place, Procedure, Question
 
 LANGUAGES = ("ja", "easy", "en", "zh", "ko", "vi", "pt")
@@ -393,10 +394,12 @@ def counters_position(counters: tuple[Counter, ...] | list[Counter], goal: Count
     position = counter_position(goal, lang)
     if len(counters) == 1:
         return position
-    numbers = [str(c.number) for c in counters]
+    numbers = [c.number for c in counters]
     if lang in JAPANESE:
-        return position.replace(f"{goal.number}番", f"{'・'.join(numbers)}番", 1)
-    return position.replace(f"Counter {goal.number}", f"Counters {', '.join(numbers)}", 1)
+        return position.replace(glossary.counters([goal.number], "ja"),
+                                glossary.counters(numbers, "ja"), 1)
+    return position.replace(glossary.counters([goal.number], "en"),
+                            glossary.counters(numbers, "en"), 1)
 
 
 def counter_colour(counter: Counter, lang: str) -> str:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from protocol.booking_code import normalise_code, show_code
 from protocol.client import new_request_id
+from protocol.glossary import counters
 from protocol.messages import CongestionMessage, PrinterState
 from protocol.site import NEEDS, LifeEvent, Procedure, SiteConfig
 from protocol.waits import wait_reason, wait_text
@@ -166,12 +167,11 @@ class ConciergePresenter:
 
     def stop_lines(self, stop) -> tuple[str, str, str]:
         """(department, where, waiting) for a route stop in the screen's language."""
-        counters = ", ".join(str(c.number) for c in stop.counters) if self.lang == "en" \
-            else stop.counter_numbers()
+        where_counters = counters([c.number for c in stop.counters], self.lang)
         first = stop.counters[0] if stop.counters else None
         colour = (first.colour_en if self.lang == "en" else first.colour_ja) if first else ""
         where = self.text("floor_counter", floor=stop.floor_en if self.lang == "en" else stop.floor_ja,
-                          counters=counters, colour=colour)
+                          counters=where_counters, colour=colour)
         if stop.waiting is None:
             waiting = self.text("waiting_unknown")
         else:

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 
 from firmware.printing import pil_font as font
 from firmware.printing import qr_image, wrap
+from protocol.glossary import counters, people
 from protocol.waits import wait_text
 
 _WEEKDAYS = "月火水木金土日"
@@ -145,11 +146,10 @@ def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
     top.space(4)
     for i, stop in enumerate(ticket["stops"], 1):
         top.badge(i, stop["dept_ja"])
-        counters = "・".join(str(n) for n in stop["counters"])
-        where = f"{stop['floor_ja']}  {counters}番窓口  {_colour_words(stop)}"
+        where = f"{stop['floor_ja']}  {counters(stop['counters'], 'ja')}  {_colour_words(stop)}"
         top.text(where, 22, bold=True, indent=46, gap=0)
-        numbers_en = ", ".join(str(n) for n in stop["counters"])
-        top.text(f"{stop['dept_en']}, {stop['floor_en']}, counter {numbers_en}", 16, indent=46)
+        top.text(f"{stop['dept_en']}, {stop['floor_en']}, {counters(stop['counters'], 'en')}",
+                 16, indent=46)
         for name in stop["procedures_ja"]:
             top.text(f"・{name}", 21, indent=46, gap=0)
         top.space(10)
@@ -159,14 +159,14 @@ def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
             top.text(g["note_en"], 15, indent=24)
     top.rule()
     if ticket["ahead"] is not None and ticket.get("booked") != "on_time":  # booked: its time
-        top.text(f"最初の窓口でお待ちの方  {ticket['ahead']}人", 26, bold=True, center=True, gap=0)
+        top.text(f"最初の窓口でお待ちの方  {people(ticket['ahead'], 'ja')}", 26, bold=True, center=True, gap=0)
         low, high = ticket.get("wait_range") or (None, None)
         if high is None:
             top.text(wait_text(None, None, "ja"), 26, bold=True, center=True, gap=0)
         else:
             top.text(f"待ち時間の目安  {wait_text(low, high, 'ja')}", 26, bold=True, center=True,
                      gap=0)
-        top.text(f"{ticket['ahead']} people ahead at your first counter, "
+        top.text(f"{people(ticket['ahead'], 'en')} ahead at your first counter, "
                  f"{wait_text(low, high, 'en')}", 17, center=True)
     top.space(6)
 

@@ -32,7 +32,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "need_language": ("通訳", "Language"),
     "route": ("ご案内の順番", "Route"),
     "route_empty": ("手続きを選ぶと順番が表示されます", "Pick procedures to see the route"),
-    "floor_counter": ("{floor}  {counters}番窓口  {colour}", "{floor}, counter {counters}, {colour}"),
+    # {counters}: protocol.glossary.counters (「9・10番窓口」, "Counters 9 and 10")
+    "floor_counter": ("{floor}  {counters}  {colour}", "{floor}, {counters}, {colour}"),
     "waiting": ("待ち {n}人・{wait}", "{n} waiting, {wait}"),  # wait: protocol.waits.wait_text
     "waiting_unknown": ("混雑状況 不明", "Congestion unknown"),
     "guidance": ("館外の手続き", "Handled elsewhere"),

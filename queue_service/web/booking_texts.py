@@ -64,7 +64,7 @@ TEXT: dict[str, tuple[str, str, str]] = {
                     "Staff of the main building serve you by video at the branch office."),
     "change": ("日時を変更する", "じかんを かえる", "Change the time"),
     "cancel": ("予約を取り消す", "よやくを やめる", "Cancel the booking"),
-    "cancel_confirm": ("予約を取り消しますか?", "よやくを やめますか?", "Cancel this booking?"),
+    "cancel_confirm": ("予約を取り消しますか？", "よやくを やめますか？", "Cancel this booking?"),
     "cancelled": ("この予約は取り消されました。", "この よやくは やめました。",
                   "This booking was cancelled."),
     "changed": ("日時を変更しました。", "じかんを かえました。", "The time was changed."),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from protocol.glossary import state
+
 LANGS = ("ja", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -15,7 +17,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "department": ("窓口", "Counter"),
     "waiting": ("お待ちの人数", "People waiting"),
     "waiting_short": ("待ち", "waiting"),
-    "people": ("人", "people"),
     "est_wait": ("待ち時間の目安", "Estimated wait"),
     "counters_open": ("開いている窓口", "Counters open"),
     "updated": ("更新", "Updated"),
@@ -35,8 +36,6 @@ TEXT: dict[str, tuple[str, str]] = {
                  "All your procedures are finished. Thank you for coming"),
     "cancelled_now": ("この番号の受付は取り消されました", "This number was cancelled"),
     "expired_now": ("この番号は有効期限が切れました", "This number has expired"),
-    "counter_no": ("{n}番窓口", "Counter {n}"),
-    "counters_of": ("{ns}番窓口", "Counters {ns}"),
     "not_found_title": ("ページが見つかりません", "Page not found"),
     "not_found_body": (
         ("番号札のQRコードのリンクが正しくないか、有効期限(受付当日)が切れています。"
@@ -51,15 +50,10 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 # The guidance list's three marks (001:L474), the two moments at a counter (the same words
-# as the console's states), and the two ways a procedure drops out.
+# as the console's states), and the two ways a procedure drops out: protocol.glossary's.
 MARKS: dict[str, tuple[str, str]] = {
-    "todo": ("未", "To do"),
-    "called": ("呼出中", "Being called"),
-    "serving": ("手続き中", "In progress"),
-    "accepted": ("受付済", "Accepted"),
-    "done": ("済", "Done"),
-    "skipped": ("不要", "Not needed"),
-    "cancelled": ("取消", "Cancelled"),
+    key: (state(key, "ja"), state(key, "en"))
+    for key in ("todo", "called", "serving", "accepted", "done", "skipped", "cancelled")
 }
 
 
@@ -103,6 +97,6 @@ def translator(lang: str, table: dict[str, tuple[str, ...]] = TEXT,
 
 NEEDS_JA = {"wheelchair": "車いす", "hearing": "聴覚", "sight": "視覚", "pregnancy": "妊娠中",
             "small_children": "乳幼児連れ", "language": "外国語"}
-STATES_JA = {"waiting": "待ち", "called": "呼出中", "serving": "手続き中", "held": "保留",
-             "absent": "不在", "done": "完了", "skipped": "不要", "cancelled": "取消",
-             "expired": "期限切れ"}
+STATES_JA = {key: state(key, "ja") for key in
+             ("waiting", "called", "serving", "held", "absent", "done", "skipped",
+              "cancelled", "expired")}

@@ -7,7 +7,9 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
+from markupsafe import Markup
 
+from protocol.glossary import counters, people
 from protocol.waits import wait_reason, wait_text
 
 from . import i18n
@@ -18,7 +20,8 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["minutes"] = lambda v: "—" if v is None else f"{v:.0f}"
 templates.env.filters["clock"] = pass_context(lambda ctx, ts: clock(ctx["site"], ts))
 templates.env.globals.update(needs_ja=i18n.NEEDS_JA, states_ja=i18n.STATES_JA,
-                             wait_text=wait_text, wait_reason=wait_reason)
+                             wait_text=wait_text, wait_reason=wait_reason, counters=counters,
+                             people_b=lambda n, lang: Markup(people(n, lang, f"<b>{int(n)}</b>")))
 
 
 def render(request: Request, name: str, context: dict | None = None, *,

@@ -53,7 +53,7 @@ def test_route_preview_orders_departments_with_counters_colours_and_waiting(pres
     assert p.stop_lines(stops[2])[1] == "2階  21番窓口  きいろ"
     assert p.stop_lines(stops[1])[2] == "混雑状況 不明"
     p.toggle_language()
-    assert p.stop_lines(stops[0]) == ("One-stop Service Counter", "1st floor, counter 1, 2, 3, green",
+    assert p.stop_lines(stops[0]) == ("One-stop Service Counter", "1st floor, Counters 1, 2, 3, green",
                                       "7 waiting, about 10–20 min")
     p.toggle_need("wheelchair")  # called first: the service's estimate for a priority visit
     assert p.stop_lines(p.route().stops[0])[2] == "7 waiting, up to 5 min"

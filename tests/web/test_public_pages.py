@@ -14,7 +14,7 @@ def test_congestion_page_in_japanese_and_english(client, service):
     page = client.get("/").text
     assert '<html lang="ja">' in page and "窓口の混雑状況" in page
     block = page.split('data-dept="shimin"')[1].split("</li>")[0]
-    assert "市民課" in block and "<b>2</b> 人" in block and "5・6番窓口" in block
+    assert "市民課" in block and "<b>2</b>人" in block and "5・6番窓口" in block
     closed = page.split('data-dept="kokuho"')[1].split("</li>")[0]
     assert "ただいま受付していません" in closed and "分" not in closed  # no minutes when closed
     assert "約5〜20分" in block and "約0分" not in page  # a range, in natural figures
@@ -49,7 +49,10 @@ def test_visit_page_follows_the_visit(client, service):
     counter_command(service, "open_counter", "c01")
     page = client.get(f"/v/{second['token']}").text
     assert f'data-number="{second["number"]}"' in page
-    assert "順番をお待ちください" in page and '<dd class="ahead"><b>1</b>' in page
+    assert "順番をお待ちください" in page and '<dd class="ahead"><b>1</b>人' in page
+    english = client.get(f"/v/{second['token']}?lang=en").text
+    assert '<dd class="ahead"><b>1</b> person</dd>' in english  # not "1 people"
+    client.get("/congestion?lang=ja")  # back to Japanese (the choice is kept in a cookie)
     assert page.count('class="step mark-todo"') == 1
     counter_command(service, "call_next", "c01")
     page = client.get(f"/v/{first['token']}").text
