@@ -4,7 +4,8 @@ people and counter numbers, in every language the appliances offer.
 A state has one wording everywhere: the phone page's guidance list, the counter console,
 the dashboard and the floor guide read `state(key, lang)`; a count of people reads
 `people(n, lang)` (「1人」, "1 person", "2 people"); counter numbers read
-`counters(numbers, lang)` (「9・10番窓口」, "Counter 11", "Counters 9, 10"). How a wait
+`counters(numbers, lang)` (「9・10番窓口」, "Counter 11", "Counters 9, 10"); a priority need
+reads `NEEDS` on the issuer and the console. How a wait
 is written (and "no counter open") lives in `protocol.waits`; congestion levels here reuse
 its `NOT_OPEN` for a closed department.
 
@@ -30,7 +31,7 @@ STATES: dict[str, dict[str, str]] = {
                 "ko": "처리 중", "vi": "Đang làm thủ tục", "pt": "Em atendimento"},
     "held": {"ja": "保留", "easy": "ちょっと まって います", "en": "On hold", "zh": "暂缓",
              "ko": "보류", "vi": "Tạm hoãn", "pt": "Em espera"},
-    "absent": {"ja": "不在", "easy": "いません でした", "en": "Missed call", "zh": "未应答",
+    "absent": {"ja": "不在", "easy": "いません でした", "en": "Absent", "zh": "未应答",
                "ko": "부재", "vi": "Vắng mặt", "pt": "Ausente"},
     "accepted": {"ja": "受付済", "easy": "うけつけ しました", "en": "Accepted", "zh": "已受理",
                  "ko": "접수 완료", "vi": "Đã tiếp nhận", "pt": "Recebido"},
@@ -42,6 +43,14 @@ STATES: dict[str, dict[str, str]] = {
                   "ko": "취소", "vi": "Đã hủy", "pt": "Cancelado"},
     "expired": {"ja": "期限切れ", "easy": "きげん ぎれ", "en": "Expired", "zh": "已过期",
                 "ko": "만료", "vi": "Hết hạn", "pt": "Expirado"},
+}
+
+# The priority needs a concierge marks on a visit (protocol.messages.NEEDS), as staff read
+# them on the issuer and the console: Japanese and English.
+NEEDS: dict[str, tuple[str, str]] = {
+    "wheelchair": ("車いす", "Wheelchair"), "hearing": ("聴覚", "Hearing"),
+    "sight": ("視覚", "Sight"), "pregnancy": ("妊娠中", "Pregnancy"),
+    "small_children": ("乳幼児連れ", "Small children"), "language": ("通訳", "Interpreter"),
 }
 
 # A department's congestion level, as the boards and the guide write it.

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from protocol import messages as m
+from protocol.glossary import counters
 
 from .estimator import WALK_MIN
 from .service_times import local_hour
@@ -195,8 +196,8 @@ def advise(engine: QueueEngine, now: float, curve: Curve | None = None,
             counter = max(free, key=lambda c: config.counters[c.id].number).id
             action, needed = "close", f.counters_open - 1
             number = config.counters[counter].number
-            text_ja = f"{name}: {number}番窓口を閉じられます"
-            text_en = f"{name_en}: counter {number} can close"
+            text_ja = f"{name}: {counters([number], 'ja')}を閉じられます"
+            text_en = f"{name_en}: {counters([number], 'en')} can close"
         else:
             continue
         lines.append(m.StaffingLine(

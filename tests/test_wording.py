@@ -41,8 +41,8 @@ def test_the_terminal_sentence_is_a_whole_sentence_in_every_language():
 def test_a_called_procedure_is_called_on_the_phone_and_on_the_console():
     called = web_i18n.MARKS[web_i18n.mark("called", 1)][0]
     serving = web_i18n.MARKS[web_i18n.mark("serving", 1)][0]
-    assert called == web_i18n.STATES_JA["called"] == "呼出中"
-    assert serving == web_i18n.STATES_JA["serving"] == "手続き中"
+    assert called == glossary.state("called") == "呼出中"
+    assert serving == glossary.state("serving") == "手続き中"
 
 
 def test_a_recall_does_not_read_like_a_first_call():
@@ -149,8 +149,6 @@ def test_each_state_has_one_wording_on_every_surface():
     """The phone's marks, the console's states and the boards' levels are the glossary's."""
     for key, (ja, en) in web_i18n.MARKS.items():
         assert (ja, en) == (glossary.state(key, "ja"), glossary.state(key, "en"))
-    for key, ja in web_i18n.STATES_JA.items():
-        assert ja == glossary.state(key, "ja")
     for lang in display_labels.LABEL_LANGUAGES:
         for key in glossary.LEVELS:
             assert display_labels.label(f"level_{key}", lang) == glossary.level(key, lang)

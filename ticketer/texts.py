@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from protocol.glossary import NEEDS
+
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("総合案内 発券", "Concierge issuer"),
     "locked": ("ロック中", "Locked"),
@@ -24,12 +26,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "search": ("手続きを検索(名前・よみ)", "Find a procedure (name or reading)"),
     "no_procedures": ("ご用件を選ぶか、手続きを追加してください", "Pick a purpose or add procedures"),
     "needs": ("配慮", "Needs"),
-    "need_wheelchair": ("車いす", "Wheelchair"),
-    "need_hearing": ("聴覚", "Hearing"),
-    "need_sight": ("視覚", "Sight"),
-    "need_pregnancy": ("妊娠中", "Pregnancy"),
-    "need_small_children": ("乳幼児連れ", "Small children"),
-    "need_language": ("通訳", "Language"),
+    **{f"need_{key}": words for key, words in NEEDS.items()},  # protocol.glossary
     "route": ("ご案内の順番", "Route"),
     "route_empty": ("手続きを選ぶと順番が表示されます", "Pick procedures to see the route"),
     # {counters}: protocol.glossary.counters (「9・10番窓口」, "Counters 9 and 10")

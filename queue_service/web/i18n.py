@@ -94,9 +94,3 @@ def translator(lang: str, table: dict[str, tuple[str, ...]] = TEXT,
         return text.format(**kw) if kw else text
 
     return t
-
-NEEDS_JA = {"wheelchair": "車いす", "hearing": "聴覚", "sight": "視覚", "pregnancy": "妊娠中",
-            "small_children": "乳幼児連れ", "language": "外国語"}
-STATES_JA = {key: state(key, "ja") for key in
-             ("waiting", "called", "serving", "held", "absent", "done", "skipped",
-              "cancelled", "expired")}

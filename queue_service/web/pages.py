@@ -9,19 +9,23 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from protocol.glossary import counters, people
+from protocol.glossary import NEEDS, counters, people
 from protocol.waits import wait_reason, wait_text
 
 from . import i18n
+from . import staff_words as words
 from .views import clock
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["minutes"] = lambda v: "—" if v is None else f"{v:.0f}"
 templates.env.filters["clock"] = pass_context(lambda ctx, ts: clock(ctx["site"], ts))
-templates.env.globals.update(needs_ja=i18n.NEEDS_JA, states_ja=i18n.STATES_JA,
-                             wait_text=wait_text, wait_reason=wait_reason, counters=counters,
-                             people_b=lambda n, lang: Markup(people(n, lang, f"<b>{int(n)}</b>")))
+templates.env.globals.update(
+    wait_text=wait_text, wait_reason=wait_reason, counters=counters, people=people,
+    people_b=lambda n, lang: Markup(people(n, lang, f"<b>{int(n)}</b>")),
+    # staff pages: Japanese with English beside it
+    w=words.both, wp=words.plain, pair=words.pair, st=words.state,
+    need=lambda key: words.pair(*NEEDS[key]))
 
 
 def render(request: Request, name: str, context: dict | None = None, *,
@@ -29,6 +33,7 @@ def render(request: Request, name: str, context: dict | None = None, *,
     lang = i18n.choose(request)
     svc = request.app.state.svc
     ctx = {"lang": lang, "t": i18n.translator(lang), "site": svc.config, "staff": staff,
+           "staff_english": request.cookies.get(words.ENGLISH_COOKIE) != "0",
            "fragment": False, "path": request.url.path, **(context or {})}
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code,
                                           headers=headers)

@@ -22,6 +22,7 @@ from protocol.client import new_request_id
 from .. import booking_report, reports
 from ..accounts import ROLE_NAMES, ROLES, AccountError
 from . import auth
+from . import staff_words as words
 from .login_guard import Refusal
 from .pages import render
 from .views import console_view, counters_view, dashboard_view
@@ -34,19 +35,6 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "finish": ("handover",), "hold": (), "requeue": ("number",), "skip": (),
     "add_procedure": ("procedure", "position"), "cancel_procedure": ("procedure",),
     "transfer": ("department",), "cancel_visit": (), "open_counter": (), "close_counter": (),
-}
-ERRORS_JA = {
-    "counter_closed": "この窓口は閉じています。先に「窓口を開ける」を押してください。",
-    "counter_busy": "対応中の番号があります。完了・保留・不在のいずれかを先に押してください。",
-    "no_visit": "この窓口で呼出中・対応中の番号がありません。",
-    "unknown_visit": "その番号は本日の受付にありません。",
-    "not_here": "その番号はこの窓口の待ちではありません。",
-    "not_held": "その番号は保留・不在ではありません。",
-    "already_listed": "その手続きはすでに案内リストにあります。",
-    "not_queued": "その手続きは庁舎内では扱いません(案内のみ)。",
-    "unknown_procedure": "その手続きはこの番号の案内リストにありません。",
-    "unknown_department": "その課には窓口がありません。",
-    "invalid": "入力が正しくありません。",
 }
 
 
@@ -132,6 +120,17 @@ async def logout(request: Request):
     return response
 
 
+@router.get("/english")
+def english(request: Request, show: str = "1", next: str = "/staff"):
+    """A staff member's own choice: English beside the Japanese (the default) or not."""
+    target = next if next.startswith("/staff") and not next.startswith("//") else "/staff"
+    response = _redirect(target)
+    response.set_cookie(words.ENGLISH_COOKIE, "0" if show == "0" else "1", max_age=365 * 86400,
+                        httponly=True, samesite="lax", path="/staff",
+                        secure=request.app.state.secure_cookies)
+    return response
+
+
 # ---- counter console -----------------------------------------------------------------
 
 @router.get("/counters", response_class=HTMLResponse)
@@ -178,33 +177,39 @@ def console(request: Request, fragment: bool = False):
     return render(request, "console.html", {**ctx, "fragment": fragment}, staff=staff)
 
 
+_DONE_WORDS = {"absent": "msg_absent", "start": "msg_start", "hold": "msg_hold",
+               "requeue": "msg_requeue", "add_procedure": "msg_add_procedure",
+               "cancel_visit": "msg_cancel_visit"}
+
+
 def _message(command: str, response: m.Response, config) -> str:
+    """The toast after an action: Japanese, then English (staff_words)."""
     if not response.ok:
         err = response.error
-        return ERRORS_JA.get(err.code, err.reason) if err else "処理できませんでした。"
+        if err is None:
+            return words.plain("msg_failed")
+        key = f"err_{err.code}"
+        return words.plain(key) if key in words.WORDS else err.reason
     result = response.result
     if isinstance(result, m.CounterResult):
-        return "窓口を開けました。" if result.open else "窓口を閉じました。"
+        return words.plain("msg_opened" if result.open else "msg_closed")
     visit = getattr(result, "visit", None)
     if visit is None:
-        return "お待ちの方はいません。" if command == "call_next" else "処理しました。"
-    number = visit.number
+        return words.plain("msg_nobody" if command == "call_next" else "msg_done")
+    n = visit.number
     if command == "call_next":
-        return f"{number}番のかたをお呼びしました。"
+        return words.plain("msg_called", n=n)
     if command == "recall":
-        return f"{number}番のかたをもう一度お呼びしました。"
+        return words.plain("msg_recalled", n=n)
     if command in ("finish", "skip", "transfer", "cancel_procedure"):
         if visit.state == "done":
-            return f"{number}番: すべての手続きが終わりました。"
-        dept = config.departments.get(visit.department or "")
-        where = dept.name_ja if dept else ""
+            return words.plain("msg_all_finished", n=n)
         if visit.state == "serving":
-            return f"{number}番: 続けてこの窓口で次の手続きをどうぞ。"
-        return f"{number}番: 次は{where}へご案内ください。"
-    return {"absent": f"{number}番を不在にしました。", "start": f"{number}番の受付を開始しました。",
-            "hold": f"{number}番を保留にしました。", "requeue": f"{number}番を待ち列に戻しました。",
-            "add_procedure": f"{number}番に手続きを追加しました。",
-            "cancel_visit": f"{number}番の受付を取り消しました。"}.get(command, "処理しました。")
+            return words.plain("msg_next_here", n=n)
+        dept = config.departments.get(visit.department or "")
+        return words.plain("msg_next_there", n=n, dept=dept.name_ja if dept else "",
+                           dept_en=dept.name_en if dept else "")
+    return words.plain(_DONE_WORDS.get(command, "msg_done"), n=n)
 
 
 async def _submit(request: Request, staff: auth.Staff, command: str, counter: str,
@@ -240,7 +245,8 @@ async def console_action(request: Request, action: str):
     staff = auth.require(request, "console")
     await auth.check_csrf(request, staff)
     if action not in ACTIONS or staff.counter is None:
-        return JSONResponse({"ok": False, "message": "不明な操作です。"}, status_code=404)
+        return JSONResponse({"ok": False, "message": words.plain("msg_unknown_action")},
+                            status_code=404)
     form = await request.form()
     fields: dict = {}
     for name in ACTIONS[action]:

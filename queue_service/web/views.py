@@ -101,7 +101,8 @@ def _queue_row(engine: QueueEngine, v: Visit, now: float) -> dict:
     step = v.current()
     proc = engine.config.procedures[step.procedure] if step else None
     return {"number": v.number, "needs": list(v.needs), "waited_min": round(_waited_min(v, now)),
-            "procedure_ja": proc.name_ja if proc else "", "state": v.state,
+            "procedure_ja": proc.name_ja if proc else "",
+            "procedure_en": proc.name_en if proc else "", "state": v.state,
             "absent_count": v.absent_count, "slot_at": booked_slot(v)}
 
 
@@ -123,6 +124,9 @@ def console_view(engine: QueueEngine, now: float, counter_id: str) -> dict:
             if visit.life_event in config.life_events else "",
             "procedure": step.procedure,
             "procedure_ja": config.procedures[step.procedure].name_ja,
+            "procedure_en": config.procedures[step.procedure].name_en,
+            "life_event_en": config.life_events[visit.life_event].name_en
+            if visit.life_event in config.life_events else "",
             "called": clock(config, step.called_at), "absent_count": visit.absent_count,
             "steps": steps_view(config, status.steps),
             "open_procedures": [s.procedure for s in visit.steps if s.open],
@@ -138,8 +142,9 @@ def console_view(engine: QueueEngine, now: float, counter_id: str) -> dict:
     parked.sort(key=lambda r: r["number"])
     return {
         "counter": counter_id, "number": counter.number, "colour": counter.colour,
-        "position_ja": counter.position_ja, "department": dept,
-        "dept_ja": config.departments[dept].name_ja, "open": state.open, "current": current,
+        "position_ja": counter.position_ja, "position_en": counter.position_en, "department": dept,
+        "dept_ja": config.departments[dept].name_ja, "dept_en": config.departments[dept].name_en,
+        "open": state.open, "current": current,
         "queue": queue, "parked": parked, "congestion": engine.congestion(dept, now).model_dump(),
         "remote": counter.remote,
     }
@@ -154,7 +159,8 @@ def counters_view(engine: QueueEngine) -> list[dict]:
                      "position_ja": c.position_ja, "open": engine.state.counters[c.id].open}
                     for c in config.counters_of(d.id)]
         if counters:
-            groups.append({"id": d.id, "name_ja": d.name_ja, "counters": counters})
+            groups.append({"id": d.id, "name_ja": d.name_ja, "name_en": d.name_en,
+                           "counters": counters})
     return groups
 
 
@@ -187,7 +193,7 @@ def dashboard_view(engine: QueueEngine, now: float) -> dict:
                      if (s := v.current()) is not None and s.department == d.id
                      and s.state in ("held", "absent"))
         rows.append({
-            "id": d.id, "name_ja": d.name_ja, "waiting": len(queue),
+            "id": d.id, "name_ja": d.name_ja, "name_en": d.name_en, "waiting": len(queue),
             "longest_min": round(longest), "alert": bool(queue) and longest >= threshold,
             "counters": counters, "open": sum(c["open"] for c in counters),
             "handling_min": round(sum(done) / len(done), 1) if done else None,

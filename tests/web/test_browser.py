@@ -57,14 +57,15 @@ def test_counter_calls_finishes_and_the_citizens_phone_follows(chromium, live_se
     expect(staff).to_have_url(f"{live_server.url}/staff/console")
     staff.wait_for_selector("[data-live][data-connected]")
     staff.click("text=窓口を開ける")
-    expect(staff.locator("#counter-state")).to_have_text("受付中(開)")
+    expect(staff.locator("#counter-state .ja")).to_have_text("受付中(開)")
 
     staff.keyboard.press("n")  # call next
     expect(staff.locator("#current-number")).to_have_text(str(ticket["number"]))
-    expect(staff.locator("#toast")).to_have_text(f"{ticket['number']}番のかたをお呼びしました。")
+    expect(staff.locator("#toast")).to_have_text(f"{ticket['number']}番のかたをお呼びしました。\n"
+                                                f"Number {ticket['number']} called.")
     rows = staff.locator("table.itinerary tbody tr")
-    expect(rows.nth(0).locator(".mark")).to_have_text("呼出中")
-    expect(rows.nth(1).locator(".mark")).to_have_text("未")
+    expect(rows.nth(0).locator(".mark .ja")).to_have_text("呼出中")
+    expect(rows.nth(1).locator(".mark .ja")).to_have_text("未")
 
     # The citizen's page changed by itself: called to counter 1.
     expect(citizen.locator(".ticket .msg")).to_have_text("お呼びしています。窓口へお越しください")
@@ -73,7 +74,7 @@ def test_counter_calls_finishes_and_the_citizens_phone_follows(chromium, live_se
     expect(citizen.locator(".steps .step .mark").nth(0)).to_have_text("呼出中")
 
     staff.keyboard.press("s")
-    expect(staff.locator("#current-state")).to_have_text("手続き中")
+    expect(staff.locator("#current-state .ja")).to_have_text("手続き中")
     staff.keyboard.press("f")  # finish: the visit moves on to the health insurance division
     expect(staff.locator("#toast")).to_contain_text("次は国民健康保険課へご案内ください")
     expect(staff.locator("#current-number")).to_have_count(0)

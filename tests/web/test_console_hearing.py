@@ -18,7 +18,8 @@ def test_the_console_warns_when_the_called_citizen_may_not_hear(client, service,
         assert client.post(f"/staff/console/{action}", data={"csrf_token": csrf}, headers=FETCH).json()["ok"]
     page = client.get("/staff/console").text
     assert f'id="current-number">{hearing["number"]}<' in page
-    assert 'id="hearing-alert" role="alert">呼び出しの声が聞こえないことがあります。' in page
+    assert ('id="hearing-alert" role="alert"><span class="ja">呼び出しの声が聞こえないことがあります。'
+            in page)
     for action in ("finish", "call_next"):
         client.post(f"/staff/console/{action}", data={"csrf_token": csrf}, headers=FETCH)
     assert "hearing-alert" not in client.get("/staff/console").text

@@ -62,6 +62,8 @@ def test_the_console_sends_the_citizen_where_the_service_routed_it(client, servi
     act(client, "open_counter", csrf)
     act(client, "call_next", csrf)
     r = act(client, "finish", csrf).json()
-    assert r["message"] == f"{ticket['number']}番: 次は年金医療課へご案内ください。"
+    assert r["message"] == (f"{ticket['number']}番: 次は年金医療課へご案内ください。\n"
+                            f"Number {ticket['number']}: please send them to "
+                            "Pension and Medical Care Division.")
     data = client.get(f"/api/v/{ticket['token']}").json()
     assert data["department"] == "nenkin"

@@ -75,9 +75,10 @@ def preview_text(preview) -> str:
 
 
 def page_wait(html: str, marker: str, cell: str = "wait") -> str:
-    """The text of the first element of class `cell` after `marker` (its first line)."""
+    """The text of the first element of class `cell` after `marker` (its first line; on
+    a staff page its Japanese)."""
     block = html.split(marker)[1]
-    return re.search(rf'class="{cell}">([^<]*)', block).group(1).strip()
+    return re.search(rf'class="{cell}">(?:<span class="ja">)?([^<]*)', block).group(1).strip()
 
 
 def printed_lines(ticket: dict, monkeypatch) -> list[str]:

@@ -81,13 +81,16 @@ def test_console_runs_a_visit_through_two_departments(client, service, accounts)
     assert act(client, "call_next", csrf).json()["error"] == "counter_closed"
     assert act(client, "open_counter", csrf).json()["ok"]
     r = act(client, "call_next", csrf).json()
-    assert r["ok"] and r["message"] == f"{ticket['number']}番のかたをお呼びしました。"
+    assert r["ok"] and r["message"] == (f"{ticket['number']}番のかたをお呼びしました。\n"
+                                        f"Number {ticket['number']} called.")
     page = client.get("/staff/console").text
     assert f'id="current-number">{ticket["number"]}<' in page
     assert "呼出中" in page and "転入届" in page and "国民健康保険" in page
     assert act(client, "start", csrf).json()["ok"]
     r = act(client, "finish", csrf).json()
-    assert r["message"].endswith("次は国民健康保険課へご案内ください。")
+    assert r["message"].endswith("次は国民健康保険課へご案内ください。\n"
+                                 f"Number {ticket['number']}: please send them to "
+                                 "National Health Insurance Division.")
     page = client.get("/staff/console").text
     assert "current-number" not in page  # the counter is free again
     status = service.visit_by_token(ticket["token"])
@@ -111,11 +114,12 @@ def test_add_procedure_transfer_hold_and_requeue(client, service):
     assert steps == ["juminhyo", "inkan_shomei"]
     assert act(client, "hold", csrf).json()["ok"]
     page = client.get("/staff/console").text
-    assert re.search(rf"<b>{ticket['number']}</b> <span class=\"badge st-held\">保留", page)
+    assert re.search(rf"<b>{ticket['number']}</b> <span class=\"badge st-held\">"
+                     r'<span class="ja">保留</span><span class="en" lang="en">On hold', page)
     assert act(client, "requeue", csrf, number=str(ticket["number"])).json()["ok"]
     assert act(client, "call_next", csrf).json()["ok"]
     r = act(client, "transfer", csrf, department="shiminzei").json()
-    assert r["ok"] and r["message"].endswith("次は市民税課(証明窓口)へご案内ください。")
+    assert r["ok"] and r["message"].split("\n")[0].endswith("次は市民税課(証明窓口)へご案内ください。")
     assert service.visit_by_token(ticket["token"]).department == "shiminzei"
     assert act(client, "transfer", csrf, department="shiminzei").json()["error"] == "no_visit"
     assert act(client, "requeue", csrf, number="abc").json()["error"] == "invalid"
@@ -154,7 +158,7 @@ def test_supervisor_opens_and_closes_counters_and_sees_alerts(client, service):
     assert service.read(lambda e, now: e.state.counters["c09"].open)
     issue(service, "kokuho_kanyu")
     page = client.get("/staff/dashboard").text
-    assert 'data-counter="c09"' in page and "9番 開" in page
+    assert 'data-counter="c09"' in page and re.search(r"9番 <span class=\"ja\">開</span>", page)
     assert 'role="alert"' not in page
     # A wait past the threshold raises the alert: the service's clock runs ahead.
     service.clock = lambda base=service.clock: base() + 45 * 60

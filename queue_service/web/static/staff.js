@@ -34,9 +34,9 @@
       var data = {};
       try { data = await r.json(); } catch (e) { /* not JSON */ }
       if (r.status === 401) { location.href = "/staff/login?next=" + encodeURIComponent(location.pathname); return; }
-      toast(data.message || "処理できませんでした。", r.ok);
+      toast(data.message || "処理できませんでした。\nThat did not work.", r.ok);
     } catch (e) {
-      toast("サーバーに接続できません。", false);
+      toast("サーバーに接続できません。\nThe server cannot be reached.", false);
     } finally {
       buttons.forEach(function (b) { b.disabled = false; });
       if (window.madoguchiRefresh) window.madoguchiRefresh();
