@@ -38,13 +38,14 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-ACTIONS_JA = {
-    "login": "サインイン", "logout": "サインアウト", "select_counter": "窓口の選択",
-    "call_next": "次を呼ぶ", "recall": "再呼出", "absent": "不在", "start": "受付開始",
-    "finish": "手続き完了", "hold": "保留", "requeue": "列に戻す", "skip": "不要にする",
-    "add_procedure": "手続きの追加", "cancel_procedure": "手続きの取消", "transfer": "他課へ回す",
-    "cancel_visit": "受付取消", "open_counter": "窓口を開ける", "close_counter": "窓口を閉じる",
-    "account": "アカウント変更",
+# What the audit log calls each action: the console's button words, and the rest.
+ACTION_NAMES = {
+    **{a: words.WORDS[a] for a in ACTIONS if a in words.WORDS},
+    "login": words.WORDS["sign_in"], "logout": words.WORDS["sign_out"],
+    "select_counter": ("窓口の選択", "Counter chosen"),
+    "requeue": words.WORDS["requeue"], "add_procedure": words.WORDS["add_procedure"],
+    "cancel_procedure": ("手続きの取消", "Procedure cancelled"),
+    "transfer": words.WORDS["transfer"], "account": ("アカウント変更", "Account changed"),
 }
 
 
@@ -376,7 +377,7 @@ def report_heatmap_png(request: Request, day: str, department: str, weeks: int =
 def audit_page(request: Request):
     staff = auth.require(request, "audit")
     rows = request.app.state.accounts.audit_log(limit=300)
-    return render(request, "audit.html", {"rows": rows, "actions_ja": ACTIONS_JA}, staff=staff)
+    return render(request, "audit.html", {"rows": rows, "actions": ACTION_NAMES}, staff=staff)
 
 
 @router.get("/accounts", response_class=HTMLResponse)
@@ -399,16 +400,16 @@ async def accounts_add(request: Request):
     try:
         if form.get("unlock"):
             request.app.state.login_guard.unlock(user)
-            message = f"{user} のサインイン制限を解除しました。"
+            message = words.plain("ac_unlocked", user=user)
         elif form.get("disable"):
             store.set_active(user, False)
-            message = f"{user} を無効にしました。"
+            message = words.plain("ac_disabled", user=user)
         else:
             store.add(user, str(form.get("name", "")), str(form.get("role", "")),
                       str(form.get("password", "")))
-            message = f"{user} を作成しました。"
+            message = words.plain("ac_created", user=user)
         store.audit(staff.user, staff.counter, "account", account=user,
                     disable=bool(form.get("disable")), unlock=bool(form.get("unlock")))
     except AccountError as exc:
-        message = f"エラー: {exc}"
+        message = words.plain("ac_error", error=exc)
     return _redirect(f"/staff/accounts?msg={quote(message)}")

@@ -165,7 +165,7 @@ def shoot(url: str, out: Path, token: str, called_token: str, report_day: str) -
             page.goto(url + path)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
         page.goto(url + "/congestion?lang=ja")  # leave the language cookie on Japanese
-        desk = browser.new_context(viewport={"width": 1280, "height": 860}, device_scale_factor=1)
+        desk = browser.new_context(viewport={"width": 1366, "height": 768}, device_scale_factor=1)  # a counter laptop
         staff = desk.new_page()
         staff.goto(url + "/staff/login")
         staff.screenshot(path=str(out / "login.png"))

@@ -104,6 +104,16 @@ def test_console_and_dashboard_show_japanese_with_english(chromium, live_server,
     assert stats["本日の受付"] == "Visits today"
     no_overflow(page)
 
+    for path, title in (("/staff/reports", ("集計", "Reports")),
+                        ("/staff/audit", ("操作記録", "Audit log")),
+                        ("/staff/accounts", ("職員アカウント", "Staff accounts"))):
+        page.goto(live_server.url + path)
+        assert both_languages(page.locator("main h1").first) == [title]
+        assert all(ja and en for ja, en in both_languages(page.locator("main thead th").filter(
+            has=page.locator(".ja")))), path
+        no_overflow(page)
+    page.goto(f"{live_server.url}/staff/dashboard")
+
     # the switch hides the English, never the Japanese, and keeps the choice
     page.click("#english-toggle")
     expect(page.locator("table.dash thead th .ja").first).to_be_visible()
