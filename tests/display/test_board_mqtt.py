@@ -21,7 +21,7 @@ from protocol.messages import CommandResult, DeviceCommand, DeviceConfig
 
 from .conftest import SITE, call_message, congestion_message
 from .test_signals import FakeSign
-from .test_voice import heard_in_order, offset_of
+from .test_voice import counter, heard_in_order, offset_of
 
 
 def spoken(board) -> int:
@@ -56,7 +56,7 @@ def test_two_quick_calls_are_both_announced_in_order(running_board, publisher, s
     assert spoken(board) < first.size + second.size
     recorded, _ = read_wav(board.wav)
     assert offset_of(recorded, library.clip(CHIME)) == 0
-    assert heard_in_order(recorded, library, "ja/number/123", "ja/counter/3",
+    assert heard_in_order(recorded, library, "ja/number/123", counter(3),
                           "ja/number/124", "ja/counter/5")
 
 
@@ -90,7 +90,7 @@ def test_a_reconnect_restores_state_and_never_replays_old_calls(running_board, p
     board.wait_for(lambda v: [c.number for c in v.calls] == [124, 123])
     assert spoken(board) > once
     recorded, _ = read_wav(board.wav)
-    assert heard_in_order(recorded, library, "ja/number/123", "ja/counter/3", "ja/number/124")
+    assert heard_in_order(recorded, library, "ja/number/123", counter(3), "ja/number/124")
     assert not heard_in_order(recorded, library, "ja/number/123", "ja/number/123")
 
 
@@ -212,4 +212,6 @@ def test_a_board_that_should_speak_without_its_clips_is_an_alert_in_the_fleet(br
     short.attach_agent(other)
     short.apply_settings({"speech_languages": ["ja", "pt"]})  # no Portuguese clips rendered
     assert "audio:no_clips_pt" in other.health().alerts
+    short.apply_settings({"speech_languages": ["ja"]})
+    assert not any(a.startswith("audio:") for a in other.health().alerts)
     short.close()
