@@ -201,8 +201,9 @@ class Announcer:
                     seconds = self._play(partial(self._say, utterance, chime)) or 0.0
             finally:
                 with self._cond:
-                    # when the sound ends (a WAV file sink returns before it would have)
-                    self.backlog.ended(max(self.clock(), began + seconds))
+                    if jobs or seconds:  # something sounded: the next goes straight on from it
+                        # when the sound ends (a WAV file sink returns before it would have)
+                        self.backlog.ended(max(self.clock(), began + seconds))
                     self._busy = False
                     self._cond.notify_all()
 

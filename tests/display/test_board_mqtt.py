@@ -60,6 +60,17 @@ def test_two_quick_calls_are_both_announced_in_order(running_board, publisher, s
                           "ja/number/124", "ja/counter/5")
 
 
+def test_a_call_too_late_to_be_said_stays_listed_on_the_board(running_board, publisher, site):
+    publisher.service("online")
+    board = running_board({"speech_languages": ["ja"], "speech_max_age_s": 0.001})
+    board.wait_for(lambda v: v.online)
+    for call_id, (desk, number) in enumerate((("c03", 123), ("c05", 124), ("c07", 2)), 1):
+        publisher.call(call_message(site, desk, number, call_id))
+    view = board.wait_for(lambda v: [c.number for c in v.calls] == [2, 124, 123])
+    assert [c.counter_number for c in view.calls] == [7, 5, 3]
+    assert spoken(board) == 0 and board.announcer.backlog.stale == 3
+
+
 def test_a_restarted_board_shows_the_calls_without_announcing_them(running_board, publisher, site):
     publisher.service("online")
     publisher.call(call_message(site, "c03", 123, 1))
