@@ -332,3 +332,14 @@ def test_alsa_output_failure_is_reported_in_health(library):
         assert announcer.health() == {"audio": "error"}
     finally:
         announcer.stop()
+
+
+def test_facilities_staff_can_listen_to_a_backlog_said_together(clip_dir, library, tmp_path):
+    from display.voice.__main__ import main
+
+    wav = tmp_path / "backlog.wav"
+    assert main(["say", "--clips", str(clip_dir), "--number", "123,2", "--counter", "3,5",
+                 "--wav", str(wav)]) == 0
+    recorded, _ = read_wav(wav)
+    assert np.array_equal(recorded, library.announcement([Call(123, 3), Call(2, 5)], ["ja"]))
+    assert main(["say", "--clips", str(clip_dir), "--number", "123,2", "--counter", "3"]) == 2
