@@ -94,6 +94,8 @@ def test_japanese_phrases_use_kana_for_kata():
     ("2000番のかた、", "ニセンバンノカタ、"),
     ("二千", "ニセン"),
     ("3番窓口へお越しください。", "サンバンマドグチエオコシクダサイ。"),
+    ("3番窓口へ、", "サンバンマドグチエ、"),
+    ("再度お呼び出しします。", "サイドオヨビダシシマス。"),
 ])
 def test_open_jtalk_reads_numbers_as_words(text, reading):
     OpenJTalk()  # points pyopenjtalk at the OS dictionary
