@@ -71,6 +71,18 @@ def test_a_call_too_late_to_be_said_stays_listed_on_the_board(running_board, pub
     assert spoken(board) == 0 and board.announcer.backlog.stale == 3
 
 
+def test_a_site_that_wants_the_japanese_twice_gets_it_from_the_device_settings(
+        running_board, publisher, site, library):
+    publisher.service("online")
+    board = running_board({"speech_languages": ["ja", "en"], "speech_repeat_ja": True})
+    board.wait_for(lambda v: v.online)
+    publisher.call(call_message(site, "c03", 123, 1))
+    assert spoken(board) == library.announcement([Call(123, 3)], ["ja", "ja", "en"]).size
+    recorded, _ = read_wav(board.wav)
+    assert heard_in_order(recorded, library, CHIME, "ja/number/123", "ja/counter/3",
+                          "ja/number/123", "ja/counter/3", "en/number/123", "en/counter/3")
+
+
 def test_a_restarted_board_shows_the_calls_without_announcing_them(running_board, publisher, site):
     publisher.service("online")
     publisher.call(call_message(site, "c03", 123, 1))

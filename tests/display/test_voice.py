@@ -241,21 +241,6 @@ def test_the_speech_policy_never_speaks_a_stale_call_and_can_repeat_the_japanese
     assert silent.calls == ()
 
 
-def test_the_japanese_is_said_twice_where_the_site_wants_it(library, tmp_path):
-    wav = tmp_path / "out.wav"
-    announcer = Announcer(library, WavFileSink(wav), ["ja", "en"])
-    try:
-        announcer.configure(["ja", "en"], repeat_ja=True)  # the site's speech_repeat_ja
-        announcer.say(Call(123, 3))
-        assert announcer.wait_idle(30)
-    finally:
-        announcer.stop()
-    recorded, _ = read_wav(wav)
-    assert heard_in_order(recorded, library, CHIME, "ja/number/123", "ja/counter/3",
-                          "ja/number/123", "ja/counter/3", "en/number/123", "en/counter/3")
-    assert recorded.size == library.announcement([Call(123, 3)], ["ja", "ja", "en"]).size
-
-
 def test_a_burst_faster_than_speech_is_said_in_merged_announcements_in_order_and_in_time(library):
     """16 calls in 40 s, one every 2.5 s (in full, one takes 11-13 s; a late-March peak
     hour has one every 6.5 s), each announcement as long as the WAV it makes, in
