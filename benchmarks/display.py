@@ -316,6 +316,12 @@ def speech_table(library: ClipLibrary, site, per_hour: float, numbers: int,
         results.update({f"{prefix}lag_p50_s": round(pct(lags, 50), 1),
                         f"{prefix}lag_p99_s": round(pct(lags, 99), 1),
                         f"{prefix}unspoken_pct": round(share, 2)})
+    # the doors open: every counter calls its first number in the same second
+    opening = [(0.0, Call(1 + i, c)) for i, c in enumerate(counters)]
+    lags, backlog = speech_lag(library, opening, SpeechPolicy(("ja", "en")))
+    rows.append(("opening: every counter calls at once", f"{pct(lags, 50):.1f} s",
+                 f"{pct(lags, 99):.1f} s", f"{len(lags)} of {len(opening)} spoken, {backlog.stale} stale"))
+    results["speech_opening_unspoken"] = backlog.stale
     head = ("speech lag: call received -> its number sounds", "p50", "p99", "n")
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(4)]
     recalls = sum(c.recall for a in peak for _, c in a)
