@@ -7,9 +7,8 @@ shorter (`next_utterance`, a pure function the benchmark runs in simulated time)
 
 - every call waiting is said in one announcement after one chime and 受付番号 (neither
   when the speech goes straight on from the last, within `CHIME_AFTER_S`), in the first
-  language only,
-  each number right before its counter (`languages.sentences`): about 3 s a call instead
-  of 11-13; so is a call alone while calls come faster than `calm_per_min` a minute (over
+  language only, each number right before its counter (`languages.sentences`): about 3 s
+  a call instead of 11-13; so is a call alone while calls come faster than `calm_per_min` a minute (over
   the last two minutes; two thirds of it when the Japanese is repeated); otherwise it is
   said in every language, with the Japanese said twice first when the site wants it
   (`repeat_ja`);
