@@ -97,6 +97,15 @@ def _waited_min(v: Visit, now: float) -> float:
     return max(now - since, 0.0) / 60
 
 
+def _parked(v: Visit, department: str) -> bool:
+    """Listed under 保留・不在 (console) and counted there (dashboard): on hold, absent past
+    the limit, or back in the line after missing a call (marked in the line too), so a
+    clerk and a supervisor see at a glance who did not answer."""
+    s = v.current()
+    return s is not None and s.department == department and (
+        s.state in ("held", "absent") or (s.state == "waiting" and v.absent_count > 0))
+
+
 def _queue_row(engine: QueueEngine, v: Visit, now: float) -> dict:
     step = v.current()
     proc = engine.config.procedures[step.procedure] if step else None
@@ -132,13 +141,8 @@ def console_view(engine: QueueEngine, now: float, counter_id: str) -> dict:
             "open_procedures": [s.procedure for s in visit.steps if s.open],
         }
     queue = [_queue_row(engine, v, now) for v in engine.call_order(dept, now)]
-    # on hold, absent past the limit, and those back in line after missing a call (marked
-    # in the line too): a clerk sees at a glance who did not answer
-    parked = [
-        _queue_row(engine, v, now) for v in engine.state.visits.values()
-        if (s := v.current()) is not None and s.department == dept
-        and (s.state in ("held", "absent") or (s.state == "waiting" and v.absent_count))
-    ]
+    parked = [_queue_row(engine, v, now) for v in engine.state.visits.values()
+              if _parked(v, dept)]
     parked.sort(key=lambda r: r["number"])
     return {
         "counter": counter_id, "number": counter.number, "colour": counter.colour,
@@ -189,9 +193,7 @@ def dashboard_view(engine: QueueEngine, now: float) -> dict:
                              "visit": v.number if v and step and step.counter == c.id else None,
                              "state": step.state if v and step and step.counter == c.id else None})
         congestion = engine.congestion(d.id, now)
-        parked = sum(1 for v in engine.state.visits.values()
-                     if (s := v.current()) is not None and s.department == d.id
-                     and s.state in ("held", "absent"))
+        parked = sum(1 for v in engine.state.visits.values() if _parked(v, d.id))
         rows.append({
             "id": d.id, "name_ja": d.name_ja, "name_en": d.name_en, "waiting": len(queue),
             "longest_min": round(longest), "alert": bool(queue) and longest >= threshold,
