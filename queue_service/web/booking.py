@@ -26,6 +26,7 @@ from protocol.client import new_request_id
 from ..bookings import BookingError
 from . import auth
 from . import booking_texts as bt
+from . import staff_words as words
 from .booking_views import (
     booking_view,
     day_bookings,
@@ -235,7 +236,8 @@ async def staff_book(request: Request):
     svc = request.app.state.svc
     chosen = purpose_by_id(svc.config, str(form.get("purpose", "")))
     if chosen is None:
-        return RedirectResponse("/staff/bookings?msg=" + quote("目的を選んでください。"), status_code=303)
+        return RedirectResponse("/staff/bookings?msg=" + quote(words.plain("bk_need_purpose")),
+                                status_code=303)
     response = await _submit(request, "book", m.BookRequest,
                              request_id=str(form.get("request_id", "")) or new_request_id(),
                              procedures=list(chosen.procedures), life_event=chosen.life_event,
@@ -245,7 +247,8 @@ async def staff_book(request: Request):
                                      error=response.error.code if response.error else None)
     if response.ok:
         code = show_code(response.result.booking.code)
-        message = f"予約しました。予約番号 {code} をお伝えください。"
+        message = words.plain("bk_made", code=code)
     else:
-        message = bt.error_text(response.error.code if response.error else "invalid", "ja")
+        code = response.error.code if response.error else "invalid"
+        message = f"{bt.error_text(code, 'ja')}\n{bt.error_text(code, 'en')}"
     return RedirectResponse(f"/staff/bookings?msg={quote(message)}", status_code=303)

@@ -106,7 +106,8 @@ def test_console_and_dashboard_show_japanese_with_english(chromium, live_server,
 
     for path, title in (("/staff/reports", ("集計", "Reports")),
                         ("/staff/audit", ("操作記録", "Audit log")),
-                        ("/staff/accounts", ("職員アカウント", "Staff accounts"))):
+                        ("/staff/accounts", ("職員アカウント", "Staff accounts")),
+                        ("/staff/bookings", ("予約", "Bookings"))):
         page.goto(live_server.url + path)
         assert both_languages(page.locator("main h1").first) == [title]
         assert all(ja and en for ja, en in both_languages(page.locator("main thead th").filter(
