@@ -66,7 +66,7 @@ def shoot(url: str, out: Path, code: str) -> None:
             page.goto(url + path)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
         page.goto(url + "/booking?lang=ja")
-        desk = browser.new_context(viewport={"width": 1280, "height": 860}, device_scale_factor=1,
+        desk = browser.new_context(viewport={"width": 1366, "height": 768}, device_scale_factor=1,
                                    locale="ja-JP")
         staff = desk.new_page()
         staff.goto(url + "/staff/login")
