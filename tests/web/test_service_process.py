@@ -41,7 +41,8 @@ def test_the_service_process_serves_console_and_public_pages(broker, tmp_path):
             fetch = {"X-Requested-With": "fetch", "X-CSRF-Token": csrf}
             assert web.post("/staff/console/open_counter", headers=fetch).json()["ok"]
             r = web.post("/staff/console/call_next", headers=fetch).json()
-            assert r["message"] == f"{ticket.number}番のかたをお呼びしました。"
+            assert r["message"] == (f"{ticket.number}番のかたをお呼びしました。\n"
+                                    f"Number {ticket.number} called.")
             page = web.get(f"/v/{ticket.token}")
             assert "お呼びしています" in page.text and "7番窓口" in page.text
     finally:
