@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from protocol.site import ConfigError, SiteConfig, load_config
+from protocol.texts import summary as texts_summary
 
 from .clock import ScaledClock
 from .mqtt_shell import MqttShell
@@ -70,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    for line in texts_summary(config):  # what citizens see in Japanese for want of a translation
+        (log.info if line.endswith("complete") else log.warning)("site texts %s", line)
     if bool(args.web_certfile) != bool(args.web_keyfile):
         print("error: --web-certfile and --web-keyfile go together", file=sys.stderr)
         return 2
