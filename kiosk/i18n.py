@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from protocol.site import Counter, Department, Floor, LifeEvent, Place, Procedure, Question
+from protocol.site import (Counter, Department, Floor, LifeEvent, Place, Procedure, Question,
+                           SiteConfig)
 from protocol.texts import LANGUAGES, localized
 
 LANGUAGE_NAMES = {
@@ -359,7 +360,8 @@ def purpose_name(purpose_ja: str, lang: str) -> str:
     return purpose_ja
 
 
-def name_of(item: Procedure | Department | Floor | Place | LifeEvent, lang: str) -> str:
+def name_of(item: Procedure | Department | Floor | Place | LifeEvent | SiteConfig,
+            lang: str) -> str:
     """The name of a configured thing in `lang` (protocol.texts: Japanese marked
     「(só em japonês)」 where the site file has no `name_<lang>`)."""
     return localized(item, "name", lang)
