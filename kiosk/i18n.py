@@ -12,8 +12,16 @@ from __future__ import annotations
 
 import re
 
-from protocol.site import (Counter, Department, Floor, LifeEvent, Place, Procedure, Question,
-                           SiteConfig)
+from protocol.site import (
+    Counter,
+    Department,
+    Floor,
+    LifeEvent,
+    Place,
+    Procedure,
+    Question,
+    SiteConfig,
+)
 from protocol.texts import LANGUAGES, localized
 
 LANGUAGE_NAMES = {

@@ -26,7 +26,10 @@ def test_congestion_page_in_japanese_and_english(client, service):
 
 
 def test_phone_language_is_the_default(client):
-    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "vi,en;q=0.8"}).text
+    page = client.get("/", headers={"Accept-Language": "vi,en;q=0.8"}).text
+    assert '<html lang="vi">' in page and "Tình trạng chờ tại các quầy" in page
+    assert '<html lang="pt">' in client.get("/", headers={"Accept-Language": "pt-BR,pt;q=0.9"}).text
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "fr-FR,fr"}).text
     assert '<html lang="ja">' in client.get("/", headers={"Accept-Language": "ja-JP,ja"}).text
 
 
