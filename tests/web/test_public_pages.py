@@ -120,3 +120,14 @@ def test_fragments_are_bare_html_for_live_updates(client, service):
     frag = client.get(f"/v/{ticket['token']}?fragment=1").text
     assert "<html" not in frag and f'data-number="{ticket["number"]}"' in frag
     assert "<html" not in client.get("/congestion?fragment=1").text
+
+
+def test_the_booking_pages_in_portuguese_and_korean(client):
+    start = client.get("/booking?lang=pt").text
+    assert '<html lang="pt">' in start and "Agendar atendimento" in start
+    assert "Mudança para a cidade" in start and "Moving in" not in start  # the life event
+    slots = client.get("/booking/slots?purpose=le-tennyu").text  # the cookie keeps pt
+    assert "Certificado de mudança (Tenshutsu shōmeisho)" in slots  # bring_pt
+    assert "Escolha o dia" in slots and "Moving-out certificate" not in slots
+    korean = client.get("/booking/slots?purpose=le-tennyu&lang=ko").text
+    assert "전출 증명서" in korean and "날짜를 선택하세요" in korean
