@@ -21,7 +21,7 @@ MORE: dict[str, dict[str, str]] = {
     "bring": {"zh": "需要携带的物品", "ko": "준비물", "vi": "Cần mang theo", "pt": "O que trazer"},
     "choose_day": {"zh": "请选择日期", "ko": "날짜를 선택하세요", "vi": "Chọn ngày", "pt": "Escolha o dia"},
     "choose_time": {"zh": "请选择时间", "ko": "시간을 선택하세요", "vi": "Chọn giờ", "pt": "Escolha o horário"},
-    "free": {"zh": "空位 {n}", "ko": "빈자리 {n}", "vi": "còn {n} chỗ", "pt": "{n} livres"},
+    "free": {"zh": "空位 {n}", "ko": "빈자리 {n}", "vi": "còn {n} chỗ", "pt": "vagas: {n}"},
     "full": {"zh": "已满", "ko": "마감", "vi": "Hết chỗ", "pt": "Lotado"},
     "no_slots": {"zh": "这一天没有可预约的时间。", "ko": "이 날은 예약할 수 있는 시간이 없습니다.",
                  "vi": "Ngày này không còn giờ trống.", "pt": "Não há horário livre neste dia."},
