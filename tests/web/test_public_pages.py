@@ -131,3 +131,27 @@ def test_the_booking_pages_in_portuguese_and_korean(client):
     assert "Escolha o dia" in slots and "Moving-out certificate" not in slots
     korean = client.get("/booking/slots?purpose=le-tennyu&lang=ko").text
     assert "전출 증명서" in korean and "날짜를 선택하세요" in korean
+
+
+def test_a_site_file_without_a_chinese_text_shows_the_japanese_marked_on_the_phone(tmp_path):
+    import tomllib
+    from importlib import resources
+
+    from protocol.site import parse_config
+    from queue_service.service import QueueService
+    from queue_service.web import create_app
+
+    doc = tomllib.loads(resources.files("protocol.sites").joinpath("isesaki.toml").read_text("utf-8"))
+    tennyu = next(p for p in doc["procedures"] if p["id"] == "tennyu")
+    del tennyu["name_zh"]
+    svc = QueueService(parse_config(doc), tmp_path / "data")
+    svc.start()
+    try:
+        ticket = issue(svc, "tennyu", "kokuho_kanyu")
+        with TestClient(create_app(svc)) as c:
+            page = c.get(f"/v/{ticket['token']}?lang=zh").text
+        assert "迁入申报" not in page and "転入届 (仅有日语)" in page  # Japanese, marked in Chinese
+        assert "Moving-in" not in page  # never English slipped in
+        assert "加入国民健康保险" in page  # the other procedure keeps its Chinese name
+    finally:
+        svc.stop()
