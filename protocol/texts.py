@@ -18,8 +18,9 @@ from typing import Any
 # 日本語, やさしい日本語 (easy Japanese: short sentences, hiragana), English, 中文 (simplified),
 # 한국어, Tiếng Việt, Português (Brazil). ja and en are required in the site file.
 LANGUAGES = ("ja", "easy", "en", "zh", "ko", "vi", "pt")
-REQUIRED = ("ja", "en")
+REQUIRED = ("ja", "en")  # for names; what to bring and notes may lack English too
 OPTIONAL = tuple(code for code in LANGUAGES if code not in REQUIRED)
+TRANSLATED = tuple(code for code in LANGUAGES if code != "ja")  # what `missing` checks
 
 # After a Japanese text shown for want of a translation (the reader's language says so).
 JAPANESE_ONLY = {
@@ -70,14 +71,14 @@ def under_japanese(item: Any, field: str, lang: str) -> str:
 
 
 def missing(config: Any) -> dict[str, list[str]]:
-    """Per optional language, every text field of the site that has Japanese but no text
-    in that language, as `procedures.tennyu.bring` paths, in site-file order."""
-    out: dict[str, list[str]] = {lang: [] for lang in OPTIONAL}
+    """Per language but Japanese, every text field of the site that has Japanese but no
+    text in that language, as `procedures.tennyu.bring` paths, in site-file order."""
+    out: dict[str, list[str]] = {lang: [] for lang in TRANSLATED}
     for path, item in texted(config):
         for field, texts in item.texts.items():
             if not texts.get("ja"):
                 continue
-            for lang in OPTIONAL:
+            for lang in TRANSLATED:
                 if not texts.get(lang):
                     out[lang].append(f"{path}.{field}" if path else field)
     return out
@@ -97,7 +98,7 @@ def texted(config: Any):
 
 
 def summary(config: Any) -> list[str]:
-    """One line per optional language: how many texts are missing, and which."""
+    """One line per language but Japanese: how many texts are missing, and which."""
     lines = []
     for lang, paths in missing(config).items():
         if paths:

@@ -30,7 +30,7 @@ def shipped_document() -> dict:
 def test_the_shipped_site_has_every_citizen_text_in_every_offered_language():
     config = load_config()
     assert set(texts.LANGUAGES) == set(i18n.LANGUAGES)  # the floor guide's language bar
-    assert texts.missing(config) == {lang: [] for lang in texts.OPTIONAL}
+    assert texts.missing(config) == {lang: [] for lang in texts.TRANSLATED}
     fields = 0
     for path, item in texts.texted(config):
         for field, variants in item.texts.items():
@@ -93,6 +93,6 @@ def test_a_missing_chinese_text_shows_the_japanese_marked_on_every_surface():
     assert rows["shimin"]["zh"] == "(仅有日语)" and rows["kokuho"]["zh"] == "国民健康保险课"
     # what the service logs at start-up and `python -m protocol.texts` prints
     lines = texts.summary(config)
-    assert lines[texts.OPTIONAL.index("zh")].startswith(
+    assert lines[texts.TRANSLATED.index("zh")].startswith(
         "zh: 3 text(s) missing, shown in Japanese: departments.shimin.name")
-    assert lines[texts.OPTIONAL.index("pt")] == "pt: complete"
+    assert lines[texts.TRANSLATED.index("pt")] == "pt: complete"
