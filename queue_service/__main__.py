@@ -71,8 +71,6 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    for line in texts_summary(config):  # what citizens see in Japanese for want of a translation
-        (log.info if line.endswith("complete") else log.warning)("site texts %s", line)
     if bool(args.web_certfile) != bool(args.web_keyfile):
         print("error: --web-certfile and --web-keyfile go together", file=sys.stderr)
         return 2
@@ -110,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     service_started.set()
     log.info("queue service for %s started (boot %d, day %s)", config.id, service.boot,
              service.engine.state.day)
+    for line in texts_summary(config):  # what citizens see in Japanese for want of a translation
+        (log.info if line.endswith("complete") else log.warning)("site texts %s", line)
     try:
         if args.web_port:
             secure = args.secure_cookies if args.secure_cookies is not None else bool(args.web_certfile)
