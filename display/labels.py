@@ -1,8 +1,9 @@
 """Board labels in the languages citizens read; the board rotates through the configured ones.
 
-Department names come from the site configuration (ja, en); in other languages the board
-shows the English name under the Japanese one. The fixed labels are translated here;
-congestion levels come from `protocol.glossary`.
+Department names come from the site configuration (protocol.texts): under the Japanese
+name, the name in the rotating language, or a 「Japanese only」 marker where the site file
+has none. The fixed labels are translated here; congestion levels come from
+`protocol.glossary`.
 """
 
 from __future__ import annotations
