@@ -3,8 +3,8 @@ word, with the kinsoku rules (no ・ 、 。 closing bracket or small kana at a 
 no opening bracket at a line end). One rule for every screen, printed ticket and page.
 
 `phrases(text)` gives the pieces; a line may break between any two of them (and at the
-spaces inside a piece of Latin text). `lines(text, width, measure)` fills lines with them,
-for any surface that can measure its text (printer images, Kivy labels).
+spaces inside a piece of Latin text: `pieces(text)`). `lines(text, width, measure)` fills
+lines with them, for any surface that can measure its text (printer images, Kivy labels).
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ def phrases(text: str) -> tuple[str, ...]:
     if not text:
         return ()
     # A ・ joins the words of a list (高齢・介護・障がい): a break may follow it.
-    pieces: list[str] = []
+    parsed: list[str] = []
     for part in _after_dots(text):
-        pieces += _parser().parse(part) if part.strip() else [part]
+        parsed += _parser().parse(part) if part.strip() else [part]
     out: list[str] = []
-    for piece in pieces:
+    for piece in parsed:
         while out and piece and piece[0] in NO_START:  # kinsoku: not at a line start
             out[-1] += piece[0]
             piece = piece[1:]
@@ -56,8 +56,9 @@ def _after_dots(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _tokens(text: str) -> list[str]:
-    """Phrases, and the words at the spaces of Latin text."""
+def pieces(text: str) -> list[str]:
+    """The pieces no line may cut when it fits: phrases, and the words at the spaces of
+    Latin text (each with its trailing space)."""
     return [w for phrase in phrases(text) for w in re.findall(r"\S+\s*|\s+", phrase)]
 
 
@@ -78,7 +79,7 @@ def lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]
     out: list[str] = []
     for para in text.split("\n"):
         line, used = "", 0.0
-        tokens = [piece for token in _tokens(para) for piece in
+        tokens = [piece for token in pieces(para) for piece in
                   (_chars(token) if measure(token.strip()) > width else [token])]
         for token in tokens:
             w = measure(token)
