@@ -19,24 +19,11 @@ from display import fonts, sizes
 from display.presenter import BoardPresenter
 from display.screens import BoardScreen
 from display.settings import parse_settings
-from protocol.phrases import pieces
 from protocol.site import load_config
 
+from ..phrase_lines import JAPANESE, bad_lines, shown_lines
 from .conftest import call_message, congestion_message
-from .test_screens import LOBBY, NOTICE, WALL, busy_presenter
-
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
-
-
-def plain(markup: str) -> str:
-    return re.sub(r"\[/?[a-z]+[^\]]*\]", "", markup).replace("&bl;", "[").replace(
-        "&br;", "]").replace("&amp;", "&")
-
-
-def shown_lines(label) -> list[str]:
-    """The lines Kivy laid out for `label` (after its own wrapping and shortening)."""
-    label.texture_update()
-    return ["".join(word.text for word in line.words) for line in label._label._cached_lines]
+from .test_screens import DOCS, LOBBY, NOTICE, WALL, busy_presenter
 
 
 def ink_lines(label) -> list[list[tuple[int, int]]]:
@@ -105,26 +92,11 @@ class TestLegibility(GraphicUnitTest):
         return screen
 
     def check_whole(self, label) -> None:
-        """The label shows all of its text, inside its box, and its lines break only
-        between pieces (phrases, Latin words) or where the text has a newline."""
-        if not label.text.strip():
-            return
-        lines = [line for line in shown_lines(label) if line.strip()]
-        said = plain(label.source_text)
-        squash = re.compile(r"\s+")
-        assert squash.sub("", "".join(lines)) == squash.sub("", said), (said, lines)
-        assert not any("…" in line or line.endswith("...") for line in lines), lines
-        assert label.texture_size[0] <= label.width + 1, (said, label.texture_size, label.width)
-        cuts, at = set(), 0
-        for para in said.split("\n"):
-            for piece in pieces(para):
-                at += len(squash.sub("", piece))
-                cuts.add(at)
-        ends, total = set(), 0
-        for line in lines:
-            total += len(squash.sub("", line))
-            ends.add(total)
-        assert ends <= cuts, (said, lines)
+        """The label shows all of its text, inside its box, its lines broken between
+        phrases (tests.phrase_lines)."""
+        if label.text.strip():
+            assert not bad_lines(label), bad_lines(label)
+            assert label.texture_size[0] <= label.width + 1, (label.text, label.texture_size)
 
     def test_the_number_counter_and_waits_are_4_cm_tall_and_the_rest_2_cm(self):
         screen = self.lobby()
@@ -137,7 +109,7 @@ class TestLegibility(GraphicUnitTest):
             ten_m = [screen.feature_number, *[w for tile in screen.tiles[:6] for w in tile]]
             ten_m += [row[3] for row in screen.dept_rows]  # each department's wait
             for label in ten_m:
-                assert digit_height(ink_lines(label)[0]) >= sizes.TEN_M_INK, plain(label.text)
+                assert digit_height(ink_lines(label)[0]) >= sizes.TEN_M_INK, label.text
             assert digit_height(ink_lines(screen.feature_counter)[0]) >= sizes.TEN_M_INK
             ten_m.append(screen.feature_counter)
             for label in boxes(screen):
@@ -147,7 +119,7 @@ class TestLegibility(GraphicUnitTest):
                 inks = ink_lines(label)
                 assert len(inks) == len(texts), (texts, len(inks))
                 for text, glyphs in zip(texts, inks):
-                    need = sizes.FIVE_M_INK if CJK.search(text) else sizes.FIVE_M_LATIN_INK
+                    need = sizes.FIVE_M_INK if JAPANESE.search(text) else sizes.FIVE_M_LATIN_INK
                     if label in ten_m and glyphs is inks[0]:
                         continue  # measured above
                     if re.fullmatch(r"[\d:—]+", text.strip()):
@@ -170,6 +142,23 @@ class TestLegibility(GraphicUnitTest):
             assert lines[:2] == ["ただいまお呼び出しは", "ありません"], lines
             self.check_whole(screen.feature_number)
             assert text_height(ink_lines(screen.feature_number)[0]) >= sizes.FIVE_M_INK
+
+    def test_a_sign_in_the_room_left_wraps_between_phrases_at_the_5_m_size(self):
+        screen = self.lobby()
+        sign = {"ja": "マイナンバーカードがあれば、住民票の写しや印鑑登録証明書はコンビニでも取れます。"
+                      "らくらく証明書発行機は入口の横です。",
+                "en": "With a My Number card, certificates are also issued at convenience stores."}
+        p = busy_presenter(LOBBY)
+        p.set_settings(parse_settings({"counters": LOBBY, "departments": ["sogo", "shimin"],
+                                       "signage": [sign]}))
+        for lang in ("ja", "en"):
+            screen.show(replace(p.view(now=50.0), language=lang, flashing=None), 50.0)
+            self.advance_frames(2)
+            box = screen.signage_text
+            assert box.opacity == 1 and len(shown_lines(box)) >= 3, shown_lines(box)
+            self.check_whole(box)
+            assert all(text_height(g) >= sizes.FIVE_M_INK for g in ink_lines(box)[:2])
+        screen.export_to_png(str(DOCS / "lobby-signage.png"))
 
     def test_no_department_name_of_the_site_file_is_cut(self):
         site = load_config()
