@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
+from protocol import phrases
 from protocol.waits import wait_reason, wait_text
 
 from . import i18n
@@ -29,6 +30,9 @@ def render(request: Request, name: str, context: dict | None = None, *,
            "fragment": False, "path": request.url.path, **(context or {})}
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code,
                                           headers=headers)
+    # Japanese breaks between phrases in every browser (protocol.phrases, keep-all in CSS)
+    response.body = phrases.html(response.body.decode()).encode()
+    response.headers["content-length"] = str(len(response.body))
     if request.query_params.get("lang") in i18n.LANGS:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
     return response
