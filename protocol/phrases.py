@@ -19,6 +19,7 @@ import budoux
 
 NO_START = set("・、。，．,.)）」』】〕〉》!！?？:：;；ー～…‥ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々ゝゞ")
 NO_END = set("(（「『【〔〈《")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 @lru_cache(maxsize=1)
@@ -40,8 +41,10 @@ def phrases(text: str) -> tuple[str, ...]:
         while out and piece and piece[0] in NO_START:  # kinsoku: not at a line start
             out[-1] += piece[0]
             piece = piece[1:]
-        lone_kana = len(piece) == 1 and "ぁ" <= piece <= "ゖ"  # 障が|い: not a phrase
-        if out and out[-1] and (out[-1][-1] in NO_END or lone_kana):  # nor ( at a line end
+        # one letter is not a phrase: 障が|い, (お持ちの|方)
+        core = piece.rstrip("".join(NO_START))
+        lone = len(core) == 1 and bool(_JAPANESE.match(core))
+        if out and out[-1] and (out[-1][-1] in NO_END or lone):  # nor ( at a line end
             out[-1] += piece
         elif piece:
             out.append(piece)
@@ -94,8 +97,6 @@ def lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]
         out.append(line)
     return out
 
-
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 # comments, elements whose text is not shown as text (taken whole), tags
 _HTML_SKIP = re.compile(r"<!--.*?-->|<(script|style|textarea|title|option)\b.*?</\1\s*>|<[^>]*>",
                         re.DOTALL | re.IGNORECASE)

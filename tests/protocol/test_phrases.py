@@ -54,3 +54,7 @@ def test_a_page_gets_wbr_between_phrases_only_in_its_shown_text():
     assert untouched == [0, 0] and 'title="番号札で進み具合を見る"' in out
     assert "<textarea>子ども・子育て</textarea><!-- 高齢・介護 -->" in out
     assert out.replace("<wbr>", "") == page
+
+
+def test_one_letter_is_never_a_line_of_its_own():
+    assert phrases("前の健康保険の資格喪失証明書(お持ちの方)")[-1] == "(お持ちの方)"
