@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from kivy.core.text import Label as CoreLabel
@@ -356,9 +357,7 @@ class BoardScreen(FloatLayout):
         if lang != "ja":
             other = line(lang)
             px = sizes.COUNTER_TWO_M_PX
-            plain = re.sub(r"\[/?[a-z]+[^\]]*\]", "", other)
-            font = fonts.LATIN_BOLD if lang == "vi" else fonts.BOLD
-            width = CoreLabel(font_name=font, font_size=px).get_extents(plain)[0]
+            width = _extent(other, px, fonts.LATIN_BOLD if lang == "vi" else fonts.BOLD)
             px = min(px, int(px * 960 / max(width, 1)) // 2 * 2)
             text += f"\n[size={self._px(px)}]{other}[/size]"
         self.feature_hint.say(text)
@@ -434,15 +433,15 @@ class BoardScreen(FloatLayout):
             wait.say("—" if closed or r.level == "unknown" else r.wait_text("ja"))
             # the wait keeps the 10 m size; the level takes the room left, up to what it
             # needs (a long word in the other language is made smaller rather than cut)
-            need_wait = self._extent(wait.source_text, sizes.TEN_M_PX) + 32
+            need_wait = _extent(wait.source_text, sizes.TEN_M_PX) + 32
             words = [tr(f"level_{r.level}", code) for code in dict.fromkeys(("ja", lang))
                      if r.level != "unknown"]
-            need_level = max([LEVEL_W] + [self._extent(w, sizes.FIVE_M_PX) + 16 for w in words])
+            need_level = max([LEVEL_W] + [_extent(w, sizes.FIVE_M_PX) + 16 for w in words])
             level_w = min(need_level, DEPT_W - need_wait)
             small = sizes.FIVE_M_LATIN_PX
             if len(words) > 1:
                 small = min(small, int(small * (level_w - 16) / max(
-                    self._extent(words[1], small), 1)) // 2 * 2)
+                    _extent(words[1], small), 1)) // 2 * 2)
             level.say("—" if r.level == "unknown" else both(
                 f"level_{r.level}", lang, small_px=self._px(small)))
             y = DEPT_TOP + i * DEPT_ROW_H + NAME_H + OTHER_H + 2
@@ -453,14 +452,8 @@ class BoardScreen(FloatLayout):
             level.set_bg(LEVEL_COLOURS[r.level])
             level.color = rgba(text_on(LEVEL_COLOURS[r.level]))
 
-    def _extent(self, markup: str, px: float) -> float:
-        """Width in reference pixels of the widest line of `markup` at `px` (plain sizes)."""
-        plain = re.sub(r"\[/?[a-z]+[^\]]*\]", "", markup)
-        measure = CoreLabel(font_name=fonts.BOLD, font_size=px)
-        return max(measure.get_extents(line)[0] for line in plain.split("\n"))
-
     def _fits(self, markup: str, px: float, widget: Box) -> bool:
-        return self._extent(markup, px) * self._s() <= widget.width - 12
+        return _extent(markup, px) * self._s() <= widget.width - 12
 
     def _show_signage(self, view: BoardView, lang: str, text_box: Box | None = None) -> None:
         """Signage in the idle space: an image, or text in `text_box` (default: its panel).
@@ -505,6 +498,15 @@ class BoardScreen(FloatLayout):
         """Put the notice line at a fixed place (for screenshots)."""
         self._ticker_x = self.ticker_clip.x + fraction * self.ticker_clip.width
         self.ticker.x = self._ticker_x
+
+
+@lru_cache(maxsize=1024)
+def _extent(markup: str, px: float, font: str = fonts.BOLD) -> float:
+    """Width of the widest line of `markup` at `px` in `font`, tags ignored (cached: the
+    board measures on every frame)."""
+    plain = re.sub(r"\[/?[a-z]+[^\]]*\]", "", markup)
+    measure = CoreLabel(font_name=font, font_size=px)
+    return max(measure.get_extents(line)[0] for line in plain.split("\n"))
 
 
 def tr(key: str, lang: str, **values: object) -> str:

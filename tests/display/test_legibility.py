@@ -169,6 +169,8 @@ class TestLegibility(GraphicUnitTest):
             for lang in ("en", "pt", "vi", "zh", "ko"):
                 screen.show(replace(p.view(now=50.0), language=lang, flashing=None), 50.0)
                 self.advance_frames(1)
+                if lang == "pt" and group == ids[:4]:
+                    screen.export_to_png(str(DOCS / "lobby-pt.png"))
                 for row in screen.dept_rows:
                     for label in row:
                         self.check_whole(label)
