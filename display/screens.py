@@ -417,7 +417,7 @@ class BoardScreen(FloatLayout):
             r = rows[i]
             name_ja.say(fonts.span(r.name_ja, "ja"))
             self._fit(name_ja, sizes.FIVE_M_PX)
-            named = dict(r.names).get(other)  # the site file's name_<lang>, else English
+            named = dict(r.names).get(other)  # the name in `other`, or its marker (protocol.texts)
             shown = fonts.span(named or r.name_en, other if named else "en")
             reason = r.reason("ja")  # why a short line waits long: after the name, if it fits
             if reason and r.level != "unknown" and self._fits(
