@@ -454,10 +454,15 @@ class QueueService:
         return True
 
     def _publish_slice(self, budget_s: float = SLICE_S) -> None:
-        """Publish the next slice of the pass over visit statuses (about `budget_s` of work)."""
-        with self.lock:
-            changes = self._status_slice(budget_s)
-        self._publish(changes)
+        """Publish the next slice of the pass over visit statuses (about `budget_s` of work);
+        a failure drops the pass (logged), never the worker."""
+        try:
+            with self.lock:
+                changes = self._status_slice(budget_s)
+            self._publish(changes)
+        except Exception:
+            log.exception("publishing visit statuses failed; the pass is dropped")
+            self._pass = None
 
     def _status_slice(self, budget_s: float) -> list[tuple[str, bytes]]:
         """The changed statuses of the pass's next visits (call under the lock). Each slice
