@@ -426,6 +426,9 @@ class QueueService:
                     counter=cid, open=cs.open, number=call.number))))
         # the cadence is wall-clock time (a demonstration's clock may run faster)
         due = time.monotonic() - self._visits_published_at >= self._visits_interval
+        if full and self._pass is not None:  # a new day: begin again at once, with all
+            self._dirty_departments |= self._pass.departments
+            self._pass = None
         if self._pass is None and (full or due):
             started = time.perf_counter()
             reader = e.reader(now)
