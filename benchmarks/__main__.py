@@ -178,14 +178,25 @@ def fanout(broker: LocalBroker, tmp: Path, boards: int, calls: int,
 
 # ---- 4. durable state changes ------------------------------------------------------------------
 
-def durable_ops(broker: LocalBroker, workers: int, seconds: float) -> float:
+def durable_ops(broker: LocalBroker, tmp: Path, workers: int, seconds: float) -> float:
     """Counters working at once, each from its own process (so the load generator's GIL is
-    not what is measured), with lines as short as on a real day; every change is fsynced."""
+    not what is measured), with lines as short as on a real day; every change is fsynced.
+    They start together once all have connected (a fixed delay let late starters on a
+    busy machine run for less than `seconds`, or not at all, while the total was still
+    divided by `seconds`)."""
     counters = list(load_config().counters)[:workers]
-    start_at = time.time() + 8  # after every worker process has started and connected
+    ready = [tmp / f"durable-{c}.ready" for c in counters]
+    go = tmp / "durable.go"
     with multiprocessing.get_context("spawn").Pool(len(counters)) as pool:
-        done = pool.starmap(counter_cycles,
-                            [(broker.host, broker.port, c, start_at, seconds) for c in counters])
+        pending = pool.starmap_async(counter_cycles, [
+            (broker.host, broker.port, c, str(r), str(go), seconds) for c, r in zip(counters, ready)])
+        deadline = time.monotonic() + 120
+        while not all(r.exists() for r in ready) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        tmp_go = go.with_suffix(".tmp")
+        tmp_go.write_text(repr(time.time() + 0.5))
+        tmp_go.replace(go)  # whole, never half-written
+        done = pending.get(seconds + 180)
     return sum(done) / seconds
 
 
@@ -281,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         with running(broker, tmp / "fanout", site):
             fan, call_to_board = fanout(broker, tmp, boards=100, calls=int(50 * scale))
         with running(broker, tmp / "durable", site):
-            ops = durable_ops(broker, workers=12, seconds=10 * scale)
+            ops = durable_ops(broker, tmp, workers=12, seconds=10 * scale)
         with running(broker, tmp / "day", None) as day:  # the real example site
             rss = full_day_rss(broker, day, visits=int(1500 * scale))
         with running(broker, tmp / "web", None, web=True) as pages:
