@@ -413,17 +413,16 @@ class QueueService:
             if number not in e.state.by_number and changed(topic, b""):
                 out.append((topic, b""))
         for cid in self.config.counters:
-            # Compared by what changes in them (the rest is the site's configuration), and
-            # encoded only then.
+            # Compared by their fields (but the time), and encoded only when changed.
             call = e.current_call(cid, now)
             topic = topics.call(site, cid)
-            if changed(topic, ("call", call.number, call.call_id, call.kind)):
+            if changed(topic, _fields(call)):
                 out.append((topic, encode(call)))
-            cs = e.state.counters[cid]
+            state = m.CounterStateMessage(counter=cid, open=e.state.counters[cid].open,
+                                          number=call.number)
             topic = topics.counter_state(site, cid)
-            if changed(topic, ("counter", cs.open, call.number)):
-                out.append((topic, encode(m.CounterStateMessage(
-                    counter=cid, open=cs.open, number=call.number))))
+            if changed(topic, _fields(state)):
+                out.append((topic, encode(state)))
         # the cadence is wall-clock time (a demonstration's clock may run faster)
         due = time.monotonic() - self._visits_published_at >= self._visits_interval
         if full and self._pass is not None:  # a new day: begin again at once, with all
@@ -545,6 +544,11 @@ class _Tokens:
         raw = self._pool[self._at:self._at + self.size]
         self._at += self.size
         return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _fields(message: m.Message) -> tuple:
+    """A message's content without its time `at`: what says whether it changed."""
+    return tuple((k, v) for k, v in vars(message).items() if k != "at")
 
 
 def _error(request: m.Request, code: str, reason: str) -> bytes:
