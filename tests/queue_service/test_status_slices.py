@@ -1,8 +1,10 @@
-"""Visit statuses of a long line go out slice by slice between requests: every retained
-status still ends up what the engine says, after calls that move everyone up."""
+"""The service's request path: visit statuses of a long line go out slice by slice between
+requests and every retained status still ends up what the engine says; a failed commit
+refuses its batch and the service goes on from what is on disk."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
@@ -76,4 +78,34 @@ def test_a_long_line_keeps_every_retained_status_current(tmp_path):
         last = m.VisitStatus.model_validate_json(broker.topics[topics.visit(svc.config.id, LINE)])
         assert last.people_ahead == LINE - 1 - 3
     finally:
+        svc.stop()
+
+
+def test_a_failed_commit_refuses_what_was_not_written_and_the_service_goes_on(tmp_path):
+    """A commit that fails: its batch is refused (store_failed), the engine goes back to
+    what is on disk, the retained state follows it, and the next requests are served."""
+    svc = QueueService(load_config(), tmp_path / "data", clock=lambda: T0)
+    broker = Retained()
+    svc.publisher = broker
+    svc.start()
+    real_commit = svc.store.commit
+    try:
+        def issue() -> m.Response:
+            return svc.submit("issue", m.IssueRequest(
+                request_id=new_request_id(), issuing_point="east", procedures=["juminhyo"]))
+
+        assert issue().result.number == 1
+
+        def failing(batch):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        svc.store.commit = failing
+        refused = issue()
+        assert not refused.ok and refused.error.code == "store_failed"
+        svc.store.commit = real_commit
+        assert issue().result.number == 2  # number 2 was never written: handed out now
+        assert svc.read(lambda e, now: sorted(v.number for v in e.state.visits.values())) == [1, 2]
+        assert wait_until_current(svc, broker) == []
+    finally:
+        svc.store.commit = real_commit
         svc.stop()
