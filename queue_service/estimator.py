@@ -150,11 +150,14 @@ def counters_free(counters: int, busy: tuple[tuple[float, float], ...]) -> list[
     for k in range(1, FREE_GRID + 1):
         t = top * (k / FREE_GRID) ** 2  # finer near now, where the first ones free up
         step, t0 = t - t0, t
-        # dist[n]: P(n of the busy counters are free within k steps) (Poisson-binomial)
-        dist = [1.0] + [0.0] * m
-        for n_done, f in enumerate(over, 1):
+        # dist[n]: P(n of the busy counters are free by t) (Poisson-binomial)
+        dist, done = [1.0] + [0.0] * m, 0
+        for f in over:
             q = f(t)
-            for n in range(n_done, 0, -1):
+            if q < 1e-9:  # not this one, not yet
+                continue
+            done += 1
+            for n in range(done, 0, -1):
                 dist[n] += (dist[n - 1] - dist[n]) * q
             dist[0] *= 1 - q
         below = 0.0  # P(fewer than j free), j = 1..m: the j-th is still busy
@@ -162,6 +165,8 @@ def counters_free(counters: int, busy: tuple[tuple[float, float], ...]) -> list[
             below += dist[j]
             out[j] += (before[j] + below) / 2 * step
             before[j] = below
+        if below < 1e-4:  # every one is free by now
+            break
     scale = sum(means) / sum(out)  # the integral's small error, kept off the work left
     return idle + [x * scale for x in out]
 
