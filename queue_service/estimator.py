@@ -11,10 +11,11 @@ procedure). Nothing here looks at the future.
 The method, measured against the real waits of a simulated peak day
 (benchmarks/simulate.py), is described in docs/estimates.md. In short: every visit that
 will be called first is a job of known expected length (all its procedures here, not
-one average service); counters free up after the expected remainder of what they are
-doing; visits still at other departments that will come here with an earlier place in
-line join as jobs when they are expected to arrive; the jobs are dealt to the counters in
-order and the wait is when a counter is first free with no earlier job left.
+one average service); busy counters free up at the expected order statistics of what
+each still has to do, given how long it has lasted; visits still at other departments
+that will come here with an earlier place in line join as jobs when they are expected
+to arrive; the jobs are dealt to the counters in order and the wait is when a counter
+is first free with no earlier job left.
 """
 
 from __future__ import annotations
