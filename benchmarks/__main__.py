@@ -12,7 +12,6 @@ Prints a table and writes benchmarks/results.json.
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import random
 import statistics
@@ -36,11 +35,11 @@ from protocol import messages as m
 from protocol.client import ServiceClient, disable_nagle, new_request_id
 from protocol.site import load_config
 
+from . import save_results
 from .notify import notify_latency
 from .service_load import board_farm, counter_cycles
 
 SITE = "isesaki"
-RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
 def pct(values: list[float], p: float) -> float:
@@ -335,8 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, a, b, unit, target in rows:
         print(f"{name:44} {a:>10} {b:>8}  {unit:6} {target}")
     if not args.quick:
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-        print(f"wrote {RESULTS}")
+        save_results(results)
     return 0
 
 
