@@ -31,11 +31,6 @@ _LABELS: dict[str, dict[str, str]] = {
         "ja": "最近のお呼び出し", "en": "Recent calls", "zh": "最近叫号", "ko": "최근 호출",
         "vi": "Số vừa gọi", "pt": "Chamadas recentes",
     },
-    "recent_hint": {
-        "ja": "(灰色は受付が始まった番号)", "en": "(grey: already at the counter)",
-        "zh": "(灰色：已开始办理)", "ko": "(회색: 접수 시작됨)", "vi": "(màu xám: đã đến quầy)",
-        "pt": "(cinza: já no guichê)",
-    },
     "please_go": {
         "ja": "窓口へお越しください", "en": "Please go to the counter", "zh": "请到窗口办理",
         "ko": "창구로 오십시오", "vi": "Xin mời đến quầy", "pt": "Dirija-se ao guichê",

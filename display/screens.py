@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from kivy.core.text import Label as CoreLabel
@@ -26,33 +27,37 @@ from kivy.uix.label import Label
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
-from . import fonts
+from firmware.phrase_label import PhraseWrap, widest_piece, wrap_markup
+
+from . import fonts, sizes
 from .labels import label, pick
 from .presenter import BoardView, DepartmentRow, ShownCall
 
 BACKGROUND = "#0B1620"
 PANEL = "#16263A"
+PANEL_ALT = "#223A57"  # every other department row, so each wait is seen with its name
 TEXT = "#FFFFFF"
 DIM = "#B8C4D0"
 FLASH = "#FFEB3B"
 TICKER = "#FFD54F"
 LEVEL_COLOURS = {"low": "#2E7D32", "medium": "#F9A825", "high": "#C62828", "closed": "#546E7A",
                  "unknown": "#37474F"}
-# Sizes for a 43-inch 1080p panel (0.5 mm a pixel): what must be read from 10 m (the
-# numbers, the counters, each department's wait) has digits >= 4 cm tall, a font of at
-# least TEN_M_PX (Noto Sans CJK digits are 0.73 em: 112 px -> 82 px = 4.1 cm); the rest
-# is readable from 5 m (>= 2 cm: kanji at 46 px and up, Latin text at 56 px where it fits).
-TEN_M_PX = 112
-DEPT_X = 988  # the right-hand column: departments, then signage
-# A department: its name, the other language's name, the waiting count and the level on
-# a first line; under them its wait across the whole width (a range such as 「約20〜40分」
-# needs ~600 px at the 10 m size).
-DEPT_COLUMNS = ((0, 300), (306, 260), (572, 150), (728, 180))  # name, other name, waiting, level
-DEPT_W = 908
-DEPT_TOP_H = 62
-DEPT_ROW_H = 186
+# Lobby geometry in reference pixels (the text sizes are in display.sizes). The left
+# column holds the newest call and the recent calls; the right one a row per department:
+# its Japanese name and waiting count, its name in another language under them, then its
+# wait across the row (a range such as 「約80〜120分」 needs ~670 px at the 10 m size)
+# beside the congestion level.
+LEFT_W = 920
+DEPT_X = 968
+DEPT_W = 928
+DEPT_TOP = 102
+NAME_H, OTHER_H, WAIT_H = 58, 50, 108
+DEPT_ROW_H = NAME_H + OTHER_H + 2 + WAIT_H + 3
+LEVEL_W = 236  # the level's box; wider for a long word, unless the wait needs the room
+SIGN_MIN_H = 150  # two lines at the 5 m size: less room and the lobby shows no signage
 TILE_COLUMNS = 2
-FEATURE_PX = {"lobby": 250, "counter": 240}  # the newest number: 4 digits fit its box
+TILE_COUNTER_W, TILE_NUMBER_W, TILE_H = 186, 272, 103  # 「13番」, 「2043」 at the 10 m size
+FEATURE_PX = {"lobby": 236, "counter": sizes.COUNTER_TEN_M_PX}  # 4 digits fit its box
 REFERENCE = {"lobby": (1920, 1080), "counter": (1024, 600)}
 FLASH_PERIOD_S = 0.8  # one light-dark cycle: well below the 3 flashes/s seizure limit
 
@@ -71,8 +76,9 @@ def text_on(hex_colour: str) -> str:
     return "#000000" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#FFFFFF"
 
 
-class Box(Label):
-    """A label on a solid background rectangle."""
+class Box(PhraseWrap, Label):
+    """A label on a solid background rectangle; its text wraps between phrases. Set it
+    with `say()`, which does nothing when the text is already shown."""
 
     def __init__(self, bg: str = PANEL, **kwargs):
         kwargs.setdefault("font_name", fonts.BOLD)
@@ -84,10 +90,13 @@ class Box(Label):
             self._bg_colour = Color(*rgba(bg))
             self._bg = Rectangle(pos=self.pos, size=self.size)
         self.bind(pos=self._sync, size=self._sync)
+        self.start_wrapping(2 * self.padding[0])
 
     def _sync(self, *_):
         self._bg.pos, self._bg.size = self.pos, self.size
-        self.text_size = self.size
+        # No height: Kivy would drop the lines that do not fit it; the text is centred
+        # and `_fit_box` keeps its ink inside the box.
+        self.text_size = (self.width, None)
 
     def set_bg(self, hex_colour: str) -> None:
         self._bg_colour.rgba = rgba(hex_colour)
@@ -106,31 +115,30 @@ class BoardScreen(FloatLayout):
         self._ticker_x = 0.0
         self._ticker_text = ""
         self._last_now: float | None = None
+        self._fitted: dict[tuple, int] = {}  # (text, box, font, largest size) -> fitted size
         self.shown_call_ids: set[int] = set()  # for the benchmark's "call shown" probe
         with self.canvas.before:
             Color(*rgba(BACKGROUND))
             self._bg = Rectangle(pos=self.pos, size=self.size)
         self.bind(pos=self._relayout, size=self._relayout)
         self.header = Box(bg=PANEL, halign="left", color=rgba(TEXT), padding=(24, 0))
-        self.header.shorten = True
         self.status = Box(bg=PANEL, halign="right", color=rgba(DIM), padding=(24, 0))
-        self.feature_counter = Box()
+        self.feature_counter = Box(line_height=0.9)
         self.feature_number = Box()
-        self.feature_hint = Box(bg=BACKGROUND, color=rgba(DIM))
+        self.feature_hint = Box(bg=BACKGROUND, color=rgba(DIM), line_height=0.75)
         self.tiles: list[tuple[Box, Box]] = []  # counter, call number: the recent calls
         self.tiles_head = Box(bg=BACKGROUND, color=rgba(DIM), halign="left")
-        self.dept_heads = [Box(bg=BACKGROUND, color=rgba(DIM)) for _ in DEPT_COLUMNS]
-        # name (Japanese), name (another language), waiting, wait, level
+        # name (Japanese), waiting count, name (another language), wait, level
         self.dept_rows: list[tuple[Box, Box, Box, Box, Box]] = []
-        self.signage_text = Box(bg=PANEL, color=rgba(TEXT), padding=(28, 16))
+        self.signage_text = Box(bg=PANEL, color=rgba(TEXT), padding=(28, 8), line_height=0.85)
         self.signage_image = Image(fit_mode="contain")
         self.ticker_clip = _TickerLane()
         self.ticker = Label(font_name=fonts.BOLD, markup=True, color=rgba(TICKER), halign="left",
                             valign="middle")
         self.ticker_clip.add_widget(self.ticker)
         for w in (self.header, self.status, self.feature_counter, self.feature_number,
-                  self.feature_hint, self.tiles_head, *self.dept_heads, self.signage_text,
-                  self.signage_image, self.ticker_clip):
+                  self.feature_hint, self.tiles_head, self.signage_text, self.signage_image,
+                  self.ticker_clip):
             self.add_widget(w)
         if layout == "lobby":
             for _ in range(7):  # with the newest call large: the last 8 calls
@@ -156,85 +164,113 @@ class BoardScreen(FloatLayout):
         # opens and keeps, so fitted sizes must come from a small set.
         widget.font_size = max(2, round(px * self._s() / 2) * 2)
 
+    def _px(self, px: float) -> int:
+        """A size for [size=] markup, in window pixels."""
+        return max(2, round(px * self._s() / 2) * 2)
+
+    def _sign_room(self) -> float:
+        """Reference pixels left under the department rows for the signage."""
+        return 986 - (DEPT_TOP + len(self.dept_rows) * DEPT_ROW_H + 4)
+
     def _relayout(self, *_):
         self._bg.pos, self._bg.size = self.pos, self.size
         W = self._ref_w
         if self.layout == "lobby":
-            self._place(self.header, 0, 0, W - 420, 100)
-            self._place(self.status, W - 420, 0, 420, 100)
-            self._place(self.feature_counter, 24, 116, 330, 320)
-            self._place(self.feature_number, 354, 116, 610, 320)
-            self._place(self.feature_hint, 24, 440, 940, 52)
-            self._place(self.tiles_head, 24, 494, 940, 40)
+            self._place(self.header, 0, 0, W - 560, 90)
+            self._place(self.status, W - 560, 0, 560, 90)
+            self._place(self.feature_counter, 24, 102, 300, 290)
+            self._place(self.feature_number, 324, 102, LEFT_W - 300, 290)
+            self._place(self.feature_hint, 24, 396, LEFT_W, 104)
+            self._place(self.tiles_head, 24, 500, LEFT_W, 58)
+            tile_w = TILE_COUNTER_W + TILE_NUMBER_W
             for i, (counter, number) in enumerate(self.tiles):
                 col, row = i % TILE_COLUMNS, i // TILE_COLUMNS
-                x, y = 24 + col * 480, 538 + row * 114
-                self._place(counter, x, y, 170, 108)
-                self._place(number, x + 170, y, 290, 108)
-            for i, head in enumerate(self.dept_heads):
-                x, w = DEPT_COLUMNS[i]
-                self._place(head, DEPT_X + x, 112, w, 64)
-            top = 182 + max(len(self.dept_rows), 4) * DEPT_ROW_H + 4
-            self._place(self.signage_text, DEPT_X, top, W - DEPT_X - 24, 986 - top)
-            self._place(self.signage_image, DEPT_X, top, W - DEPT_X - 24, 986 - top)
+                x, y = 24 + col * (LEFT_W - tile_w), 560 + row * (TILE_H + 4)
+                self._place(counter, x, y, TILE_COUNTER_W, TILE_H)
+                self._place(number, x + TILE_COUNTER_W, y, TILE_NUMBER_W, TILE_H)
+            room = self._sign_room()
+            top = 986 - room
+            self._place(self.signage_text, DEPT_X, top, DEPT_W, room)
+            self._place(self.signage_image, DEPT_X, top, DEPT_W, room)
             self._place(self.ticker_clip, 0, 990, W, 90)
-            for w, px in ((self.header, 56), (self.status, 56), (self.feature_counter, 52),
-                          (self.feature_number, FEATURE_PX["lobby"]), (self.feature_hint, 40),
-                          (self.tiles_head, 30), (self.signage_text, 48), (self.ticker, 54)):
+            for w, px in ((self.header, 56), (self.status, sizes.FIVE_M_DIGITS_PX),
+                          (self.feature_hint, sizes.FIVE_M_PX),
+                          (self.feature_number, FEATURE_PX["lobby"]), (self.ticker, 56),
+                          (self.feature_counter, sizes.FIVE_M_PX), (self.tiles_head, sizes.FIVE_M_PX),
+                          (self.signage_text, sizes.FIVE_M_PX)):
                 self._font(w, px)
             for counter, number in self.tiles:
-                self._font(counter, TEN_M_PX)
-                self._font(number, TEN_M_PX)
+                self._font(counter, sizes.TEN_M_PX)
+                self._font(number, sizes.TEN_M_PX)
             for i, row in enumerate(self.dept_rows):
-                name_ja, name_other, waiting, wait, level = row
-                y = 182 + i * DEPT_ROW_H
-                for (x, w), widget in zip(DEPT_COLUMNS, (name_ja, name_other, waiting, level)):
-                    self._place(widget, DEPT_X + x, y, w, DEPT_TOP_H)
-                self._place(wait, DEPT_X, y + DEPT_TOP_H + 2, DEPT_W, DEPT_ROW_H - DEPT_TOP_H - 8)
+                name_ja, waiting, name_other, wait, level = row
+                y = DEPT_TOP + i * DEPT_ROW_H
+                self._place(name_ja, DEPT_X, y, 440, NAME_H)
+                self._place(waiting, DEPT_X + 440, y, DEPT_W - 440, NAME_H)
+                self._place(name_other, DEPT_X, y + NAME_H, DEPT_W, OTHER_H)
+                self._place(wait, DEPT_X, y + NAME_H + OTHER_H + 2, DEPT_W - LEVEL_W, WAIT_H)
+                self._place(level, DEPT_X + DEPT_W - LEVEL_W, y + NAME_H + OTHER_H + 2, LEVEL_W,
+                            WAIT_H)
+                for w, px in ((name_ja, sizes.FIVE_M_PX), (waiting, sizes.FIVE_M_PX),
+                              (name_other, sizes.FIVE_M_LATIN_PX), (wait, sizes.TEN_M_PX),
+                              (level, sizes.FIVE_M_PX)):
+                    self._font(w, px)
         else:
-            self._place(self.header, 0, 0, W - 330, 70)
-            self._place(self.status, W - 330, 0, 330, 70)
-            self._place(self.feature_counter, 20, 85, 984, 120)
-            self._place(self.feature_number, 20, 205, 984, 270)
-            self._place(self.feature_hint, 20, 475, 984, 55)
-            for w in (*self.dept_heads, self.signage_text, self.tiles_head):
+            self._place(self.header, 0, 0, W - 330, 64)
+            self._place(self.status, W - 330, 0, 330, 64)
+            self._place(self.feature_counter, 20, 70, 984, 116)
+            self._place(self.feature_number, 20, 186, 984, 246)
+            self._place(self.feature_hint, 20, 436, 984, 100)
+            for w in (self.signage_text, self.tiles_head):
                 self._place(w, -2000, 0, 1, 1)  # not part of the counter-top layout
-            self._place(self.signage_image, 20, 85, 984, 390)  # shown while nobody is called
+            self._place(self.signage_image, 20, 70, 984, 362)  # shown while nobody is called
             self._place(self.ticker_clip, 0, 540, W, 60)
-            for w, px in ((self.header, 40), (self.status, 30), (self.feature_counter, 84),
-                          (self.feature_number, FEATURE_PX["counter"]), (self.feature_hint, 38),
-                          (self.ticker, 38)):
+            for w, px in ((self.header, 44), (self.status, 44), (self.ticker, sizes.COUNTER_TWO_M_PX),
+                          (self.feature_counter, sizes.COUNTER_FIVE_M_PX),
+                          (self.feature_number, FEATURE_PX["counter"]),
+                          (self.feature_hint, sizes.COUNTER_TWO_M_PX)):
                 self._font(w, px)
         self.ticker.size_hint = (None, None)
         self.ticker.height = self.ticker_clip.height
         self.ticker.y = self.ticker_clip.y
 
-    def _fit(self, widget: Label, px: float, width: float) -> None:
-        """Largest font up to `px` (reference pixels) at which each line fits `width`."""
-        plain = re.sub(r"\[/?[a-z]+[^\]]*\]", "", widget.text)
-        # Vietnamese spans use the wider Latin font: measure everything in it to be safe.
-        font = fonts.LATIN_BOLD if fonts.LATIN_BOLD in widget.text else widget.font_name
-        measure = CoreLabel(font_name=font, font_size=px)
-        extent = max(measure.get_extents(line)[0] for line in plain.split("\n"))
-        self._font(widget, px * min(1.0, (width - 12) / max(extent, 1)))
+    def _fit(self, widget: Box, px: float, width: float | None = None) -> None:
+        """Largest font up to `px` (reference pixels) at which each line fits the box
+        (or `width` reference pixels), unwrapped."""
+        key = ("line", widget.source_text, widget.width if width is None else width, px)
+        if key not in self._fitted:
+            plain = re.sub(r"\[/?[a-z]+[^\]]*\]", "", widget.source_text)
+            # Vietnamese spans use the wider Latin font: measure everything in it to be safe.
+            font = fonts.LATIN_BOLD if fonts.LATIN_BOLD in widget.source_text else widget.font_name
+            measure = CoreLabel(font_name=font, font_size=px)
+            extent = max(measure.get_extents(line)[0] for line in plain.split("\n"))
+            room = (width * self._s() if width else widget.width) - 12 - 2 * widget.padding[0]
+            self._fitted[key] = max(2, round(px * min(1.0, room / self._s() / max(extent, 1))
+                                             * self._s() / 2) * 2)
+        widget.font_size = self._fitted[key]
 
-    def _fit_box(self, widget: Label, px: float) -> None:
-        """Largest font up to `px` (reference pixels) at which every line of the text,
-        wrapped at spaces and never inside a word, fits the box (Kivy drops the lines
-        that do not fit its height). Sizes in [size=] markup stay as they are."""
-        w, h = widget.width - 8, widget.height
-        plain = re.sub(r"\[/?[a-z]+[^\]]*\]", "", widget.text)
-        words = [x for line in plain.split("\n") for x in line.split()]
-        size = round(px * self._s())
-        while size > 12:
-            measure = MarkupLabel(text=widget.text, font_name=widget.font_name, font_size=size,
-                                  text_size=(w, None), line_height=widget.line_height)
-            measure.refresh()
-            plain_measure = CoreLabel(font_name=widget.font_name, font_size=size)
-            widest = max((plain_measure.get_extents(x)[0] for x in words), default=0)
-            if measure.content_height <= h and widest <= w:
-                break
-            size -= 2
+    def _fit_box(self, widget: Box, px: float) -> None:
+        """Largest font up to `px` (reference pixels) at which the text, wrapped between
+        phrases and never inside one, fits the box: its lines' ink, which is the line
+        boxes less about 0.4 em above the first and below the last (Noto Sans CJK: a
+        1.45 em line, kanji 0.9 em tall). Sizes in [size=] markup stay as they are."""
+        key = ("box", widget.source_text, tuple(widget.size), px, widget.font_name,
+               widget.line_height)
+        size = self._fitted.get(key)
+        if size is None:
+            w = widget.width - 2 * widget.padding[0] - 4
+            h = widget.height - 2 * widget.padding[1]
+            size = round(px * self._s() / 2) * 2
+            while size > 12:
+                wrapped = wrap_markup(widget.source_text, w, widget.font_name, size)
+                measure = MarkupLabel(text=wrapped, font_name=widget.font_name, font_size=size,
+                                      text_size=(w + 4, None), line_height=widget.line_height)
+                measure.refresh()
+                if (measure.content_height - 0.4 * size <= h
+                        and widest_piece(widget.source_text, widget.font_name, size) <= w):
+                    break
+                size -= 2
+            self._fitted[key] = size
         widget.font_size = size
 
     # ---- content ---------------------------------------------------------------------------
@@ -243,9 +279,11 @@ class BoardScreen(FloatLayout):
         if self.layout == "lobby":
             self._ensure_dept_rows(len(view.departments))
         title = tr("title", lang)
-        self.header.text = f"{tr('title', 'ja')}" + (f"  /  {title}" if lang != "ja" else "")
+        self.header.say(f"{tr('title', 'ja')}" + (f"  /  {title}" if lang != "ja" else ""))
+        self._fit_box(self.header, 56 if self.layout == "lobby" else 44)
         clock = datetime.fromtimestamp(self.wall(), ZoneInfo(view.timezone)).strftime("%H:%M")
-        self.status.text = f"{tr('offline', lang)}  ●  {clock}" if not view.online else clock
+        self.status.say(f"{tr('offline', lang)}  ●  {clock}" if not view.online else clock)
+        self._fit_box(self.status, sizes.FIVE_M_DIGITS_PX if self.layout == "lobby" else 44)
         self.status.color = rgba("#FFB74D" if not view.online else TEXT)
         self._show_feature(view, lang, now)
         if self.layout == "counter":
@@ -265,42 +303,49 @@ class BoardScreen(FloatLayout):
             self._show_signage(view if call is None else replace(view, signage=None), lang,
                                text_box=self.feature_number)
         if call is None:
-            self.feature_counter.text = ""
+            self.feature_counter.say("")
             self.feature_counter.set_bg(BACKGROUND)
             self.feature_number.set_bg(BACKGROUND)
             self.feature_number.color = rgba(TEXT)  # a flash may have left it black
-            if self.layout == "lobby" or not view.signage:
-                self.feature_number.text = both("no_calls", lang, small_px=int(40 * self._s()))
-            self._font(self.feature_number, 60 if self.layout == "lobby" else 44)
-            self.feature_hint.text = ""
+            lobby = self.layout == "lobby"
+            if lobby or not view.signage:
+                small = sizes.FIVE_M_LATIN_PX if lobby else sizes.COUNTER_TWO_M_PX
+                self.feature_number.say(both("no_calls", lang, small_px=self._px(small)))
+            self._fit_box(self.feature_number, 64 if lobby else sizes.COUNTER_TWO_M_PX + 8)
+            self.feature_hint.say("")
             return
         self._font(self.feature_number, FEATURE_PX[self.layout])
         lit = view.flashing == call.call_id and (now % FLASH_PERIOD_S) < FLASH_PERIOD_S / 2
-        self.feature_counter.text = _counter_text(
-            call, lang, (int(128 * self._s()), int(34 * self._s())) if self.layout == "lobby" else None)
         if self.layout == "lobby":
-            self._fit_box(self.feature_counter, 52)
+            self.feature_counter.say(_counter_text(
+                call, lang, (self._px(sizes.TEN_M_PX), self._px(sizes.FIVE_M_LATIN_PX))))
+            self._fit_box(self.feature_counter, sizes.FIVE_M_PX)
+        else:
+            self.feature_counter.say(_counter_text(call, lang, None,
+                                                   self._px(sizes.COUNTER_TWO_M_PX + 12)))
+            self._fit_box(self.feature_counter, sizes.COUNTER_FIVE_M_PX)
         self.feature_counter.set_bg(call.colour)
         self.feature_counter.color = rgba(text_on(call.colour))
-        self.feature_number.text = str(call.number)
+        self.feature_number.say(str(call.number))
         self.feature_number.set_bg(FLASH if lit else PANEL)
         self.feature_number.color = rgba("#000000" if lit else TEXT)
-        hint = f"{tr('number', 'ja')} {call.number} → {tr('counter', 'ja', n=call.counter_number)}"
-        if lang != "ja":
-            hint += f"   {tr('number', lang)} {call.number} → {tr('counter', lang, n=call.counter_number)}"
-        self.feature_hint.text = hint
         if self.layout == "lobby":
-            self._fit_box(self.feature_hint, 40)
+            hint = f"{tr('number', 'ja')} {call.number} → {tr('counter', 'ja', n=call.counter_number)}"
+            if lang != "ja":
+                other = f"{tr('number', lang)} {call.number} → {tr('counter', lang, n=call.counter_number)}"
+                hint += f"\n[size={self._px(sizes.FIVE_M_LATIN_PX)}]{other}[/size]"
+            self.feature_hint.say(hint)
+            self._fit_box(self.feature_hint, sizes.FIVE_M_PX)
 
     def _department_line(self, view: BoardView, lang: str) -> None:
-        """Counter-top layout: the waiting line of its (first) department."""
+        """Counter-top layout: the waiting line of its (first) department, in Japanese,
+        and under it in the rotating language (made smaller if it is longer)."""
         if not view.departments or view.departments[0].level == "unknown":
             return
         r = view.departments[0]
 
         def line(code: str) -> str:
-            parts = [fonts.span(r.name_ja if code == "ja" else dict(r.names).get(code, r.name_en),
-                                code)]
+            parts = []
             if r.level != "closed":
                 parts.append(f"{tr('waiting', code)} {tr('people', code, n=r.waiting)}")
                 parts.append(r.wait_text(code))
@@ -308,30 +353,37 @@ class BoardScreen(FloatLayout):
                     parts.append(r.reason(code))
             parts.append(tr(f"level_{r.level}", code))
             return "   ".join(parts)
-        # Japanese always; the rotating language beside it
-        self.feature_hint.text = line("ja") + (f"   /   {line(lang)}" if lang != "ja" else "")
-        self._fit_box(self.feature_hint, 38)
+        text = line("ja")
+        if lang != "ja":
+            other = line(lang)
+            px = sizes.COUNTER_TWO_M_PX
+            width = _extent(other, px, fonts.LATIN_BOLD if lang == "vi" else fonts.BOLD)
+            px = min(px, int(px * 960 / max(width, 1)) // 2 * 2)
+            text += f"\n[size={self._px(px)}]{other}[/size]"
+        self.feature_hint.say(text)
+        self._fit_box(self.feature_hint, sizes.COUNTER_TWO_M_PX)
 
     def _show_tiles(self, view: BoardView, lang: str) -> None:
         """The recent calls after the newest: counter and number, dimmed once the counter
         has moved on."""
-        self.tiles_head.text = "   ".join(
-            f"{tr(k, 'ja')}" + (f" {tr(k, lang)}" if lang != "ja" else "")
-            for k in ("recent", "recent_hint"))
-        self._fit_box(self.tiles_head, 30)
+        head = tr("recent", "ja")
+        if lang != "ja":
+            head += f"  [size={self._px(sizes.FIVE_M_LATIN_PX)}]{tr('recent', lang)}[/size]"
+        self.tiles_head.say(head)
+        self._fit_box(self.tiles_head, sizes.FIVE_M_PX)
         rest = view.calls[1:]
-        small = int(44 * self._s())
+        small = self._px(sizes.FIVE_M_PX)
         for i, (counter, number) in enumerate(self.tiles):
             call = rest[i] if i < len(rest) else None
             if call is None:
                 for w in (counter, number):
-                    w.text = ""
+                    w.say("")
                     w.set_bg(BACKGROUND)
                 continue
-            counter.text = f"{call.counter_number}[size={small}]{tr('ban', 'ja')}[/size]"
+            counter.say(f"{call.counter_number}[size={small}]{tr('ban', 'ja')}[/size]")
             counter.set_bg(call.colour)
             counter.color = rgba(text_on(call.colour))
-            number.text = str(call.number)
+            number.say(str(call.number))
             number.set_bg(PANEL)
             number.color = rgba(TEXT if call.calling else DIM)
 
@@ -340,64 +392,92 @@ class BoardScreen(FloatLayout):
         if len(self.dept_rows) >= n:
             return
         while len(self.dept_rows) < n:
-            row = (Box(bg=PANEL, color=rgba(TEXT)), Box(bg=PANEL, color=rgba(DIM)),
-                   Box(bg=PANEL, color=rgba(TEXT)), Box(), Box(bg=PANEL, color=rgba(TEXT)))
+            bg = PANEL_ALT if len(self.dept_rows) % 2 else PANEL
+            row = (Box(bg=bg, color=rgba(TEXT), halign="left", padding=(16, 0)),
+                   Box(bg=bg, color=rgba(TEXT), halign="right", padding=(16, 0)),
+                   Box(bg=bg, color=rgba(DIM), halign="left", padding=(16, 0)),
+                   Box(bg=bg, color=rgba(TEXT), halign="left", padding=(8, 0)),
+                   Box(line_height=0.75))
             for w in row:
                 self.add_widget(w)
             self.dept_rows.append(row)
         self._relayout()
 
     def _show_departments(self, rows: tuple[DepartmentRow, ...], lang: str) -> None:
-        small = int(22 * self._s())
-        for (_, width), head, key in zip(DEPT_COLUMNS, self.dept_heads, ("", "", "waiting", "level")):
-            head.text = both(key, lang, small_px=small) if key else ""
-            self._fit_box(head, 30)
         other = "en" if lang == "ja" else lang  # the name under the Japanese one
         for i, widgets in enumerate(self.dept_rows):
-            name_ja, name_other, waiting, wait, level = widgets
+            name_ja, waiting, name_other, wait, level = widgets
             if i >= len(rows):
                 for w in widgets:
-                    w.text = ""
+                    w.say("")
                     w.set_bg(BACKGROUND)
                 continue
+            for w in widgets[:4]:
+                w.set_bg(PANEL_ALT if i % 2 else PANEL)
             r = rows[i]
-            (_, nw), _, (_, cw), _ = DEPT_COLUMNS
-            name_ja.text = fonts.span(r.name_ja, "ja")
-            self._fit(name_ja, 46, nw)
+            name_ja.say(fonts.span(r.name_ja, "ja"))
+            self._fit(name_ja, sizes.FIVE_M_PX)
             named = dict(r.names).get(other)  # the name in `other`, or its marker (protocol.texts)
-            name_other.text = fonts.span(named or r.name_en, other if named else "en")
-            self._fit_box(name_other, 28)
+            shown = fonts.span(named or r.name_en, other if named else "en")
+            reason = r.reason("ja")  # why a short line waits long: after the name, if it fits
+            if reason and r.level != "unknown" and self._fits(
+                    f"{shown}   {reason}", sizes.FIVE_M_LATIN_PX, name_other):
+                shown += f"   {reason}"
+            name_other.say(shown)
+            self._fit(name_other, sizes.FIVE_M_LATIN_PX)
             closed = r.level == "closed"
-            waiting.text = "—" if closed or r.level == "unknown" else tr("people", "ja", n=r.waiting)
-            wait.text = "—" if closed or r.level == "unknown" else r.wait_text("ja")
-            self._fit(waiting, 54, cw)
-            self._fit(wait, TEN_M_PX, DEPT_W)
-            reason = r.reason("ja")  # why a short line waits long: under the level
-            level.text = "—" if r.level == "unknown" else both(f"level_{r.level}", lang,
-                                                               small_px=int(22 * self._s()))
-            if reason and r.level != "unknown":
-                level.text += f"\n[size={int(20 * self._s())}]{reason}[/size]"
-            self._fit_box(level, 32)
+            count = tr("people", "ja", n=r.waiting)
+            waiting.say("—" if closed or r.level == "unknown" else
+                        f"{tr('waiting', 'ja')} [size={self._px(sizes.FIVE_M_DIGITS_PX)}]{count}[/size]")
+            self._fit(waiting, sizes.FIVE_M_PX)
+            wait.say("—" if closed or r.level == "unknown" else r.wait_text("ja"))
+            # the wait keeps the 10 m size; the level takes the room left, up to what it
+            # needs (a long word in the other language is made smaller rather than cut)
+            need_wait = _extent(wait.source_text, sizes.TEN_M_PX) + 32
+            words = [tr(f"level_{r.level}", code) for code in dict.fromkeys(("ja", lang))
+                     if r.level != "unknown"]
+            need_level = max([LEVEL_W] + [_extent(w, sizes.FIVE_M_PX) + 16 for w in words])
+            level_w = min(need_level, DEPT_W - need_wait)
+            small = sizes.FIVE_M_LATIN_PX
+            if len(words) > 1:
+                small = min(small, int(small * (level_w - 16) / max(
+                    _extent(words[1], small), 1)) // 2 * 2)
+            level.say("—" if r.level == "unknown" else both(
+                f"level_{r.level}", lang, small_px=self._px(small)))
+            y = DEPT_TOP + i * DEPT_ROW_H + NAME_H + OTHER_H + 2
+            self._place(wait, DEPT_X, y, DEPT_W - level_w, WAIT_H)
+            self._place(level, DEPT_X + DEPT_W - level_w, y, level_w, WAIT_H)
+            self._fit(wait, sizes.TEN_M_PX)
+            self._fit_box(level, sizes.FIVE_M_PX)
             level.set_bg(LEVEL_COLOURS[r.level])
             level.color = rgba(text_on(LEVEL_COLOURS[r.level]))
 
+    def _fits(self, markup: str, px: float, widget: Box) -> bool:
+        return _extent(markup, px) * self._s() <= widget.width - 12
+
     def _show_signage(self, view: BoardView, lang: str, text_box: Box | None = None) -> None:
-        """Signage in the idle space: an image, or text in `text_box` (default: its panel)."""
+        """Signage in the idle space: an image, or text in `text_box` (default: its panel).
+        A lobby whose department rows leave no room for two lines at the 5 m size shows
+        none (a strip too small to read is worse than none)."""
         box = text_box or self.signage_text
         item = view.signage
+        if text_box is None and self._sign_room() < SIGN_MIN_H:
+            item = None
         image = item.get("image") if item else None
         self.signage_image.opacity = 1 if image else 0
         if image:
             if self.signage_image.source != image:
                 self.signage_image.source = image
-            box.text = ""
+            box.say("")
             return
         if text_box is None:
             box.opacity = 1 if item else 0
         if item:
-            box.text = with_japanese(item, lang, "\n")
+            box.say(with_japanese(item, lang, "\n"))
             if box is self.signage_text:  # every line of the sign fits, Japanese included
-                self._fit_box(box, 48)
+                self._fit_box(box, sizes.FIVE_M_PX)
+            else:
+                self._fit_box(box, sizes.COUNTER_TWO_M_PX + 8)
 
     def _show_ticker(self, view: BoardView, lang: str, now: float) -> None:
         text = with_japanese(view.notice, lang, "　　") if view.notice else ""
@@ -420,6 +500,15 @@ class BoardScreen(FloatLayout):
         self.ticker.x = self._ticker_x
 
 
+@lru_cache(maxsize=1024)
+def _extent(markup: str, px: float, font: str = fonts.BOLD) -> float:
+    """Width of the widest line of `markup` at `px` in `font`, tags ignored (cached: the
+    board measures on every frame)."""
+    plain = re.sub(r"\[/?[a-z]+[^\]]*\]", "", markup)
+    measure = CoreLabel(font_name=font, font_size=px)
+    return max(measure.get_extents(line)[0] for line in plain.split("\n"))
+
+
 def tr(key: str, lang: str, **values: object) -> str:
     """A label as markup in the font its language needs."""
     return fonts.span(label(key, lang, **values), lang)
@@ -440,17 +529,20 @@ def with_japanese(texts: dict[str, str], lang: str, sep: str) -> str:
     return out
 
 
-def _counter_text(call: ShownCall, lang: str, sizes: tuple[int, int] | None) -> str:
-    """Japanese first; the rotating language under it (lobby: the digits at `sizes[0]`,
-    the other language at `sizes[1]`) or beside it (counter)."""
-    if sizes:
-        big, small = sizes
+def _counter_text(call: ShownCall, lang: str, sizes_px: tuple[int, int] | None,
+                  beside_px: int = 0) -> str:
+    """Japanese first; the rotating language under it (lobby: the digits at `sizes_px[0]`,
+    the other language at `sizes_px[1]`) or beside it at `beside_px` (counter)."""
+    if sizes_px:
+        big, small = sizes_px
         ja = f"[size={big}]{call.counter_number}[/size]\n{tr('counter_word', 'ja')}"
         if lang == "ja":
             return ja
         return f"{ja}\n[size={small}]{tr('counter', lang, n=call.counter_number)}[/size]"
     ja = tr("counter", "ja", n=call.counter_number)
-    return ja if lang == "ja" else f"{ja}  {tr('counter', lang, n=call.counter_number)}"
+    if lang == "ja":
+        return ja
+    return f"{ja}  [size={beside_px}]{tr('counter', lang, n=call.counter_number)}[/size]"
 
 
 class _TickerLane(StencilView):

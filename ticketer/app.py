@@ -118,9 +118,8 @@ class StatusBar(Panel):
         self.clear_widgets()
         point = p.site.issuing_points.get(p.issuer.issuing_point)
         where = (point.name_en if p.lang == "en" else point.name_ja) if point else ""
-        self.add_widget(Label(text=f"{p.text('title')}  {where}", font_size=sp(20), bold=True,
-                              color=WHITE, halign="left", valign="middle",
-                              text_size=(dp(330), None), size_hint_x=None, width=dp(330)))
+        self.add_widget(Text(f"{p.text('title')}  {where}", size=20, colour=WHITE, bold=True,
+                             grow=False, size_hint_x=None, width=dp(330)))
         self.add_widget(Widget())
         self.add_widget(chip(p.text("online" if p.service_online else "offline"),
                              GREEN if p.service_online else RED))

@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from protocol import phrases
 from protocol.glossary import NEEDS, counters, people
 from protocol.texts import localized
 from protocol.waits import wait_reason, wait_text
@@ -22,7 +23,9 @@ templates.env.filters["minutes"] = lambda v: "—" if v is None else f"{v:.0f}"
 templates.env.filters["clock"] = pass_context(lambda ctx, ts: clock(ctx["site"], ts))
 templates.env.globals.update(
     wait_text=wait_text, wait_reason=wait_reason, counters=counters, people=people,
-    people_b=lambda n, lang: Markup(people(n, lang, f"<b>{int(n)}</b>")),
+    # a count in bold, kept on one line (「3人」 never broken after the figure)
+    people_b=lambda n, lang: Markup(
+        f'<span class="count">{people(n, lang, f"<b>{int(n)}</b>")}</span>'),
     # staff pages: Japanese with English beside it
     w=staff_words.both, wp=staff_words.plain, pair=staff_words.pair, st=staff_words.state,
     need=lambda key: staff_words.pair(*NEEDS[key]))
@@ -48,6 +51,9 @@ def render(request: Request, name: str, context: dict | None = None, *,
            "fragment": False, "path": request.url.path, **(context or {})}
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code,
                                           headers=headers)
+    # Japanese breaks between phrases in every browser (protocol.phrases, keep-all in CSS)
+    response.body = phrases.html(response.body.decode()).encode()
+    response.headers["content-length"] = str(len(response.body))
     if request.query_params.get("lang") in langs:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
     return response

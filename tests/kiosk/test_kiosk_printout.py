@@ -15,6 +15,8 @@ from kiosk import printout
 from kiosk.guide import GuidePresenter
 from protocol.messages import Applicant
 
+from ..phrase_lines import JAPANESE, line_faults, recording_wrap
+
 REFERENCE = Path(__file__).parent / "reference"
 ISSUED_AT = 1774746000.0  # 2026-03-29 10:00 in Tokyo: a late-March peak day
 
@@ -106,3 +108,13 @@ def test_guidance_list_prints_every_step(config, live, east):
         ["shussei", "jido_teate", "kodomo_iryo", "kokuho_kanyu", "hoikusho"]), "ja")
     assert full.width == short.width == printout.RECEIPT_WIDTH
     assert full.height > short.height * 2
+
+
+def test_a_printed_guidance_list_breaks_between_phrases(config, live, east, monkeypatch):
+    printed = recording_wrap(printout, monkeypatch)
+    guide = GuidePresenter(live, east)
+    printout.render_guidance(config, "転入", guide.guidance_list(
+        ["tennyu", "jido_teate", "kodomo_iryo", "kokuho_kanyu", "hoikusho"]), "ja", width=384)
+    assert any(len(lines) > 1 and JAPANESE.search(text) for text, lines, _ in printed)
+    for text, lines, too_wide in printed:
+        assert not line_faults(text, lines, too_wide), (text, lines)

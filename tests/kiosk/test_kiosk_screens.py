@@ -20,6 +20,8 @@ from protocol.client import ServiceClient
 from protocol.follower import ServiceFollower
 from protocol.site import load_config
 
+from ..phrase_lines import bad_breaks
+
 
 def said(w) -> str:
     """What a label says (its text before the line breaks between phrases)."""
@@ -66,6 +68,12 @@ class KioskTest(GraphicUnitTest):
         self.advance_frames(2)
         touch.touch_up()
         self.advance_frames(3)
+        self.check_lines()
+
+    def check_lines(self) -> None:
+        """Every screen reached: Japanese broken between phrases, kinsoku kept."""
+        self.advance_frames(2)
+        assert not bad_breaks(self.view), bad_breaks(self.view)
 
 
 class TestGuideScreens(KioskTest):

@@ -39,3 +39,22 @@ def test_a_printed_line_breaks_between_phrases():
     text = "ただいまお呼び出しはありません"
     width = advance("ただいまお呼び出しはあり", 24, False) + 2  # room for all but 「ません」
     assert wrap(text, 24, width) == ["ただいまお呼び出しは", "ありません"]
+
+
+def test_a_page_gets_wbr_between_phrases_only_in_its_shown_text():
+    from protocol.phrases import html
+
+    page = ('<html lang="ja"><head><title>混雑状況</title><script>if (a<b) x = "お越しください";'
+            '</script></head><body><p title="番号札で進み具合を見る">窓口へお越しください。 A &amp; B'
+            '</p><textarea>子ども・子育て</textarea><!-- 高齢・介護 --><li>高齢・介護・障がい</li></body>')
+    out = html(page)
+    assert "窓口へ<wbr>お越しください。" in out and "A &amp; B" in out
+    assert "高齢・<wbr>介護・<wbr>障がい" in out
+    untouched = [out.split(x)[0].count("<wbr>") for x in ("</title>", "</script>")]
+    assert untouched == [0, 0] and 'title="番号札で進み具合を見る"' in out
+    assert "<textarea>子ども・子育て</textarea><!-- 高齢・介護 -->" in out
+    assert out.replace("<wbr>", "") == page
+
+
+def test_one_letter_is_never_a_line_of_its_own():
+    assert phrases("前の健康保険の資格喪失証明書(お持ちの方)")[-1] == "(お持ちの方)"

@@ -10,6 +10,7 @@ from ticketer.printer import TicketPrinter, decode_status
 from ticketer.render import ticket_image, ticket_parts
 from ticketer.sim_printer import SimulatedPrinter
 
+from ..phrase_lines import JAPANESE, line_faults, recording_wrap
 from . import escpos_decode
 from .samples import offline_sample, online_sample
 
@@ -135,3 +136,15 @@ def test_the_number_label_stands_clear_of_the_big_digits(site, sample, width):
     label, number = runs[digits - 1], runs[digits]
     assert label[1] - label[0] < 40  # 「受付番号 Your number」 alone, not merged into the digits
     assert number[0] - label[1] >= 4
+
+
+def test_printed_japanese_breaks_between_phrases(site, monkeypatch):
+    """A ticket's lines as drawn on the narrow 58 mm paper (384 dots): broken between
+    phrases (「お越しくださ/い」 never), no ・ or 。 at a line start."""
+    from ticketer import render
+
+    printed = recording_wrap(render, monkeypatch)
+    ticket_image(online_sample(site), 384)
+    assert any(len(lines) > 1 and JAPANESE.search(text) for text, lines, _ in printed)
+    for text, lines, too_wide in printed:
+        assert not line_faults(text, lines, too_wide), (text, lines)

@@ -22,6 +22,7 @@ from ticketer.settings import DeviceSettings
 from ticketer.sim_printer import SimulatedPrinter
 from ticketer.store import LocalStore
 
+from ..phrase_lines import bad_breaks
 from .conftest import STAFF, Clock, with_self_service
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "ticketer"
@@ -67,6 +68,8 @@ class TestIssuerScreens(GraphicUnitTest):
     def settle(self) -> None:
         self.root.refresh()
         self.advance_frames(3)
+        # every screen reached: Japanese broken between phrases, kinsoku kept
+        assert not bad_breaks(self.root), bad_breaks(self.root)
 
     def tap(self, widget) -> None:
         x, y = widget.to_window(*widget.center)

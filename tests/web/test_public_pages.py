@@ -52,9 +52,9 @@ def test_visit_page_follows_the_visit(client, service):
     counter_command(service, "open_counter", "c01")
     page = client.get(f"/v/{second['token']}").text
     assert f'data-number="{second["number"]}"' in page
-    assert "順番をお待ちください" in page and '<dd class="ahead"><b>1</b>人' in page
+    assert "順番をお待ちください" in page and '<dd class="ahead"><span class="count"><b>1</b>人' in page
     english = client.get(f"/v/{second['token']}?lang=en").text
-    assert '<dd class="ahead"><b>1</b> person</dd>' in english  # not "1 people"
+    assert '<b>1</b> person</span></dd>' in english  # not "1 people"
     client.get("/congestion?lang=ja")  # back to Japanese (the choice is kept in a cookie)
     assert page.count('class="step mark-todo"') == 1
     counter_command(service, "call_next", "c01")
