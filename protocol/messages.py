@@ -293,6 +293,9 @@ ERROR_CODES: dict[str, str] = {
     "booking_cancelled": "The booking was cancelled.",
     "already_checked_in": "The booking was already checked in; the reason gives its number.",
     "booking_expired": "The booking was for an earlier day.",
+    # who
+    "staff_not_signed_in": "A device named a staff member: staff are taken from a signed-in "
+                           "session of the web pages, never from a device's request.",
     # the service
     "store_failed": "The service could not save the request; nothing changed, try again.",
     "busy": "The service has too many requests waiting; nothing changed, try again shortly.",
