@@ -17,6 +17,7 @@ from pathlib import Path
 from protocol.site import ConfigError, SiteConfig, load_config
 
 from .clock import ScaledClock
+from .malloc_limits import limit_malloc
 from .mqtt_shell import MqttShell
 from .service import QueueService
 from .store import StoreError
@@ -61,6 +62,7 @@ def with_public_url(config: SiteConfig, url: str) -> SiteConfig:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    limit_malloc()  # before any thread starts: see malloc_limits
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
