@@ -7,11 +7,14 @@ layout, offscreen Mesa, speaking into a WAV file from a clip library), then meas
   showing that number (the board draws 10 frames a second, so this includes up to 100 ms
   of waiting for the next frame), p50 and p99;
 - the board's memory (resident set) after the calls, and its peak;
-- speech lag at a late-March peak: calls arriving at random (Poisson) at `--speech-per-hour`
-  over the lobby's counters, spoken from the same clip library by the board's own speech
-  policy (`display.voice.announcer.next_utterance`) in simulated time (the clips' real
-  lengths, no waiting): call received -> its number starts to sound, p50 and p99, beside
-  the old unbounded queue that said every call in full.
+- speech lag at a late-March peak: calls arriving at random (Poisson) at the peak-hour
+  rate of domain.md's numbers (`peak_calls_per_hour`: 1,000 cases a working day, a
+  late-March day 3.5 times that, the busiest hour's share of the day, and the recalls of
+  missed calls) over the lobby's counters, spoken from the same clip library by the
+  board's own speech backlog (`display.voice.announcer.Backlog`) in simulated time: every
+  announcement lasts as long as the WAV it assembles. Call received -> its number starts
+  to sound, p50 and p99, and the share of calls shown but never spoken, beside the old
+  unbounded queue that said every call in full. The figures go into results.json.
 """
 
 from __future__ import annotations
@@ -25,18 +28,12 @@ import sys
 import tempfile
 import threading
 import time
-from functools import partial
 from pathlib import Path
 
+from benchmarks.sim_scenario import ARRIVAL_PROFILE, MISS_SHARE
 from demo.broker import LocalBroker
 from demo.processes import ServiceProcess
-from display.voice.announcer import (
-    CHIME_AFTER_S,
-    RATE_WINDOW_S,
-    Queued,
-    SpeechPolicy,
-    next_utterance,
-)
+from display.voice.announcer import MAX_AGE_S, Backlog, SpeechPolicy
 from display.voice.clips import Call, ClipLibrary, render
 from display.voice.synth import RATE
 from protocol import messages as m
@@ -47,6 +44,11 @@ from protocol.site import load_config
 SITE = "isesaki"
 REPO = Path(__file__).resolve().parent.parent
 COUNTERS = ("c05", "c06")  # 市民課: the procedure below queues there
+RESULTS = Path(__file__).resolve().parent / "results.json"
+CASES_PER_DAY = 1000  # Isesaki's main floor (domain.md, 001:L86)
+PEAK_DAY_FACTOR = 3.5  # late March: 3-4 times an ordinary day (000:L630)
+TURN_S = 60.0  # a counter calls again only after the citizen came up and was served
+RECALL_AFTER_S = 60.0  # a missed call is called again within the two minutes before 不在
 
 
 def pct(values: list[float], p: float) -> float:
@@ -108,40 +110,65 @@ class BoardProcess:
             self.proc.kill()
 
 
-def speech_lag(library: ClipLibrary, counters: list[int], per_hour: float, calls: int,
-               numbers: int, policy: SpeechPolicy | None, seed: int = 7) -> tuple[list[float], int]:
-    """Simulate `calls` calls arriving at `per_hour`; returns each spoken call's lag (s) and
-    how many were not spoken. policy None: the old queue, every call in full, in order."""
+def peak_calls_per_hour() -> float:
+    """Calls an hour at the busiest hour of a late-March day: every case called once, the
+    missed ones (MISS_SHARE) once more."""
+    busiest = max(share / (end - start) for start, end, share in ARRIVAL_PROFILE)
+    return CASES_PER_DAY * PEAK_DAY_FACTOR * busiest * (1 + MISS_SHARE)
+
+
+def peak_calls(counters: list[int], per_hour: float, calls: int, numbers: int,
+               seed: int = 7) -> list[tuple[float, Call]]:
+    """`calls` calls at `per_hour` (Poisson), by the time they come: each from a counter
+    free for TURN_S (else the one free soonest), MISS_SHARE of them called again."""
     rng = random.Random(seed)
-    t, arrivals = 0.0, []
+    free_at = dict.fromkeys(counters, 0.0)
+    t, out = 0.0, []
     for i in range(calls):
-        t += rng.expovariate(per_hour / 3600)
-        arrivals.append(Queued(Call(1 + i % numbers, rng.choice(counters)), t))
-    languages = ("ja", "en")
+        t += rng.expovariate(per_hour * (1 - MISS_SHARE) / 3600)
+        free = [c for c, at in free_at.items() if at <= t]
+        counter = rng.choice(free) if free else min(free_at, key=free_at.get)
+        call = Call(1 + i % numbers, counter)
+        out.append((t, call))
+        free_at[counter] = t + TURN_S
+        if rng.random() < MISS_SHARE:
+            out.append((t + RECALL_AFTER_S, Call(call.number, counter, recall=True)))
+            free_at[counter] = t + RECALL_AFTER_S + TURN_S
+    return sorted(out, key=lambda a: a[0])
+
+
+def old_queue_lag(library: ClipLibrary, arrivals: list[tuple[float, Call]],
+                  languages: tuple[str, ...]) -> list[float]:
+    """The queue before the backlog: every call in full, one after the other, unbounded."""
+    lags, now = [], 0.0
+    for at, call in arrivals:
+        now = max(now, at)
+        lags.append(now + library.starts([call], languages)[0] - at)
+        now += library.assemble(call, languages).size / RATE
+    return lags
+
+
+def speech_lag(library: ClipLibrary, arrivals: list[tuple[float, Call]],
+               policy: SpeechPolicy) -> tuple[list[float], Backlog]:
+    """Say `arrivals` through the board's backlog in simulated time; returns each spoken
+    call's lag (s), and the backlog (its counts of stale and superseded calls)."""
+    backlog = Backlog(policy)
     lags: list[float] = []
-    dropped, now, i, last_end = 0, 0.0, 0, float("-inf")
+    now, i = 0.0, 0
     while i < len(arrivals):
-        now = max(now, arrivals[i].at)
-        chime = policy is None or now - last_end >= CHIME_AFTER_S
-        waiting = []
-        while i < len(arrivals) and arrivals[i].at <= now:
-            waiting.append(arrivals[i])
+        now = max(now, arrivals[i][0])
+        while i < len(arrivals) and arrivals[i][0] <= now:
+            backlog.add(arrivals[i][1], arrivals[i][0])
             i += 1
-        if policy is None:
-            parts = [(waiting[0], languages)]
-            i -= len(waiting) - 1  # the rest stays queued, in order
-        else:
-            per_min = sum(now - RATE_WINDOW_S < a.at <= now for a in arrivals) * 60 / RATE_WINDOW_S
-            utterance = next_utterance(waiting, now, policy,
-                                       partial(library.starts, chime=chime), per_min)
-            parts, dropped = list(utterance.parts), dropped + len(utterance.dropped)
-        if not parts:
+        utterance, chime = backlog.take(now, library.starts)
+        if not utterance.calls:
             continue
-        spoken = [(q.call, langs) for q, langs in parts]
-        lags += [now + start - q.at for (q, _), start in zip(parts, library.starts(spoken, chime))]
-        now += library.assemble_parts(spoken, chime).size / RATE
-        last_end = now
-    return lags, dropped
+        said = [q.call for q in utterance.calls]
+        starts = library.starts(said, utterance.languages, chime)
+        lags += [now + start - q.at for q, start in zip(utterance.calls, starts)]
+        now += library.announcement(said, utterance.languages, chime).size / RATE
+        backlog.ended(now)
+    return lags, backlog
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,8 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=100)
     parser.add_argument("--starts", type=int, default=3, help="board start-ups to time")
     parser.add_argument("--layout", choices=("lobby", "counter"), default="lobby")
-    parser.add_argument("--speech-per-hour", type=float, default=480,
-                        help="call rate of the speech-lag simulation (a late-March peak hour)")
+    parser.add_argument("--speech-per-hour", type=float, default=round(peak_calls_per_hour()),
+                        help="call rate of the speech-lag simulation (default: a late-March "
+                        "peak hour from domain.md's numbers)")
+    parser.add_argument("--speech-hours", type=int, default=20,
+                        help="peak hours simulated (each its own random calls)")
     parser.add_argument("--speech-only", action="store_true",
                         help="only the speech-lag simulation (no broker, service or board)")
     parser.add_argument("--clips", type=Path, help="a provisioned clip library (default: render "
@@ -165,9 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         render(clips, ["ja", "en"], site.numbers.last, [c.number for c in site.counters.values()],
                numbers=range(1, args.calls + 1))
 
-    speech = speech_table(ClipLibrary(clips), site, args.speech_per_hour, args.calls)
+    speech, figures = speech_table(ClipLibrary(clips), site, args.speech_per_hour, args.calls,
+                                   args.speech_hours)
     if args.speech_only:
         print(speech)
+        save_results(figures)
         return 0
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -245,27 +277,67 @@ def main(argv: list[str] | None = None) -> int:
     for row in [("measure", "p50", "p99 / max", "n"), tuple("-" * w for w in widths), *rows]:
         print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
     print(speech)
+    save_results(figures)
     return 0
 
 
-def speech_table(library: ClipLibrary, site, per_hour: float, numbers: int) -> str:
+def speech_table(library: ClipLibrary, site, per_hour: float, numbers: int,
+                 hours: int) -> tuple[str, dict]:
+    """The speech-lag table over `hours` simulated peak hours, and its figures."""
     counters = sorted({c.number for c in site.counters.values()})
     calls = max(int(per_hour), 200)  # an hour of calls, at least 200
-    rows = []
-    for name, policy in (("old: every call in full, unbounded queue", None),
-                         ("board: backlog in Japanese, stale/superseded dropped",
-                          SpeechPolicy(("ja", "en"))),
-                         ("board with the Japanese repeated", SpeechPolicy(("ja", "en"), repeat_ja=True))):
-        lags, dropped = speech_lag(library, counters, per_hour, calls, numbers, policy)
+
+    def hours_of(rate: float, n: int) -> list[list[tuple[float, Call]]]:
+        return [peak_calls(counters, rate, n, numbers, seed=7 + h) for h in range(hours)]
+
+    peak = hours_of(per_hour, calls)
+    total = sum(len(a) for a in peak)
+    old = [lag for a in peak for lag in old_queue_lag(library, a, ("ja", "en"))]
+    rows = [("old: every call in full, unbounded queue", f"{pct(old, 50):.1f} s",
+             f"{pct(old, 99):.1f} s", f"{len(old)} spoken, 0 shown only")]
+    results: dict = {"speech_calls_per_hour": round(per_hour), "speech_calls": total,
+                     "speech_lag_old_p99_s": round(pct(old, 99), 1)}
+    for key, name, policy, said in (
+            ("", "board: backlog said together in Japanese", SpeechPolicy(("ja", "en")), peak),
+            ("repeat_ja", "board with the Japanese repeated",
+             SpeechPolicy(("ja", "en"), repeat_ja=True), peak),
+            ("x1_5", "board at 1.5 x the peak rate", SpeechPolicy(("ja", "en")),
+             hours_of(1.5 * per_hour, int(1.5 * calls)))):
+        lags, stale, superseded = [], 0, 0
+        for arrivals in said:
+            hour, backlog = speech_lag(library, arrivals, policy)
+            lags, stale, superseded = lags + hour, stale + backlog.stale, superseded + backlog.superseded
+        n = sum(len(a) for a in said)
+        share = 100 * (stale + superseded) / n
         rows.append((name, f"{pct(lags, 50):.1f} s", f"{pct(lags, 99):.1f} s",
-                     f"{len(lags)} spoken, {dropped} shown only"))
+                     (f"{len(lags)} of {n} spoken ({share:.1f}% shown only: {stale} stale, "
+                      f"{superseded} superseded), longest {max(lags):.1f} s")))
+        prefix = f"speech_{key}_" if key else "speech_"
+        results.update({f"{prefix}lag_p50_s": round(pct(lags, 50), 1),
+                        f"{prefix}lag_p99_s": round(pct(lags, 99), 1),
+                        f"{prefix}unspoken_pct": round(share, 2)})
+    # the doors open: every counter calls its first number in the same second
+    opening = [(0.0, Call(1 + i, c)) for i, c in enumerate(counters)]
+    lags, backlog = speech_lag(library, opening, SpeechPolicy(("ja", "en")))
+    rows.append(("opening: every counter calls at once", f"{pct(lags, 50):.1f} s",
+                 f"{pct(lags, 99):.1f} s", f"{len(lags)} of {len(opening)} spoken, {backlog.stale} stale"))
+    results["speech_opening_unspoken"] = backlog.stale
     head = ("speech lag: call received -> its number sounds", "p50", "p99", "n")
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(4)]
-    lines = [(f"\nSpeech at {per_hour:.0f} calls an hour over {len(counters)} counters "
-              "(simulated time, real clip lengths; target p99 < 15 s)\n")]
+    recalls = sum(c.recall for a in peak for _, c in a)
+    lines = [(f"\nSpeech at {per_hour:.0f} calls an hour (a late-March peak hour), {hours} hours, "
+              f"{len(counters)} counters, {recalls} of {total} calls recalls (simulated time, "
+              f"real clip lengths; target p99 < 15 s, stale after {MAX_AGE_S:.0f} s)\n")]
     for row in [head, tuple("-" * w for w in widths), *rows]:
         lines.append("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
-    return "\n".join(lines)
+    return "\n".join(lines), results
+
+
+def save_results(figures: dict) -> None:
+    """Add these figures to results.json, keeping the other benchmarks' keys."""
+    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    RESULTS.write_text(json.dumps({**old, **figures}, indent=2) + "\n")
+    print(f"wrote {RESULTS}")
 
 
 if __name__ == "__main__":

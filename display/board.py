@@ -109,6 +109,8 @@ class Board:
             missing = [code for code in speaks if code not in self.announcer.library.languages]
             if missing and out.get("audio") == "ok":
                 out = {"audio": "no_clips", "alerts": [f"audio:no_clips_{code}" for code in missing]}
+            elif outdated := self.announcer.library.outdated(speaks):
+                out["alerts"] = [f"audio:old_clips_{code}" for code in outdated]
         if self.sign:
             out.update(self.sign.health())
         return out
@@ -158,6 +160,8 @@ class Board:
     def _signal(self, update: Update) -> None:
         if update.announce and update.number is not None and self.announcer:
             self.announcer.say(Call(update.number, update.counter_number, update.recall))
+        elif update.number is None and self.announcer:
+            self.announcer.withdraw(update.counter_number)
         if self.lamps:
             if update.announce:
                 self.lamps.call(update.counter)

@@ -7,7 +7,7 @@ dict), so one board serves one zone or floor. Every key is optional:
     departments       ["sogo"]         congestion rows (default: those of its counters)
     label_languages   ["ja", "en"]     languages the labels rotate through
     speech_languages  ["ja", "en"]     languages of the spoken call, in order ([] = silent)
-    speech_max_age_s  15               a call that cannot be heard this soon is only shown
+    speech_max_age_s  30               a call that cannot be heard this soon is only shown
     speech_repeat_ja  false            say the Japanese twice (a call alone, not a backlog)
     rotate_s          8                seconds per label language
     flash_s           6                seconds the newest call flashes

@@ -268,6 +268,16 @@ class BookingBook:
                 return code
             n += 1
 
+    def forget_contacts(self, day: str) -> list[str]:
+        """Drop the contacts no reminder can need any more: those of bookings for a day
+        before `day`, and of bookings no longer waiting (cancelled, checked in, released).
+        Returns their codes, so the store can erase them too."""
+        done = [code for code in self.contacts
+                if self.bookings[code].slot_day < day or self.bookings[code].state != "booked"]
+        for code in done:
+            del self.contacts[code]
+        return done
+
     # ---- events: the only code that changes bookings --------------------------------
     def apply(self, e: ev.Event) -> None:
         {"booking_made": self._on_made, "booking_changed": self._on_changed,

@@ -289,7 +289,7 @@ class QueueEngine:
         return m.CallMessage(
             counter=counter, counter_number=c.number, department=c.department,
             colour=c.colour, number=number, call_id=state.call_id,
-            kind="call" if number is not None else "clear", at=now,
+            kind=state.call_kind if number is not None else "clear", at=now,
         )
 
     # ---- helpers -------------------------------------------------------------------
@@ -781,7 +781,7 @@ class QueueEngine:
             step.called_at = e.at
         self.state.call_seq += 1
         c = self.state.counters[e.counter]
-        c.visit, c.call_id = v.id, self.state.call_seq
+        c.visit, c.call_id, c.call_kind = v.id, self.state.call_seq, e.kind
         self._reindex(v)
 
     def _release(self, v: Visit, counter: str) -> None:

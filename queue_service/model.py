@@ -89,6 +89,7 @@ class CounterState:
     open: bool = False
     visit: str | None = None  # the visit called or being served here
     call_id: int = 0
+    call_kind: str = "call"  # of the last call here: "recall" sounds and pages differently
     staff: str | None = None  # who opened it: service times are learned per counter and clerk
 
 

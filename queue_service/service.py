@@ -102,6 +102,12 @@ class QueueService:
         self._answers: dict[str, tuple[float, bytes]] = {
             rid: (at, body) for rid, at, body in self.store.responses_since(self.clock() - DEDUP_WINDOW_S)
         }
+        self._forget_old_contacts()
+
+    def _forget_old_contacts(self) -> None:
+        """Booking contacts are purged once no reminder can need them (at each new
+        business day, and at start in case the service was down at the rollover)."""
+        self.store.forget_contacts(self.engine.bookings.forget_contacts(self.engine.state.day))
 
     def start(self) -> None:
         self._run_batch([])  # a new day may have begun while the service was down
@@ -239,6 +245,7 @@ class QueueService:
             self._answers.update((rid, (now, body)) for rid, body in fresh.items())
             if rolling:
                 self.applications.purge_before(self.engine.state.day)
+                self._forget_old_contacts()
                 self.store.prune_responses(now - RESPONSES_KEPT_S)
                 self._backup(self.engine.state.day)
         for item, answer in replies:

@@ -126,6 +126,7 @@ class Store:
         self._db = open_database(self.db_path)
         self._lock = threading.Lock()
         self._db.execute("PRAGMA synchronous=FULL")  # fsync at every commit: acknowledged = on disk
+        self._db.execute("PRAGMA secure_delete=FAST")  # erased contacts do not stay in freed space
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -204,6 +205,21 @@ class Store:
     def prune_responses(self, before: float) -> None:
         with self._lock:
             self._db.execute("DELETE FROM responses WHERE at < ?", (before,))
+
+    def forget_contacts(self, codes: list[str]) -> None:
+        """Erase the sealed reminder contacts of these bookings from the event log (the
+        only personal data it holds), and from the file: freed pages are overwritten and
+        the write-ahead log that held the old rows is emptied."""
+        if not codes:
+            return
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "UPDATE events SET body = json_set(body, '$.contact', NULL) "
+                "WHERE type = 'booking_made' AND json_extract(body, '$.code') = ?",
+                [(c,) for c in codes])
+            self._db.execute("COMMIT")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def learned(self) -> dict | None:
         """The learning kept at the start of the current business day (None: new site)."""

@@ -3,6 +3,7 @@
     python -m display.voice render --out /var/lib/madoguchi/voice            # the example site
     python -m display.voice render --out DIR --config site.toml --languages ja,en,zh
     python -m display.voice say --clips DIR --number 123 --counter 3 [--wav out.wav]
+    python -m display.voice say --clips DIR --number 12,15 --counter 3,5   # a backlog said together
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--config", help="site TOML (default: the shipped example)")
     r.add_argument("--languages", default="ja,en",
                    help=f"comma-separated, from {','.join(LANGUAGES)} (default ja,en)")
-    s = sub.add_parser("say", help="assemble one call and play it (or write it to --wav)")
+    s = sub.add_parser("say", help="assemble a call (or calls said together, in the first "
+                       "language only, as a backlog is) and play it (or write it to --wav)")
     s.add_argument("--clips", type=Path, required=True)
-    s.add_argument("--number", type=int, required=True)
-    s.add_argument("--counter", type=int, required=True)
+    s.add_argument("--number", type=_numbers, required=True, help="e.g. 123, or 12,15,18")
+    s.add_argument("--counter", type=_numbers, required=True, help="one per number")
     s.add_argument("--languages", default=None)
     s.add_argument("--recall", action="store_true")
     s.add_argument("--wav", type=Path)
@@ -47,14 +49,21 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(f"\n{args.out}: {counts['rendered']} clips rendered, {counts['kept']} unchanged")
             return 0
+        if len(args.number) != len(args.counter):
+            raise ValueError("give one --counter per --number")
         library = ClipLibrary(args.clips)
         languages = args.languages.split(",") if args.languages else library.languages
         sink = WavFileSink(args.wav) if args.wav else AlsaSink()
-        sink.play(library.assemble(Call(args.number, args.counter, args.recall), languages))
+        calls = [Call(n, c, args.recall) for n, c in zip(args.number, args.counter)]
+        sink.play(library.announcement(calls, languages if len(calls) == 1 else languages[:1]))
         return 0
     except (ConfigError, SynthesisError, MissingClip, AudioError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(part) for part in text.split(",")]
 
 
 if __name__ == "__main__":

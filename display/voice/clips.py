@@ -10,34 +10,26 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .languages import call_keys, clip_texts, language, number_keys
+from .languages import Call, clip_texts, language, number_keys, sentences
 from .synth import RATE, SynthesisError, chime, engine_for, read_wav, write_wav
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 CHIME = "chime"
-GAP_S = 0.12  # between the parts of one sentence
+GAP_S = 0.12  # between the parts of one call
 NUMBER_GAP_S = 0.02  # inside a composed number (二千 + 百二十三番のかた): one word
-LANGUAGE_GAP_S = 0.6  # between the languages of one call
-TAIL_S = 0.8  # after a call, before the next chime
+PAIR_GAP_S = 0.15  # between the calls of one sentence (after 「3番窓口へ、」)
+SENTENCE_GAP_S = 0.5  # between sentences (first calls, then recalls)
+LANGUAGE_GAP_S = 0.6  # between the languages of one announcement
+TAIL_S = 0.5  # after an announcement, before the next chime
 
 
 class MissingClip(LookupError):
     """A call needs a clip the library does not have (not provisioned for it)."""
-
-
-@dataclass(frozen=True)
-class Call:
-    """What to say: a number to a counter, first time or again."""
-
-    number: int
-    counter_number: int
-    recall: bool = False
 
 
 def _file_name(key: str) -> str:
@@ -69,7 +61,8 @@ def render(
         texts = clip_texts(lang, last_number, counters)
         if subset is not None:
             needed = {key for n in subset for key in number_keys(lang, n)}
-            texts = {k: t for k, t in texts.items() if k in needed or "/phrase/" in k or "/counter/" in k}
+            texts = {k: t for k, t in texts.items()
+                     if k in needed or k.split("/")[1] in ("phrase", "counter", "counter_to")}
         for key, text in texts.items():
             wanted[key] = (text, lang.engine)
     engines: dict[str, object] = {}
@@ -125,6 +118,15 @@ class ClipLibrary:
     def languages(self) -> list[str]:
         return list(self.manifest.get("languages", []))
 
+    def outdated(self, codes: Iterable[str]) -> list[str]:
+        """Languages whose phrase and counter clips differ from what this version says
+        (rendered by an older one, e.g. without 「3番窓口へ、」): render again."""
+        counters, have = self.manifest.get("counters", []), self.manifest["clips"]
+        return [code for code in codes if code in self.languages and any(
+            have.get(key, {}).get("text") != text
+            for key, text in clip_texts(language(code), 0, counters).items()
+            if key.split("/")[1] in ("phrase", "counter", "counter_to"))]
+
     def clip(self, key: str) -> np.ndarray:
         if key not in self._clips:
             entry = self.manifest["clips"].get(key)
@@ -134,47 +136,66 @@ class ClipLibrary:
             self._clips[key] = samples
         return self._clips[key]
 
-    def keys_for(self, call: Call, languages: Iterable[str]) -> list[list[str]]:
-        """Clip keys per language for a call (the chime comes first, added by assemble)."""
-        return [call_keys(language(code), call.number, call.counter_number, call.recall)
-                for code in languages]
+    def keys(self, calls: list[Call], languages: Iterable[str],
+             chime: bool = True) -> list[list[list[list[str]]]]:
+        """Clip keys of an announcement: per language, its sentences, each a list of its
+        calls' keys (`languages.sentences`; 受付番号 only after the chime, which
+        `announcement` adds)."""
+        return [sentences(language(code), calls, intro=chime) for code in languages]
 
     def assemble(self, call: Call, languages: Iterable[str]) -> np.ndarray:
         """chime, then the call in each language, with short pauses; int16 at RATE."""
-        return self.assemble_parts([(call, tuple(languages))])
+        return self.announcement([call], languages)
 
-    def assemble_parts(self, parts: Iterable[tuple[Call, Iterable[str]]],
-                       chime: bool = True) -> np.ndarray:
-        """One chime (unless the speech goes straight on from the last), then each call in
-        its languages (the intro word only before the first)."""
-        return np.concatenate(self._layout(parts, chime)[0])
+    def announcement(self, calls: list[Call], languages: Iterable[str],
+                     chime: bool = True) -> np.ndarray:
+        """One chime (unless the speech goes straight on from the last), then the calls
+        said together in each language in turn."""
+        return np.concatenate(self._layout(calls, languages, chime)[0])
 
-    def starts(self, parts: Iterable[tuple[Call, Iterable[str]]], chime: bool = True) -> list[float]:
-        """Seconds from the start of `assemble_parts(parts, chime)` until each call is heard."""
-        return [n / RATE for n in self._layout(parts, chime)[1]]
+    def starts(self, calls: list[Call], languages: Iterable[str], chime: bool = True) -> list[float]:
+        """Seconds from the start of `announcement(...)` until each call is first heard."""
+        return [n / RATE for n in self._layout(calls, languages, chime)[1]]
 
-    def _layout(self, parts: Iterable[tuple[Call, Iterable[str]]],
+    def unprovisioned(self, calls: list[Call], languages: Iterable[str],
+                      chime: bool = True) -> list[MissingClip | None]:
+        """What keeps each call from being said (one entry per call, None: it can be)."""
+        problems: list[MissingClip | None] = [None] * len(calls)
+        for said in self.keys(calls, languages, chime):
+            for n, keys in enumerate(k for sentence in said for k in sentence):
+                for key in keys:
+                    try:
+                        self.clip(key)
+                    except MissingClip as exc:
+                        problems[n] = problems[n] or exc
+        return problems
+
+    def _layout(self, calls: list[Call], languages: Iterable[str],
                 chime: bool) -> tuple[list[np.ndarray], list[int]]:
         out: list[np.ndarray] = [self.clip(CHIME), _silence(GAP_S * 2)] if chime else []
         size = sum(p.size for p in out)
-        starts = []
-        for n, (call, languages) in enumerate(parts):
-            if n:
-                out.append(_silence(LANGUAGE_GAP_S))
-                size += out[-1].size
-            starts.append(size)
-            for i, keys in enumerate(self.keys_for(call, languages)):
-                if n:  # 受付番号 once, at the start of calls said together
-                    keys = [k for k in keys if not k.endswith("/phrase/intro")]
-                if i:
-                    out.append(_silence(LANGUAGE_GAP_S))
-                for j, key in enumerate(keys):
-                    if j:
-                        joined = "/thousands/" in keys[j - 1] or "/word/" in keys[j - 1]
-                        out.append(_silence(NUMBER_GAP_S if joined else GAP_S))
-                    out.append(self.clip(key))
-            size = sum(p.size for p in out)
-        out.append(_silence(TAIL_S))
+        starts: list[int] = []
+
+        def add(samples: np.ndarray) -> None:
+            nonlocal size
+            out.append(samples)
+            size += samples.size
+
+        for i, said in enumerate(self.keys(calls, languages, chime)):
+            for j, sentence in enumerate(said):
+                if i or j:
+                    add(_silence(SENTENCE_GAP_S if j else LANGUAGE_GAP_S))
+                for k, keys in enumerate(sentence):
+                    if k:
+                        add(_silence(PAIR_GAP_S))
+                    if i == 0:
+                        starts.append(size)
+                    for n, key in enumerate(keys):
+                        if n:
+                            joined = "/thousands/" in keys[n - 1] or "/word/" in keys[n - 1]
+                            add(_silence(NUMBER_GAP_S if joined else GAP_S))
+                        add(self.clip(key))
+        add(_silence(TAIL_S))
         return out, starts
 
 

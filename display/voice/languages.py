@@ -6,16 +6,32 @@ counter. Numbers of 1000 and more are composed as "thousands word" + the rest, w
 small joining word a language needs (中文 零, Português "e", Tiếng Việt "không trăm"),
 so every configured number is spoken as a number, never digit by digit.
 
+Calls said together (a backlog) make one announcement: consecutive first calls one
+sentence, consecutive recalls another, each opened by its phrase. Inside a sentence each
+number is said right before its own counter, and only the last counter ends the sentence
+(「受付番号12番のかた、3番窓口へ、15番のかた、5番窓口へお越しください。」), so no listener
+has to match a list of numbers with a list of counters. A language without the short
+counter form (`counter_to`) says each call as its own sentence.
+
 Japanese is rendered with Open JTalk; the other languages with espeak-ng. Japanese text
 writes 「番のかた」 in kana: Open JTalk reads 「番の方」 as ノホー.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 KANJI_DIGITS = "〇一二三四五六七八九"
+
+
+@dataclass(frozen=True)
+class Call:
+    """What to say: a number to a counter, first time or again."""
+
+    number: int
+    counter_number: int
+    recall: bool = False
 
 
 @dataclass(frozen=True)
@@ -27,6 +43,7 @@ class Language:
     counter: str  # template with {c}: where to go
     recall: str  # said first when a number is called again
     thousands: Callable[[int], str]  # the bare word for k * 1000
+    counter_to: str | None = None  # template with {c}: a counter inside a sentence of calls
     joins: Callable[[int], tuple[str, ...]] = lambda rest: ()  # words between thousands and rest
     words: dict[str, str] = field(default_factory=dict)  # texts of the joining words
 
@@ -52,7 +69,7 @@ def _vi_joins(rest: int) -> tuple[str, ...]:
 LANGUAGES: dict[str, Language] = {
     "ja": Language(
         "ja", "openjtalk", intro="受付番号", number="{n}番のかた、", counter="{c}番窓口へお越しください。",
-        recall="もう一度お呼びします。", thousands=_ja_thousands,
+        recall="再度お呼び出しします。", thousands=_ja_thousands, counter_to="{c}番窓口へ、",
     ),
     "en": Language(
         "en", "en-us", intro="Number", number="{n},", counter="please go to counter {c}.",
@@ -98,11 +115,24 @@ def number_keys(lang: Language, n: int) -> list[str]:
     return [f"{lang.code}/thousands/{k}", *joins, f"{lang.code}/number/{rest}"]
 
 
-def call_keys(lang: Language, number: int, counter_number: int, recall: bool) -> list[str]:
-    keys = [f"{lang.code}/phrase/recall"] if recall else []
-    if lang.intro:
-        keys.append(f"{lang.code}/phrase/intro")
-    return keys + number_keys(lang, number) + [f"{lang.code}/counter/{counter_number}"]
+def sentences(lang: Language, calls: Sequence[Call], intro: bool = True) -> list[list[list[str]]]:
+    """Clip keys of `calls` said together in one language, in order: sentences, each a list
+    of its calls' keys (a sentence's phrase and intro go with its first call). Without
+    `intro` (speech going straight on from the last announcement) no 受付番号 is said."""
+    out: list[list[list[str]]] = []
+    for n, call in enumerate(calls):
+        first = n == 0 or call.recall != calls[n - 1].recall
+        last = n == len(calls) - 1 or calls[n + 1].recall != call.recall or not lang.counter_to
+        keys = []
+        if first:  # 「再度お呼び出しします。」 once before the recalls in a row, then 受付番号
+            keys += [f"{lang.code}/phrase/recall"] if call.recall else []
+            keys += [f"{lang.code}/phrase/intro"] if lang.intro and intro else []
+        keys += number_keys(lang, call.number)
+        keys.append(f"{lang.code}/{'counter' if last else 'counter_to'}/{call.counter_number}")
+        if first or not lang.counter_to:
+            out.append([])
+        out[-1].append(keys)
+    return out
 
 
 def clip_texts(lang: Language, last_number: int, counters: list[int]) -> dict[str, str]:
@@ -119,4 +149,6 @@ def clip_texts(lang: Language, last_number: int, counters: list[int]) -> dict[st
         texts[f"{lang.code}/word/{word}"] = text
     for c in counters:
         texts[f"{lang.code}/counter/{c}"] = lang.counter.format(c=c)
+        if lang.counter_to:
+            texts[f"{lang.code}/counter_to/{c}"] = lang.counter_to.format(c=c)
     return texts

@@ -124,3 +124,32 @@ def test_a_reminder_contact_is_sealed_in_the_log_and_only_the_service_reads_it(t
         assert again.booking_contact(code) == "090-1234-5678"
     finally:
         again.stop()
+
+
+def test_a_reminder_contact_is_purged_once_no_reminder_needs_it(tmp_path):
+    """Sealed or not, a contact is personal data: it goes once its booking's day is over
+    or the booking is cancelled, from memory, from the log file and after a restart."""
+    monday = datetime(2027, 3, 29, 8, 0, tzinfo=TZ).timestamp()
+    clock = [monday]
+    svc = QueueService(load_config(), tmp_path / "data", clock=lambda: clock[0])
+    svc.start()
+    at = lambda day, hour: datetime(2027, 3, day, hour, 0, tzinfo=TZ).timestamp()
+    past = svc.submit("book", book_request(at(29, 10), contact="090-1111-1111")).result.booking.code
+    cancelled = svc.submit("book", book_request(at(31, 10), contact="090-2222-2222")).result.booking.code
+    kept = svc.submit("book", book_request(at(31, 11), contact="090-3333-3333")).result.booking.code
+    assert svc.submit("cancel_booking", m.CancelBooking(request_id=new_request_id(), code=cancelled)).ok
+    sealed = svc.read(lambda e, now: dict(e.bookings.contacts))
+    clock[0] = at(30, 8)  # Tuesday: a new business day
+    svc.submit("get_booking", m.GetBooking(request_id=new_request_id(), code=kept))
+    assert svc.booking_contact(past) is None and svc.booking_contact(cancelled) is None
+    assert svc.booking_contact(kept) == "090-3333-3333"
+    svc.stop()
+    on_disk = b"".join(f.read_bytes() for f in (tmp_path / "data").glob("madoguchi.db*"))
+    assert sealed[past].encode() not in on_disk and sealed[cancelled].encode() not in on_disk
+    assert sealed[kept].encode() in on_disk
+    again = QueueService(load_config(), tmp_path / "data", clock=lambda: clock[0])
+    try:
+        assert set(again.read(lambda e, now: e.bookings.contacts)) == {kept}
+        assert again.engine.bookings.get(past).code == past  # the booking itself stays
+    finally:
+        again.stop()

@@ -21,7 +21,7 @@ from protocol.messages import CommandResult, DeviceCommand, DeviceConfig
 
 from .conftest import SITE, call_message, congestion_message
 from .test_signals import FakeSign
-from .test_voice import heard_in_order, offset_of
+from .test_voice import counter, heard_in_order, offset_of
 
 
 def spoken(board) -> int:
@@ -56,8 +56,31 @@ def test_two_quick_calls_are_both_announced_in_order(running_board, publisher, s
     assert spoken(board) < first.size + second.size
     recorded, _ = read_wav(board.wav)
     assert offset_of(recorded, library.clip(CHIME)) == 0
-    assert heard_in_order(recorded, library, "ja/number/123", "ja/counter/3",
+    assert heard_in_order(recorded, library, "ja/number/123", counter(3),
                           "ja/number/124", "ja/counter/5")
+
+
+def test_a_call_too_late_to_be_said_stays_listed_on_the_board(running_board, publisher, site):
+    publisher.service("online")
+    board = running_board({"speech_languages": ["ja"], "speech_max_age_s": 0.001})
+    board.wait_for(lambda v: v.online)
+    for call_id, (desk, number) in enumerate((("c03", 123), ("c05", 124), ("c07", 2)), 1):
+        publisher.call(call_message(site, desk, number, call_id))
+    view = board.wait_for(lambda v: [c.number for c in v.calls] == [2, 124, 123])
+    assert [c.counter_number for c in view.calls] == [7, 5, 3]
+    assert spoken(board) == 0 and board.announcer.backlog.stale == 3
+
+
+def test_a_site_that_wants_the_japanese_twice_gets_it_from_the_device_settings(
+        running_board, publisher, site, library):
+    publisher.service("online")
+    board = running_board({"speech_languages": ["ja", "en"], "speech_repeat_ja": True})
+    board.wait_for(lambda v: v.online)
+    publisher.call(call_message(site, "c03", 123, 1))
+    assert spoken(board) == library.announcement([Call(123, 3)], ["ja", "ja", "en"]).size
+    recorded, _ = read_wav(board.wav)
+    assert heard_in_order(recorded, library, CHIME, "ja/number/123", "ja/counter/3",
+                          "ja/number/123", "ja/counter/3", "en/number/123", "en/counter/3")
 
 
 def test_a_restarted_board_shows_the_calls_without_announcing_them(running_board, publisher, site):
@@ -90,7 +113,7 @@ def test_a_reconnect_restores_state_and_never_replays_old_calls(running_board, p
     board.wait_for(lambda v: [c.number for c in v.calls] == [124, 123])
     assert spoken(board) > once
     recorded, _ = read_wav(board.wav)
-    assert heard_in_order(recorded, library, "ja/number/123", "ja/counter/3", "ja/number/124")
+    assert heard_in_order(recorded, library, "ja/number/123", counter(3), "ja/number/124")
     assert not heard_in_order(recorded, library, "ja/number/123", "ja/number/123")
 
 
@@ -212,4 +235,6 @@ def test_a_board_that_should_speak_without_its_clips_is_an_alert_in_the_fleet(br
     short.attach_agent(other)
     short.apply_settings({"speech_languages": ["ja", "pt"]})  # no Portuguese clips rendered
     assert "audio:no_clips_pt" in other.health().alerts
+    short.apply_settings({"speech_languages": ["ja"]})
+    assert not any(a.startswith("audio:") for a in other.health().alerts)
     short.close()

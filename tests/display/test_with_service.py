@@ -10,7 +10,7 @@ from protocol import messages as m
 from protocol.client import ServiceClient, new_request_id
 
 from .conftest import SITE
-from .test_voice import heard_in_order, offset_of
+from .test_voice import counter, heard_in_order, offset_of
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_two_calls_in_quick_succession_are_both_announced_in_order(running_board
     assert board.announcer.wait_idle(30)
     recorded, _ = read_wav(board.wav)
     assert offset_of(recorded, library.clip(CHIME)) == 0
-    assert heard_in_order(recorded, library, f"ja/number/{first}", "ja/counter/5",
+    assert heard_in_order(recorded, library, f"ja/number/{first}", counter(5),
                           f"ja/number/{second}", "ja/counter/6")
 
 
@@ -76,6 +76,26 @@ def test_a_recall_from_the_counter_is_announced_again(running_board, desk, libra
     board.wait_for(lambda v: v.calls and v.calls[0].number == number)
     desk.run("recall", "c05")
     board.wait_for(lambda v: v.calls and v.calls[0].recall)
+    assert board.announcer.wait_idle(30)
+    recorded, _ = read_wav(board.wav)
+    assert heard_in_order(recorded, library, f"ja/number/{number}", "ja/counter/5",
+                          "ja/phrase/recall", f"ja/number/{number}", "ja/counter/5")
+
+
+def test_a_number_recalled_after_it_was_marked_absent_is_said_as_a_recall(running_board, desk, library):
+    board = running_board()
+    board.wait_for(lambda v: v.online)
+    number = desk.issue("juminhyo")
+    desk.run("open_counter", "c05")
+    desk.run("call_next", "c05")
+    board.wait_for(lambda v: v.calls and v.calls[0].number == number)
+    desk.run("absent", "c05")  # the counter lets the number go: the board clears the call
+    board.wait_for(lambda v: not v.calls[0].calling)
+    r = desk.client.request("recall", m.Recall(request_id=new_request_id(), counter="c05",
+                                               number=number))  # the citizen came back
+    assert r.ok, r.error
+    view = board.wait_for(lambda v: v.calls and v.calls[0].calling)
+    assert view.calls[0].number == number and view.calls[0].recall
     assert board.announcer.wait_idle(30)
     recorded, _ = read_wav(board.wav)
     assert heard_in_order(recorded, library, f"ja/number/{number}", "ja/counter/5",

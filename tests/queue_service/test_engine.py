@@ -185,6 +185,10 @@ def test_recall_repeats_the_call_with_a_new_call_id(desk):
     again = desk.engine.current_call("c05", desk.now)
     assert again.number == first.number == n
     assert again.call_id > first.call_id
+    # boards, voices and pagers tell a recall from a first call by its kind
+    assert (first.kind, again.kind) == ("call", "recall")
+    desk.run("start", counter="c05")
+    assert desk.engine.current_call("c05", desk.now).kind == "clear"
 
 
 def test_absent_goes_back_to_the_queue_until_the_limit_then_waits_for_staff(desk):

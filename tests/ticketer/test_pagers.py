@@ -146,6 +146,7 @@ def test_a_pager_lent_with_the_ticket_vibrates_on_the_call_and_its_return_is_rec
         eventually(lambda: transmitter.pages == [(7, 1, number)], what="pager 7 paged")
         assert clerk.request("recall", m.Recall(request_id=new_request_id(), counter="c07")).ok
         eventually(lambda: len(transmitter.pages) == 2, what="the recall paged")  # a new call id
+        assert transmitter.pages[1] == (7, 2, number)  # the recall's short pulses
 
         transmitter.put_back(7)  # back on the charging base at the desk
         eventually(lambda: desk.out() == [], what="the return recorded")
