@@ -30,6 +30,7 @@ import threading
 import time
 from pathlib import Path
 
+from benchmarks import save_results
 from benchmarks.sim_scenario import ARRIVAL_PROFILE, MISS_SHARE
 from demo.broker import LocalBroker
 from demo.processes import ServiceProcess
@@ -44,7 +45,6 @@ from protocol.site import load_config
 SITE = "isesaki"
 REPO = Path(__file__).resolve().parent.parent
 COUNTERS = ("c05", "c06")  # 市民課: the procedure below queues there
-RESULTS = Path(__file__).resolve().parent / "results.json"
 CASES_PER_DAY = 1000  # Isesaki's main floor (domain.md, 001:L86)
 PEAK_DAY_FACTOR = 3.5  # late March: 3-4 times an ordinary day (000:L630)
 TURN_S = 60.0  # a counter calls again only after the citizen came up and was served
@@ -331,13 +331,6 @@ def speech_table(library: ClipLibrary, site, per_hour: float, numbers: int,
     for row in [head, tuple("-" * w for w in widths), *rows]:
         lines.append("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
     return "\n".join(lines), results
-
-
-def save_results(figures: dict) -> None:
-    """Add these figures to results.json, keeping the other benchmarks' keys."""
-    old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    RESULTS.write_text(json.dumps({**old, **figures}, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -17,9 +18,11 @@ from protocol.site import load_config
 SITE = "isesaki"
 
 
-def counter_cycles(host: str, port: int, counter_id: str, start_at: float, seconds: float) -> int:
+def counter_cycles(host: str, port: int, counter_id: str, ready_file: str, go_file: str,
+                   seconds: float) -> int:
     """One counter's load, in its own process: issue -> call -> finish, again and again,
-    from the wall-clock time `start_at` (all workers together) for `seconds`."""
+    for `seconds` from the wall-clock time written into `go_file` (all workers together,
+    once every one of them has connected and written its `ready_file`)."""
     cfg = load_config()
     counter = cfg.counters[counter_id]
     procedure = next(p.id for p in cfg.procedures.values()
@@ -27,6 +30,11 @@ def counter_cycles(host: str, port: int, counter_id: str, start_at: float, secon
     c = ServiceClient(SITE, f"bench-{counter_id}", host, port)
     c.start(wait=10)
     c.request("open_counter", m.OpenCounter(request_id=new_request_id(), counter=counter_id))
+    Path(ready_file).write_text("ready")
+    go = Path(go_file)
+    while not go.exists() or not go.read_text():
+        time.sleep(0.01)
+    start_at = float(go.read_text())
     ops = 0
     time.sleep(max(start_at - time.time(), 0))
     stop = start_at + seconds

@@ -270,6 +270,7 @@ def charts(shared: DayResult, separate: DayResult, out: Path) -> list[Path]:
 
 
 def _save(plt, fig, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

@@ -72,12 +72,14 @@ class LocalBroker(MosquittoProcess):
     as the production broker does.
     """
 
-    def __init__(self, workdir: Path, port: int | None = None, extra: str = ""):
+    def __init__(self, workdir: Path, port: int | None = None, extra: str = "",
+                 autosave_s: int = 1):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.host = "127.0.0.1"
         self.port = port or free_port()
         self.extra = extra
+        self.autosave_s = autosave_s  # how often the broker writes its persistence file
         self.proc: subprocess.Popen | None = None
         self.conf = self.workdir / "mosquitto.conf"
         self.log = self.workdir / "mosquitto.log"
@@ -90,7 +92,7 @@ class LocalBroker(MosquittoProcess):
             "user root\n"
             "persistence true\n"
             f"persistence_location {self.workdir}/\n"
-            "autosave_interval 1\n"
+            f"autosave_interval {self.autosave_s}\n"
             "max_queued_messages 100000\n"
             "log_dest stderr\n"
             "log_type error\nlog_type warning\nlog_type notice\n"

@@ -1,7 +1,8 @@
 """Board labels in the languages citizens read; the board rotates through the configured ones.
 
-Department names come from the site configuration (ja, en); in other languages the board
-shows the English name under the Japanese one. Congestion levels and the fixed labels
+Department names come from the site configuration (protocol.texts): under the Japanese
+name, the name in the rotating language, or a 「Japanese only」 marker where the site file
+has none. Congestion levels and the fixed labels
 are translated here.
 """
 

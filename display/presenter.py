@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from protocol.messages import CallMessage, CongestionMessage, ServiceStatus
 from protocol.site import SiteConfig
+from protocol.texts import OPTIONAL, under_japanese
 from protocol.waits import wait_reason, wait_text
 
 from .settings import BoardSettings
@@ -68,7 +69,7 @@ class DepartmentRow:
     wait_min_high: int | None = None
     counters_open: int = 0
     moving_here: int = 0
-    names: tuple[tuple[str, str], ...] = ()  # (language, name) the site file gives beyond ja, en
+    names: tuple[tuple[str, str], ...] = ()  # (language, name or marker) beyond ja: protocol.texts
 
     def wait_text(self, lang: str) -> str:
         """The wait as every surface writes it (no counter open: no minutes)."""
@@ -237,6 +238,6 @@ class BoardPresenter:
                 c.level if c else "unknown",
                 c.wait_min_low if c else None, c.wait_min_high if c else None,
                 c.counters_open if c else 0, c.moving_here if c else 0,
-                tuple(sorted(dept.names.items())),
+                tuple((code, under_japanese(dept, "name", code)) for code in OPTIONAL),
             ))
         return tuple(rows)

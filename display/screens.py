@@ -299,7 +299,8 @@ class BoardScreen(FloatLayout):
         r = view.departments[0]
 
         def line(code: str) -> str:
-            parts = [fonts.span(r.name_ja if code == "ja" else r.name_en, code)]
+            parts = [fonts.span(r.name_ja if code == "ja" else dict(r.names).get(code, r.name_en),
+                                code)]
             if r.level != "closed":
                 parts.append(f"{tr('waiting', code)} {tr('people', code, n=r.waiting)}")
                 parts.append(r.wait_text(code))
@@ -363,7 +364,7 @@ class BoardScreen(FloatLayout):
             (_, nw), _, (_, cw), _ = DEPT_COLUMNS
             name_ja.text = fonts.span(r.name_ja, "ja")
             self._fit(name_ja, 46, nw)
-            named = dict(r.names).get(other)  # the site file's name_<lang>, else English
+            named = dict(r.names).get(other)  # the name in `other`, or its marker (protocol.texts)
             name_other.text = fonts.span(named or r.name_en, other if named else "en")
             self._fit_box(name_other, 28)
             closed = r.level == "closed"

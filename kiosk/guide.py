@@ -186,15 +186,15 @@ class GuidePresenter:
                 if p.category == category]
 
     def search(self, text: str) -> list[Destination]:
-        """Procedures whose name, reading, English name, category or department matches;
-        name and reading matches first."""
+        """Procedures whose name (in any language of the site file), reading, category or
+        department matches; name and reading matches first."""
         query = normalise(text)
         if not query:
             return []
         config = self.config
         scored: list[tuple[int, int, str]] = []
         for order, p in enumerate(config.procedures.values()):
-            primary = [normalise(p.name_ja), normalise(p.kana), normalise(p.name_en)]
+            primary = [normalise(p.kana), *(normalise(n) for n in p.texts["name"].values())]
             secondary = [normalise(p.category), normalise(config.departments[p.department].name_ja),
                          normalise(i18n.category_name(p.category, "easy"))]
             if any(s.startswith(query) for s in primary):

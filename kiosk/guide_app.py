@@ -328,6 +328,8 @@ class GuideView(ScreenManager):
         lang = self.p.lang
         panel = BoxLayout(orientation="vertical", spacing=6, size_hint_x=0.66)
         panel.add_widget(Text(dest.name, size=36, bold=True))
+        if lang != "ja":  # the Japanese name too, to show a clerk
+            panel.add_widget(Text(dest.procedure.name_ja, size=22))
         if dest.in_building:
             panel.add_widget(Chip(dest.colour, f"{i18n.t('where_to_go', lang)}: {dest.place}  "
                                                f"{dest.floor_name}  ({dest.colour_name})", size=26))

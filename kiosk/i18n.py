@@ -2,17 +2,28 @@
 
 Languages, in the order of the language bar: 日本語, やさしい日本語 (easy Japanese: short
 sentences, hiragana readings), English, 中文, 한국어, Tiếng Việt, Português.
-Every fixed UI string and the five purpose categories exist in all seven. Names that come
-from the site configuration (procedures, departments) are in Japanese and English, and in
-any other language the site file gives (`name_pt = "..."`); where one is missing, the
-Japanese name is shown marked as untranslated, never an English one slipped in.
+Every fixed UI string and the five purpose categories exist in all seven. Texts that come
+from the site configuration (names, what to bring, notes, questions, counter positions)
+are shown through protocol.texts: in the reader's language where the site file gives it
+(`name_pt = "..."`), else in Japanese marked as Japanese only, never in English slipped in.
 """
 
 from __future__ import annotations
 
-from protocol.site import Counter, Department, Floor, LifeEvent, Place, Procedure, Question
+import re
 
-LANGUAGES = ("ja", "easy", "en", "zh", "ko", "vi", "pt")
+from protocol.site import (
+    Counter,
+    Department,
+    Floor,
+    LifeEvent,
+    Place,
+    Procedure,
+    Question,
+    SiteConfig,
+)
+from protocol.texts import LANGUAGES, localized
+
 LANGUAGE_NAMES = {
     "ja": "日本語", "easy": "やさしい日本語", "en": "English", "zh": "中文",
     "ko": "한국어", "vi": "Tiếng Việt", "pt": "Português",
@@ -144,8 +155,6 @@ _TEXT: dict[str, tuple[str, ...]] = {
                  "Todos os procedimentos foram concluídos"),
     "people_ahead": ("前に{n}人", "まえに {n}にん", "{n} ahead of you", "前面还有{n}人",
                      "앞에 {n}명", "còn {n} người trước bạn", "{n} na sua frente"),
-    "untranslated": ("(※翻訳なし)", "(※ほんやく なし)", "(※no translation)", "(※未翻译)", "(※번역 없음)",
-                     "(※chưa dịch)", "(※sem tradução)"),
     "steps_done": ("手続き {done}/{total} 済み", "てつづき {total}こ のうち {done}こ おわり",
                    "{done} of {total} procedures done", "已办完 {done}/{total} 项手续",
                    "절차 {total}개 중 {done}개 완료", "Đã xong {done}/{total} thủ tục",
@@ -359,62 +368,46 @@ def purpose_name(purpose_ja: str, lang: str) -> str:
     return purpose_ja
 
 
-def name_of(item: Procedure | Department | Floor | Place | LifeEvent, lang: str) -> str:
-    """The name of a configured thing in `lang`, from the site file (`name_<lang>`).
-    Without one: easy Japanese shows the Japanese with its reading; another language
-    shows the Japanese name marked 「※ no translation」 in that language, so a reader sees
-    the text is missing instead of finding English mixed in."""
-    if lang == "ja":
-        return item.name_ja
-    if lang == "en":
-        return item.name_en
-    names = getattr(item, "names", None)
-    if names is None:  # floors, places, life events: ja and en only in the site file so far
-        return item.name_ja if lang == "easy" else item.name_en
-    if names.get(lang):
-        return names[lang]
-    if lang == "easy":
-        kana = getattr(item, "kana", "")
-        return f"{item.name_ja}({kana})" if kana and kana != item.name_ja else item.name_ja
-    return f"{item.name_ja} {t('untranslated', lang)}"
+def name_of(item: Procedure | Department | Floor | Place | LifeEvent | SiteConfig,
+            lang: str) -> str:
+    """The name of a configured thing in `lang` (protocol.texts: Japanese marked
+    「(só em japonês)」 where the site file has no `name_<lang>`)."""
+    return localized(item, "name", lang)
 
 
 def question_text(question: Question, lang: str) -> str:
-    return question.text_ja if lang in JAPANESE else question.text_en
+    return localized(question, "text", lang)
 
 
 def counter_position(counter: Counter, lang: str) -> str:
-    return counter.position_ja if lang in JAPANESE else counter.position_en
+    return localized(counter, "position", lang)
 
 
 def counters_position(counters: tuple[Counter, ...] | list[Counter], goal: Counter,
                       lang: str) -> str:
-    """'5・6番窓口(市民課)' when several counters serve the same queue."""
+    """'5・6番窓口(市民課)' when several counters serve the same queue: the goal's number
+    in its position text becomes the list of numbers."""
     position = counter_position(goal, lang)
     if len(counters) == 1:
         return position
     numbers = [str(c.number) for c in counters]
-    if lang in JAPANESE:
+    if f"{goal.number}番" in position:
         return position.replace(f"{goal.number}番", f"{'・'.join(numbers)}番", 1)
-    return position.replace(f"Counter {goal.number}", f"Counters {', '.join(numbers)}", 1)
+    if lang == "en":
+        return position.replace(f"Counter {goal.number}", f"Counters {', '.join(numbers)}", 1)
+    return re.sub(rf"\b{goal.number}\b", ", ".join(numbers), position, count=1)
 
 
 def counter_colour(counter: Counter, lang: str) -> str:
-    return counter.colour_ja if lang in JAPANESE else counter.colour_en
+    return localized(counter, "colour", lang)
 
 
 def bring_list(proc: Procedure, lang: str) -> tuple[str, ...]:
-    if lang in proc.bring:
-        return proc.bring[lang]
-    if lang in JAPANESE:
-        return proc.bring_ja
-    if lang == "en" or not proc.bring_ja:
-        return proc.bring_en
-    return tuple(f"{b} {t('untranslated', lang)}" for b in proc.bring_ja)
+    return localized(proc, "bring", lang)
 
 
 def note_of(proc: Procedure, lang: str) -> str:
-    return proc.note_ja if lang in JAPANESE else proc.note_en
+    return localized(proc, "note", lang)
 
 
 def check_complete() -> list[str]:

@@ -173,7 +173,8 @@ def render_guidance(config: SiteConfig, title: str, rows: Sequence, lang: str,
                     width: int = RECEIPT_WIDTH) -> Image.Image:
     """The guidance list (案内リスト) on paper: each procedure, where, what to bring."""
     c = _Canvas(width)
-    c.text(config.name_ja if lang in i18n.JAPANESE else config.name_en, 20, align="center")
+    c.text(config.name_ja if lang == "ja" else f"{config.name_ja} / {i18n.name_of(config, lang)}",
+           20, align="center")
     c.text(i18n.t("guidance_list", lang), 32, bold=True, align="center")
     c.text(title, 26, align="center")
     c.text(i18n.t("guidance_intro", lang), 20, align="center")

@@ -166,6 +166,9 @@ def shoot_guide(out: Path, config, broker) -> None:
     view.set_language("pt")
     view.open_category("保険・年金")
     snap(out, "guide_13_category_portuguese")
+    view.open_category("住所・戸籍")
+    view.select("tennyu")
+    snap(out, "guide_16_destination_portuguese")  # what to bring from the site file's bring_pt
     view.set_language("ja")
     view._open_progress()
     for key in ("1", "show"):

@@ -23,6 +23,7 @@ import jpholiday
 
 from .messages import HANDOVERS, NEEDS
 from .notify_site import NotifySettings, parse_notify
+from .texts import LANGUAGES
 
 ROUTING_KINDS = {
     1: "completed at the one-stop counter",
@@ -57,6 +58,7 @@ class Floor:
     name_en: str
     width: int
     height: int
+    texts: dict = field(default_factory=dict, compare=False, repr=False)  # protocol.texts
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Place:
     floor: str
     x: int
     y: int
+    texts: dict = field(default_factory=dict, compare=False, repr=False)  # protocol.texts
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class Department:
     name_ja: str
     name_en: str
     floor: str
-    names: dict[str, str] = field(default_factory=dict, compare=False)  # name_<lang>: see NAME_LANGUAGES
+    texts: dict = field(default_factory=dict, compare=False, repr=False)  # protocol.texts
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class RemoteBooth:
     branch_en: str
     video_url: str
     slot_minutes: int
+    texts: dict = field(default_factory=dict, compare=False, repr=False)  # protocol.texts
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class Counter:
     y: int
     procedures: tuple[str, ...] = ()
     remote: RemoteBooth | None = None
+    texts: dict = field(default_factory=dict, compare=False, repr=False)  # protocol.texts
 
     def serves(self, procedure_id: str) -> bool:
         """Whether this counter takes the procedure (no list: every one of its department).
@@ -131,8 +136,7 @@ class Procedure:
     fee_yen: int = 0
     note_ja: str = ""
     note_en: str = ""
-    names: dict[str, str] = field(default_factory=dict, compare=False)  # name_<lang>
-    bring: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)  # bring_<lang>
+    texts: dict = field(default_factory=dict, compare=False, repr=False)  # protocol.texts
 
     @property
     def queued(self) -> bool:
@@ -150,6 +154,7 @@ class Question:
     text_ja: str
     text_en: str
     add: tuple[str, ...]
+    texts: dict = field(default_factory=dict, compare=False, repr=False)  # protocol.texts
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,7 @@ class LifeEvent:
     name_en: str
     procedures: tuple[str, ...]
     questions: tuple[Question, ...] = ()
+    texts: dict = field(default_factory=dict, compare=False, repr=False)  # protocol.texts
 
 
 @dataclass(frozen=True)
@@ -251,6 +257,7 @@ class SiteConfig:
     document: dict = field(default_factory=dict, compare=False, repr=False)
     bookings: Bookings | None = None  # None: the site takes no bookings
     open_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # [site] open_days; 0 = Monday
+    texts: dict = field(default_factory=dict, compare=False, repr=False)  # protocol.texts
 
     def queue_department(self, procedure_id: str) -> str:
         """The department whose queue a procedure waits in (Isesaki's routing kinds)."""
@@ -445,7 +452,7 @@ def _remote_booth(counter: _Reader, procedures: tuple[str, ...]) -> RemoteBooth:
                                      f"got {slot}")
     if not procedures:
         raise counter.fail("procedures", "a remote booth must list the procedures it serves")
-    return RemoteBooth(r.text("branch_ja"), r.text("branch_en"), url, slot)
+    return RemoteBooth(r.text("branch_ja"), r.text("branch_en"), url, slot, _texts(r, "branch"))
 
 
 def _bookings(root: _Reader, procedures: dict[str, Procedure]) -> Bookings:
@@ -491,13 +498,24 @@ def _bookings(root: _Reader, procedures: dict[str, Procedure]) -> Bookings:
     )
 
 
-# Languages a name may have besides ja and en: easy Japanese (やさしい日本語), 中文, 한국어,
-# Tiếng Việt, Português — `name_easy`, `name_zh`, … (optional; a screen says which are missing).
-NAME_LANGUAGES = ("easy", "zh", "ko", "vi", "pt")
-
-
-def _by_language(r: _Reader, key: str) -> dict[str, str]:
-    return {code: r.text(f"{key}_{code}") for code in NAME_LANGUAGES if f"{key}_{code}" in r.table}
+def _texts(r: _Reader, *fields: str, lists: tuple[str, ...] = ()) -> dict:
+    """The one rule for citizens' texts: every `<field>_<lang>` key of the table, for each
+    of `fields` (texts) and `lists` (lists of texts), as {field: {lang: text}}. ja and en
+    are read (and required) where the item is built; the other languages of
+    `protocol.texts.LANGUAGES` are optional, and any other language code is refused."""
+    out: dict[str, dict] = {}
+    for key in r.table:
+        name = next((f for f in fields + lists if key.startswith(f + "_")), None)
+        if name is None:
+            continue
+        lang = key[len(name) + 1:]
+        if lang not in LANGUAGES:
+            raise r.fail(key, f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
+        value = r.strings(key) if name in lists else r.text(key, "")
+        out.setdefault(name, {})[lang] = value
+    for name in fields + lists:  # a field with neither ja nor en still reads as empty
+        out.setdefault(name, {})
+    return out
 
 
 def _open_days(site) -> tuple[int, ...]:
@@ -547,20 +565,22 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
     floors = _unique(
         root.items("floors"),
         lambda r: Floor(r.ident(), r.text("name_ja"), r.text("name_en"),
-                        r.number("width", minimum=1), r.number("height", minimum=1)),
+                        r.number("width", minimum=1), r.number("height", minimum=1),
+                        _texts(r, "name")),
         "floor",
     )
 
     def place(r: _Reader) -> Place:
         return Place(r.ident(), r.text("name_ja"), r.text("name_en"),
-                     _ref(r, "floor", floors, "floor"), r.number("x", 0), r.number("y", 0))
+                     _ref(r, "floor", floors, "floor"), r.number("x", 0), r.number("y", 0),
+                     _texts(r, "name"))
 
     landmarks = _unique(root.items("landmarks", required=False), place, "landmark")
     issuing_points = _unique(root.items("issuing_points"), place, "issuing point")
     departments = _unique(
         root.items("departments"),
         lambda r: Department(r.ident(), r.text("name_ja"), r.text("name_en"),
-                             _ref(r, "floor", floors, "floor"), names=_by_language(r, "name")),
+                             _ref(r, "floor", floors, "floor"), _texts(r, "name")),
         "department",
     )
 
@@ -578,9 +598,7 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
             category=r.text("category"), bring_ja=r.strings("bring_ja"),
             bring_en=r.strings("bring_en"), certificate=r.get("certificate", bool, False),
             fee_yen=r.number("fee_yen", 0, minimum=0), note_ja=r.text("note_ja", ""),
-            note_en=r.text("note_en", ""), names=_by_language(r, "name"),
-            bring={code: r.strings(f"bring_{code}") for code in NAME_LANGUAGES
-                   if f"bring_{code}" in r.table},
+            note_en=r.text("note_en", ""), texts=_texts(r, "name", "note", lists=("bring",)),
         )
 
     procedures = _unique(root.items("procedures"), procedure, "procedure")
@@ -600,7 +618,7 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
             colour_ja=r.text("colour_ja"), colour_en=r.text("colour_en"),
             floor=_ref(r, "floor", floors, "floor"), position_ja=r.text("position_ja"),
             position_en=r.text("position_en"), x=r.number("x", 0), y=r.number("y", 0),
-            procedures=procs, remote=remote,
+            procedures=procs, remote=remote, texts=_texts(r, "colour", "position"),
         )
 
     counter_readers = root.items("counters")
@@ -622,8 +640,10 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
             for p in adds:
                 if p not in procedures:
                     raise q.fail("add", f"unknown procedure {p!r}")
-            questions.append(Question(q.ident(), q.text("text_ja"), q.text("text_en"), adds))
-        return LifeEvent(r.ident(), r.text("name_ja"), r.text("name_en"), procs, tuple(questions))
+            questions.append(Question(q.ident(), q.text("text_ja"), q.text("text_en"), adds,
+                                      _texts(q, "text")))
+        return LifeEvent(r.ident(), r.text("name_ja"), r.text("name_en"), procs, tuple(questions),
+                         _texts(r, "name"))
 
     life_events = _unique(root.items("life_events"), life_event, "life event")
 
@@ -639,6 +659,7 @@ def parse_config(data: dict[str, Any], source: str = "") -> SiteConfig:
         procedures=procedures, life_events=life_events, routing=routing,
         notify=parse_notify(root.section("notify")), source=source, document=data,
         bookings=_bookings(root, procedures) if "bookings" in data else None,
+        texts=_texts(site, "name"),
     )
     for p in procedures.values():
         dept = config.queue_department(p.id)

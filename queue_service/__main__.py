@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from protocol.site import ConfigError, SiteConfig, load_config
+from protocol.texts import summary as texts_summary
 
 from .clock import ScaledClock
 from .malloc_limits import limit_malloc
@@ -109,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     service_started.set()
     log.info("queue service for %s started (boot %d, day %s)", config.id, service.boot,
              service.engine.state.day)
+    for line in texts_summary(config):  # what citizens see in Japanese for want of a translation
+        (log.info if line.endswith("complete") else log.warning)("site texts %s", line)
     try:
         if args.web_port:
             secure = args.secure_cookies if args.secure_cookies is not None else bool(args.web_certfile)

@@ -11,10 +11,11 @@ procedure). Nothing here looks at the future.
 The method, measured against the real waits of a simulated peak day
 (benchmarks/simulate.py), is described in docs/estimates.md. In short: every visit that
 will be called first is a job of known expected length (all its procedures here, not
-one average service); counters free up after the expected remainder of what they are
-doing; visits still at other departments that will come here with an earlier place in
-line join as jobs when they are expected to arrive; the jobs are dealt to the counters in
-order and the wait is when a counter is first free with no earlier job left.
+one average service); busy counters free up at the expected order statistics of what
+each still has to do, given how long it has lasted; visits still at other departments
+that will come here with an earlier place in line join as jobs when they are expected
+to arrive; the jobs are dealt to the counters in order and the wait is when a counter
+is first free with no earlier job left.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 
 WALK_MIN = 1.0  # from one department's counter to the next department's seats
 RESIDUAL_SHARE = 0.2  # a visit past its expected time at a counter still has this share to go
+SERVICE_SPREAD = 0.35  # log-sd of what a visit at a counter still has to do (chosen on the simulation)
+FREE_GRID = 24  # steps of the integral of when busy counters free up (to 3 x the longest)
+_SQRT2 = math.sqrt(2)
 PACE_HOURS = 10  # hours of the time-of-day profile looked ahead
 
 
@@ -85,8 +89,7 @@ def start_times(counters: int, busy: tuple[tuple[float, float], ...], jobs: tupl
     """Minutes until each job, then one more visit, is called: jobs (and upstream jobs,
     once arrived) are dealt in order to whichever counter is free first; a job taken
     at t lasts its expected minutes times the pace of the hour at t."""
-    idle = max(counters - len(busy), 0)
-    free = sorted([0.0] * idle + [remaining_minutes(*b) for b in busy])[:counters]
+    free = counters_free(counters, busy)
     heapq.heapify(free)
     arriving = sorted(upstream)
     out: list[float] = []
@@ -110,6 +113,63 @@ def remaining_minutes(expected: float, elapsed: float) -> float:
     """Expected minutes still to go at a counter busy for `elapsed` with a visit expected
     to take `expected`; one that overran still needs a share of its expected time."""
     return max(expected - elapsed, RESIDUAL_SHARE * expected)
+
+
+def _rest(expected: float, elapsed: float) -> tuple[Callable[[float], float], float]:
+    """What a visit expected to take `expected` on average, `elapsed` into it, still has
+    to do, for a log-normal service time of spread `SERVICE_SPREAD`: P(done within t
+    more minutes) and the mean. One that has lasted far beyond any such time is done
+    after `RESIDUAL_SHARE` of it."""
+    sd = SERVICE_SPREAD
+    mu = math.log(expected) - sd * sd / 2
+
+    def longer(x: float, shift: float = 0.0) -> float:  # P(service > x), shift: E[S; S > x]
+        if x <= 0:
+            return 1.0
+        return 0.5 * math.erfc((math.log(x) - mu - shift) / (sd * _SQRT2))
+
+    alive = longer(elapsed)
+    if alive < 1e-6:
+        rest = RESIDUAL_SHARE * expected
+        return (lambda t: float(t >= rest)), rest
+    mean = expected * longer(elapsed, sd * sd) / alive - elapsed
+    return (lambda t: 1.0 - longer(elapsed + t) / alive), mean
+
+
+def counters_free(counters: int, busy: tuple[tuple[float, float], ...]) -> list[float]:
+    """Minutes until the 1st, 2nd, ... counter is free: the idle ones now, then the
+    expected order statistics of what the busy ones still have to do (each a log-normal
+    service time given how long it has lasted). The first of several busy counters is
+    free sooner than any one of them is expected to be; their sum is the work left."""
+    busy = tuple((e, el) for e, el in busy[:counters] if e > 0)
+    idle = [0.0] * max(counters - len(busy), 0)
+    if not busy:
+        return idle
+    over, means = zip(*(_rest(e, el) for e, el in busy))
+    m, top = len(busy), 3 * max(e for e, _ in busy)
+    out, before, t0 = [0.0] * m, [1.0] * m, 0.0
+    for k in range(1, FREE_GRID + 1):
+        t = top * (k / FREE_GRID) ** 2  # finer near now, where the first ones free up
+        step, t0 = t - t0, t
+        # dist[n]: P(n of the busy counters are free by t) (Poisson-binomial)
+        dist, done = [1.0] + [0.0] * m, 0
+        for f in over:
+            q = f(t)
+            if q < 1e-9:  # not this one, not yet
+                continue
+            done += 1
+            for n in range(done, 0, -1):
+                dist[n] += (dist[n - 1] - dist[n]) * q
+            dist[0] *= 1 - q
+        below = 0.0  # P(fewer than j free), j = 1..m: the j-th is still busy
+        for j in range(m):
+            below += dist[j]
+            out[j] += (before[j] + below) / 2 * step
+            before[j] = below
+        if below < 1e-4:  # every one is free by now
+            break
+    scale = sum(means) / sum(out)  # the integral's small error, kept off the work left
+    return idle + [x * scale for x in out]
 
 
 # ---- reading the engine's state ----------------------------------------------------

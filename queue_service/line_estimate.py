@@ -17,7 +17,7 @@ import heapq
 import math
 from bisect import bisect_right
 
-from .estimator import Reader, remaining_minutes
+from .estimator import Reader, counters_free
 
 PRIORITY_CLASS = 0  # order keys start with 0 for visits with a priority need
 
@@ -39,9 +39,7 @@ class DepartmentLine:
             self.coming, self.free = [], []
             return
         busy = reader.busy(reader.state.counters_open(reader.config, department))
-        idle = max(self.counters - len(busy), 0)
-        self.free = sorted([now] * idle + [now + 60 * remaining_minutes(*b) for b in busy])
-        self.free = self.free[:self.counters]
+        self.free = [now + 60 * m for m in counters_free(self.counters, busy)]
         # (arrival, order key, counter minutes) of visits on their way, by arrival
         self.coming = coming if coming is not None else sorted(
             (now + 60 * eta, key, job) for key, (eta, job) in reader.coming(department))

@@ -8,15 +8,18 @@ state that changed. A request id already answered gets the first answer again.
 
 from __future__ import annotations
 
+import base64
+import gc
 import json
 import logging
+import os
 import queue
 import secrets
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,6 +46,10 @@ MAX_BATCH = 256
 IDLE_TICK_S = 15.0  # refresh estimates and check the daily reset even when nobody asks
 VISITS_EVERY_S = 1.0  # congestion and visit statuses are coalesced: at most once a second,
 VISITS_SHARE = 0.1  # and never taking more than this share of the worker's time
+# A pass over the visit statuses (O(visits today)) runs in slices of about this long, when
+# no request waits (and, under a steady load, one slice per SLICE_S / VISITS_SHARE): a
+# request never waits behind a whole pass.
+SLICE_S = 0.002
 # A repeated request id gets its first answer for this long: far beyond a request's Message
 # Expiry (10 s) and a device's retries, and it bounds the memory the answers take.
 DEDUP_WINDOW_S = 3600.0
@@ -51,6 +58,16 @@ STAFFING_EVERY_S = 60.0  # the staffing advice looks an hour ahead: once a minut
 
 class Publisher(Protocol):
     def publish(self, topic: str, payload: bytes, retain: bool) -> None: ...
+
+
+@dataclass
+class _StatusPass:
+    """A pass over the visit statuses of some departments, published slice by slice."""
+
+    visits: list[str]  # visit ids as the pass began
+    departments: set[str]
+    took: float  # seconds of work so far
+    next: int = 0
 
 
 @dataclass
@@ -80,12 +97,15 @@ class QueueService:
         self.publisher: Publisher | None = None
         self.boot = self.store.bump_boot()
         self._inbox: queue.Queue[_Work | None] = queue.Queue()
+        self._tokens = _Tokens()
         self._listeners: list[Callable[[], None]] = []
-        self._published: dict[str, bytes] = {}
+        self._published: dict[str, object] = {}  # topic -> its content's key (_changed)
         self._statuses_offered: dict[int, m.VisitStatus] = {}
         self._devices: dict[str, dict[str, Any]] = {}
         self._worker: threading.Thread | None = None
         self._dirty_departments: set[str] = set()
+        self._pass: _StatusPass | None = None
+        self._slice_at = 0.0
         self._visits_published_at = -VISITS_EVERY_S
         self._visits_interval = VISITS_EVERY_S
         self._staffing_at = -STAFFING_EVERY_S
@@ -111,6 +131,11 @@ class QueueService:
 
     def start(self) -> None:
         self._run_batch([])  # a new day may have begun while the service was down
+        # What start-up made (modules, the site, the day replayed) lives as long as the
+        # process: kept out of the collector's full passes, which then scan only the day's
+        # new objects (a full pass over everything held requests up for tens of ms).
+        gc.collect()
+        gc.freeze()
         self.notifier.start()
         self._worker = threading.Thread(target=self._work, name="queue-worker", daemon=True)
         self._worker.start()
@@ -184,10 +209,16 @@ class QueueService:
     def _work(self) -> None:
         while True:
             try:
-                first = self._inbox.get(
-                    timeout=self._visits_interval if self._dirty_departments else IDLE_TICK_S)
+                if self._pass is not None:
+                    first = self._inbox.get_nowait()
+                else:
+                    first = self._inbox.get(
+                        timeout=self._visits_interval if self._dirty_departments else IDLE_TICK_S)
             except queue.Empty:
-                self._run_batch([])
+                if self._pass is not None:
+                    self._publish_slice()
+                else:
+                    self._run_batch([])
                 continue
             if first is None:
                 return
@@ -207,6 +238,8 @@ class QueueService:
                 log.exception("batch failed")
                 for item in items:
                     item.reply(_error(item.request, "internal", "the service failed on this request"))
+            if self._pass is not None and time.monotonic() - self._slice_at >= SLICE_S / VISITS_SHARE:
+                self._publish_slice()
 
     def _run_batch(self, items: list[_Work]) -> None:
         now = self.clock()
@@ -252,8 +285,10 @@ class QueueService:
             item.reply(answer)
         with self.lock:
             # An empty batch is a timer: estimates change as time passes, so refresh all.
-            changes = self._state_changes(now, batch.events, full=rolling or not items,
-                                          cleared=previous_day)
+            # What is published is read now, after the commit (a call's `at` is when it
+            # went out, not when its batch began).
+            changes = self._state_changes(self.clock(), batch.events,
+                                          full=rolling or not items, cleared=previous_day)
             self.notifier.after_batch(self.engine, batch.events, now)
         self._publish(changes)
         if batch.events:
@@ -289,7 +324,7 @@ class QueueService:
                 if isinstance(request, m.BookRequest) and request.contact:
                     sealed = self._contacts.encrypt(request.contact.encode()).decode()
                     request = request.model_copy(update={"contact": sealed})
-                outcome = self.engine.handle(item.command, request, now, _new_token)
+                outcome = self.engine.handle(item.command, request, now, self._tokens)
                 result, events = outcome.result, outcome.events
             # The answer goes out as the command's documented result model (a misspelt or
             # missing field fails here, not in a device).
@@ -341,9 +376,10 @@ class QueueService:
         for vid in ids:
             v = self.engine.state.visits.get(vid)
             if v is not None:
+                # a step's fields are plain values: its __dict__ is what asdict() gives
                 body = {"issued_at": v.issued_at, "issuing_point": v.issuing_point,
                         "needs": list(v.needs), "offline": v.offline,
-                        "steps": [asdict(step) for step in v.steps]}
+                        "steps": [vars(step) for step in v.steps]}
                 rows.append((v.id, v.day, v.number, v.state, json.dumps(body, ensure_ascii=False)))
         return rows
 
@@ -362,52 +398,107 @@ class QueueService:
     def _state_changes(self, now: float, events: list[Event], full: bool,
                        cleared: list[int]) -> list[tuple[str, bytes]]:
         """Retained messages whose content changed (call under the lock). Calls and
-        counters go at once; the congestion and visit statuses of touched departments at
-        most every VISITS_EVERY_S (longer on a long backlog); `full` (new day) does all."""
+        counters go at once; the congestion of touched departments at most every
+        VISITS_EVERY_S (longer on a long backlog), and then a pass over their visit
+        statuses begins (`_publish_slice`); `full` (new day) does all."""
         site = self.config.id
         e = self.engine
         touched = set(self.config.departments) if full else self._touched_departments(events)
         self._dirty_departments |= touched
         out: list[tuple[str, bytes]] = []
-
-        def offer(topic: str, payload: bytes, key: bytes | None = None) -> None:
-            key = payload if key is None else key
-            if self._published.get(topic) != key:
-                self._published[topic] = key
-                out.append((topic, payload))
+        changed = self._changed
 
         for number in cleared:
-            if number not in e.state.by_number:
-                offer(topics.visit(site, number), b"")
+            topic = topics.visit(site, number)
+            if number not in e.state.by_number and changed(topic, b""):
+                out.append((topic, b""))
         for cid in self.config.counters:
+            # Compared by their fields (but the time), and encoded only when changed.
             call = e.current_call(cid, now)
-            offer(topics.call(site, cid), encode(call), encode(call.model_copy(update={"at": 0.0})))
-            cs = e.state.counters[cid]
-            offer(topics.counter_state(site, cid), encode(m.CounterStateMessage(
-                counter=cid, open=cs.open, number=call.number)))
+            topic = topics.call(site, cid)
+            if changed(topic, _fields(call)):
+                out.append((topic, encode(call)))
+            state = m.CounterStateMessage(counter=cid, open=e.state.counters[cid].open,
+                                          number=call.number)
+            topic = topics.counter_state(site, cid)
+            if changed(topic, _fields(state)):
+                out.append((topic, encode(state)))
         # the cadence is wall-clock time (a demonstration's clock may run faster)
-        if full or time.monotonic() - self._visits_published_at >= self._visits_interval:
+        due = time.monotonic() - self._visits_published_at >= self._visits_interval
+        if full and self._pass is not None:  # a new day: begin again at once, with all
+            self._dirty_departments |= self._pass.departments
+            self._pass = None
+        if self._pass is None and (full or due):
             started = time.perf_counter()
             reader = e.reader(now)
             for dept in sorted(self._dirty_departments):
                 c = e.congestion(dept, now, reader)
-                offer(topics.congestion(site, dept), encode(c),
-                      encode(c.model_copy(update={"at": 0.0})))
-            for status in e.visit_statuses(now, self._dirty_departments, reader):
-                # the engine hands back the very same status while nothing in it changed
-                if self._statuses_offered.get(status.number) is not status:
-                    self._statuses_offered[status.number] = status
-                    offer(topics.visit(site, status.number), encode(status))
+                topic = topics.congestion(site, dept)
+                if changed(topic, encode(c.model_copy(update={"at": 0.0}))):
+                    out.append((topic, encode(c)))
             if full or now - self._staffing_at >= STAFFING_EVERY_S:
                 advice = staffing.advise(e, now)
                 self._staffing_at = now
-                offer(topics.staffing(site), encode(advice),
-                      encode(advice.model_copy(update={"at": 0.0})))
-            took = time.perf_counter() - started
-            # A long backlog makes a pass slow: answer requests first, statuses later.
-            self._visits_interval = max(VISITS_EVERY_S, took / VISITS_SHARE)
+                topic = topics.staffing(site)
+                if changed(topic, encode(advice.model_copy(update={"at": 0.0}))):
+                    out.append((topic, encode(advice)))
+            self._pass = _StatusPass(list(e.state.visits), self._dirty_departments,
+                                     time.perf_counter() - started)
             self._dirty_departments = set()
+        return out
+
+    def _changed(self, topic: str, key: object) -> bool:
+        """Whether a retained topic's content differs from what it last carried (`key`:
+        the content, or what of it may change); if so, `key` is taken as published."""
+        if self._published.get(topic) == key:
+            return False
+        self._published[topic] = key
+        return True
+
+    def _publish_slice(self, budget_s: float = SLICE_S) -> None:
+        """Publish the next slice of the pass over visit statuses (about `budget_s` of work);
+        a failure drops the pass (logged), never the worker."""
+        try:
+            with self.lock:
+                changes = self._status_slice(budget_s)
+            self._publish(changes)
+        except Exception:
+            log.exception("publishing visit statuses failed; the pass is dropped")
+            self._pass = None
+
+    def _status_slice(self, budget_s: float) -> list[tuple[str, bytes]]:
+        """The changed statuses of the pass's next visits (call under the lock). Each slice
+        reads the state as it is then; visits gone since the pass began are skipped."""
+        p = self._pass
+        out: list[tuple[str, bytes]] = []
+        if p is None:
+            return out
+        started = time.perf_counter()
+        now = self.clock()
+        e = self.engine
+        reader = e.reader(now)
+        visits = e.state.visits
+        while p.next < len(p.visits):
+            v = visits.get(p.visits[p.next])
+            p.next += 1
+            if v is None or not any(s.department in p.departments for s in v.steps):
+                continue
+            status = e.visit_status(v, now, reader)
+            # the engine hands back the very same status while nothing in it changed
+            if self._statuses_offered.get(status.number) is not status:
+                self._statuses_offered[status.number] = status
+                topic, payload = topics.visit(self.config.id, status.number), encode(status)
+                if self._changed(topic, payload):
+                    out.append((topic, payload))
+            if time.perf_counter() - started >= budget_s:
+                break
+        p.took += time.perf_counter() - started
+        self._slice_at = time.monotonic()
+        if p.next >= len(p.visits):
+            # A long backlog makes a pass slow: answer requests first, statuses later.
+            self._visits_interval = max(VISITS_EVERY_S, p.took / VISITS_SHARE)
             self._visits_published_at = time.monotonic()
+            self._pass = None
         return out
 
     def status(self, state: str) -> m.ServiceStatus:
@@ -422,7 +513,9 @@ class QueueService:
         with self.lock:
             self._published.clear()
             self._statuses_offered.clear()
+            self._pass = None
             changes = self._state_changes(self.clock(), [], full=True, cleared=[])
+            changes += self._status_slice(float("inf"))
         base = [
             (topics.service_status(site), encode(self.status("online"))),
             (topics.site_config(site), _json(self.config.document)),
@@ -436,8 +529,26 @@ class QueueService:
             self.publisher.publish(topic, payload, True)
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(16)
+class _Tokens:
+    """Visits' secret tokens (16 random bytes, URL-safe), drawn from the OS generator a
+    few hundred at a time: a system call per token handed the worker's turn to another
+    thread. One per service, used by its worker only."""
+
+    def __init__(self, size: int = 16, per_read: int = 256):
+        self.size, self.per_read = size, per_read
+        self._pool, self._at = b"", 0
+
+    def __call__(self) -> str:
+        if self._at + self.size > len(self._pool):
+            self._pool, self._at = os.urandom(self.size * self.per_read), 0
+        raw = self._pool[self._at:self._at + self.size]
+        self._at += self.size
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _fields(message: m.Message) -> tuple:
+    """A message's content without its time `at`: what says whether it changed."""
+    return tuple((k, v) for k, v in vars(message).items() if k != "at")
 
 
 def _error(request: m.Request, code: str, reason: str) -> bytes:

@@ -126,7 +126,9 @@ class ServiceTimes:
         self._tables.clear()
         x = math.log(max(minutes, MIN_OBSERVED_MIN))
         clerk_f = self.clerks.setdefault(clerk, _Factor())
-        hour_f = self.hours.setdefault(hour, _Factor())
+        hour_f = self.hours.get(hour)
+        if hour_f is None:  # a new hour starts from the pace of the hour before it
+            hour_f = self.hours[hour] = _Factor(self._hour_log(hour))
         # Backfitting, one observation at a time: each part takes what the others leave.
         bound = HUBER_BOUND * math.sqrt(loc.var)
         loc.update(x - loc.mu - clerk_f.log - hour_f.log)
@@ -155,8 +157,15 @@ class ServiceTimes:
         return math.exp(c.log) if c else 1.0
 
     def hour_factor(self, hour: int | None) -> float:
-        h = self.hours.get(hour) if hour is not None else None
-        return math.exp(h.log) if h else 1.0
+        """The pace of an hour; one not seen yet goes at the pace of the last hour before
+        it that was (the floor keeps its pace until seen to change)."""
+        return 1.0 if hour is None else math.exp(self._hour_log(hour))
+
+    def _hour_log(self, hour: int) -> float:
+        h = self.hours.get(hour)
+        if h is None:
+            h = self.hours.get(max((k for k in self.hours if k < hour), default=-1))
+        return h.log if h else 0.0
 
     def pool_factor(self, clerks: list[str]) -> float:
         """The factor of a pool of counters working side by side (their speeds add up)."""

@@ -19,6 +19,7 @@ from jinja2 import pass_context
 
 from ..web import i18n
 from ..web.pages import templates
+from ..web.public_texts import ANSWERS
 from .notifier import NotifyError
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 def _answer(request: Request, ok: bool, code: str, status: int = 200, **extra) -> JSONResponse:
     ja, en = MESSAGES[code]
-    message = ja if i18n.choose(request) == "ja" else en
+    lang = i18n.choose(request, i18n.PUBLIC_LANGS)  # other languages: web/public_texts.py
+    message = ja if lang == "ja" else en if lang == "en" else ANSWERS[code].get(lang) or ja
     return JSONResponse({"ok": ok, "message": message, **extra}, status_code=status, headers=PRIVATE)
 
 

@@ -84,14 +84,16 @@ def create_app(service, *, accounts: AccountStore | None = None,
             return JSONResponse({"error": "not_found" if exc.status_code == 404 else "error"},
                                 status_code=exc.status_code)
         name = "not_found.html" if exc.status_code == 404 else "error.html"
-        return render(request, name, {}, status_code=exc.status_code)
+        return render(request, name, {}, status_code=exc.status_code,
+                      public=not request.url.path.startswith("/staff"))
 
     @app.exception_handler(Exception)
     async def failure(request: Request, exc: Exception):
         log.exception("web request %s %s failed", request.method, request.url.path)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": "unavailable"}, status_code=500)
-        return render(request, "error.html", {}, status_code=500)
+        return render(request, "error.html", {}, status_code=500,
+                      public=not request.url.path.startswith("/staff"))
 
     return app
 

@@ -44,10 +44,9 @@ def _page(request: Request, name: str, ctx: dict, status_code: int = 200, header
           staff=None):
     lang = bt.choose(request)
     response = render(request, name, {**ctx, "blang": lang, "bt": bt.translator(lang),
-                                      "lang": "en" if lang == "en" else "ja",
                                       "langs": bt.LANG_NAMES, "name": lambda x: bt.name(x, lang)},
-                      status_code=status_code, headers=headers, staff=staff)
-    if request.query_params.get("lang") in bt.LANGS:
+                      status_code=status_code, headers=headers, staff=staff, public=True)
+    if request.query_params.get("lang") in bt.PAGE_LANGS:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
     return response
 

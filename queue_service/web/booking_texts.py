@@ -1,4 +1,5 @@
-"""Words of the booking pages in Japanese, やさしい日本語 and English, and the choice.
+"""Words of the booking pages in Japanese, やさしい日本語 and English (the other languages
+of the citizens' pages in booking_more.py), and the choice.
 
 The booking page is read by every citizen, so it has a third language: plain Japanese
 (`easy`, in hiragana with short sentences) for children, elderly people and residents
@@ -12,10 +13,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 
-from . import i18n
+from protocol.texts import localized
 
-LANGS = ("ja", "easy", "en")
-LANG_NAMES = {"ja": "日本語", "easy": "やさしい にほんご", "en": "English"}
+from . import booking_more, i18n
+
+LANGS = ("ja", "easy", "en")  # the columns of TEXT and ERRORS
+PAGE_LANGS = i18n.PUBLIC_LANGS  # the pages: every language of the citizens' pages
+LANG_NAMES = i18n.LANGUAGE_NAMES
 WEEKDAYS = {"ja": "月火水木金土日", "easy": "月火水木金土日"}
 
 TEXT: dict[str, tuple[str, str, str]] = {
@@ -121,32 +125,33 @@ ERRORS: dict[str, tuple[str, str, str]] = {
 
 
 def choose(request: Request) -> str:
-    """ja / easy / en: `?lang=`, then the cookie, then the phone's language."""
-    asked = request.query_params.get("lang")
-    if asked in LANGS:
-        return asked
-    if request.cookies.get("lang") == "easy":
-        return "easy"
-    return i18n.choose(request)
+    """`?lang=`, then the cookie, then the phone's language (i18n.choose)."""
+    return i18n.choose(request, PAGE_LANGS)
 
 
 def translator(lang: str):
-    return i18n.translator(lang, TEXT, LANGS)
+    return i18n.translator(lang, TEXT, LANGS, more=booking_more.MORE)
 
 
 def error_text(code: str, lang: str) -> str:
+    if lang not in LANGS:
+        return booking_more.ERRORS.get(code, booking_more.ERRORS["invalid"])[lang]
     return ERRORS.get(code, ERRORS["invalid"])[LANGS.index(lang)]
 
 
 def name(item, lang: str) -> str:
-    """A site name (procedure, department, life event) in the reader's language."""
-    return item.name_en if lang == "en" else item.name_ja
+    """A site name (purpose, procedure, department, life event) in the reader's language
+    (protocol.texts: the Japanese marked where the site file has none)."""
+    return localized(item, "name", lang)
 
 
 def day_label(ts: float, tz: str, lang: str) -> str:
     d = datetime.fromtimestamp(ts, ZoneInfo(tz))
     if lang == "en":
         return d.strftime("%a %d %b")
+    if lang in booking_more.DAY_FORMATS:
+        return booking_more.DAY_FORMATS[lang].format(
+            m=d.month, d=d.day, w=booking_more.WEEKDAYS[lang][d.weekday()])
     return f"{d.month}月{d.day}日({WEEKDAYS[lang][d.weekday()]})"
 
 

@@ -7,12 +7,13 @@ Slot and booking views run inside `QueueService.read` (under the service lock).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from protocol.booking_code import show_code
 from protocol.site import SiteConfig
+from protocol.texts import localized
 
 from ..bookings import Booking, BookingError
 from ..engine import QueueEngine
@@ -30,12 +31,12 @@ class Purpose:
     booth: str | None = None
     branch_ja: str = ""
     branch_en: str = ""
+    texts: dict = field(default_factory=dict, compare=False)  # its name per language (protocol.texts)
 
     def bring(self, config: SiteConfig, lang: str) -> list[str]:
         items: list[str] = []
         for p in self.procedures:
-            proc = config.procedures[p]
-            for item in proc.bring_en if lang == "en" else proc.bring_ja:
+            for item in localized(config.procedures[p], "bring", lang):
                 if item not in items:
                     items.append(item)
         return items
@@ -52,16 +53,16 @@ def purposes(config: SiteConfig) -> list[Purpose]:
         queued = [p for p in e.procedures if config.procedures[p].queued]
         if queued and queued[0] in rules.procedures:
             out.append(Purpose(f"le-{e.id}", "life_events", e.name_ja, e.name_en,
-                               tuple(queued), life_event=e.id))
+                               tuple(queued), life_event=e.id, texts=e.texts))
     for pid in rules.procedures:
         p = config.procedures[pid]
-        out.append(Purpose(f"p-{pid}", "procedures", p.name_ja, p.name_en, (pid,)))
+        out.append(Purpose(f"p-{pid}", "procedures", p.name_ja, p.name_en, (pid,), texts=p.texts))
     for booth in config.booths():
         for pid in booth.procedures:
             p = config.procedures[pid]
             out.append(Purpose(f"booth-{booth.id}-{pid}", "remote", p.name_ja, p.name_en, (pid,),
                                booth=booth.id, branch_ja=booth.remote.branch_ja,
-                               branch_en=booth.remote.branch_en))
+                               branch_en=booth.remote.branch_en, texts=p.texts))
     return out
 
 
@@ -76,7 +77,7 @@ def purpose_of(config: SiteConfig, b: Booking) -> Purpose:
             return p
     first = config.procedures[b.procedures[0]]
     return Purpose("", "procedures", first.name_ja, first.name_en, b.procedures,
-                   life_event=b.life_event, booth=b.booth)
+                   life_event=b.life_event, booth=b.booth, texts=first.texts)
 
 
 def slots_view(engine: QueueEngine, now: float, purpose: Purpose, day: str | None,
@@ -129,7 +130,7 @@ def booking_view(engine: QueueEngine, b: Booking, lang: str) -> dict:
         "time_label": clock_label(b.start, config.timezone),
         "slot_label": time_label(b.slot, b.end, config.timezone),
         "purpose": purpose, "bring": purpose.bring(config, lang),
-        "dept_ja": dept.name_ja, "dept_en": dept.name_en,
+        "department": b.department, "dept_ja": dept.name_ja, "dept_en": dept.name_en,
         "floor_ja": floor.name_ja, "floor_en": floor.name_en,
         "booth": booth, "early": int(rules.early_minutes), "late": int(rules.late_minutes),
         "purpose_id": purpose.id,

@@ -1,14 +1,23 @@
 """Words the web pages show, in Japanese and English, and the choice of language.
 
-Public pages are read by citizens: Japanese first, English for foreign residents. The
-language comes from `?lang=`, then the `lang` cookie, then the phone's Accept-Language.
+Public pages are read by citizens: Japanese first, and every language of the appliances
+(`PUBLIC_LANGS`: やさしい日本語, English, 中文, 한국어, Tiếng Việt, Português; the words beyond
+ja and en are in public_texts.py). Staff pages are in `LANGS`. The language comes from
+`?lang=`, then the `lang` cookie, then the phone's Accept-Language.
 """
 
 from __future__ import annotations
 
 from fastapi import Request
 
+from protocol.texts import LANGUAGES
+
+from .public_texts import MORE, PAGE
+
 LANGS = ("ja", "en")
+PUBLIC_LANGS = LANGUAGES
+LANGUAGE_NAMES = {"ja": "日本語", "easy": "やさしい日本語", "en": "English", "zh": "中文",
+                  "ko": "한국어", "vi": "Tiếng Việt", "pt": "Português"}
 
 TEXT: dict[str, tuple[str, str]] = {
     "congestion_title": ("窓口の混雑状況", "Counter waiting times"),
@@ -78,28 +87,45 @@ def mark(state: str, kind: int) -> str:
     return "todo"
 
 
-def choose(request: Request) -> str:
+def choose(request: Request, langs: tuple[str, ...] = LANGS) -> str:
+    """The page's language among `langs`: `?lang=`, the cookie, the phone's first language
+    (pt-BR reads pt), else Japanese for a Japanese phone and English for any other."""
     asked = request.query_params.get("lang")
-    if asked in LANGS:
+    if asked in langs:
         return asked
     cookie = request.cookies.get("lang")
-    if cookie in LANGS:
+    if cookie in langs:
         return cookie
     accept = request.headers.get("accept-language", "").lower()
-    first = accept.split(",")[0].strip()
+    first = accept.split(",")[0].split(";")[0].strip()
+    if first.split("-")[0] in langs:
+        return first.split("-")[0]
     return "ja" if not first or first.startswith("ja") else "en"
 
 
 def translator(lang: str, table: dict[str, tuple[str, ...]] = TEXT,
-               langs: tuple[str, ...] = LANGS):
-    """t(key, **fields): the key's words in `lang`, from `table` (one column per language)."""
-    i = langs.index(lang)
+               langs: tuple[str, ...] = LANGS, more: dict[str, dict[str, str]] = MORE):
+    """t(key, **fields): the key's words in `lang`, from `table` (one column per language),
+    or for a language beyond `langs` from `more`; a key without words there reads in
+    Japanese (its first column), never in English slipped in."""
+    i = langs.index(lang) if lang in langs else None
 
     def t(key: str, **kw: object) -> str:
-        text = table[key][i]
+        text = table[key][i] if i is not None else more.get(key, {}).get(lang) or table[key][0]
         return text.format(**kw) if kw else text
 
     return t
+
+
+def words(key: str, lang: str, **kw: object) -> str:
+    """Words the citizens' templates show, in every public language (public_texts.PAGE)."""
+    text = PAGE[key].get(lang) or PAGE[key]["ja"]
+    return text.format(**kw) if kw else text
+
+
+def mark_text(key: str, lang: str) -> str:
+    """A guidance-list mark (MARKS) in any public language."""
+    return translator(lang, MARKS)(key) if lang in LANGS else MORE[f"mark_{key}"][lang]
 
 NEEDS_JA = {"wheelchair": "車いす", "hearing": "聴覚", "sight": "視覚", "pregnancy": "妊娠中",
             "small_children": "乳幼児連れ", "language": "外国語"}

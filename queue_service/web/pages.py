@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
+from protocol.texts import localized
 from protocol.waits import wait_reason, wait_text
 
 from . import i18n
@@ -19,16 +20,27 @@ templates.env.filters["minutes"] = lambda v: "—" if v is None else f"{v:.0f}"
 templates.env.filters["clock"] = pass_context(lambda ctx, ts: clock(ctx["site"], ts))
 templates.env.globals.update(needs_ja=i18n.NEEDS_JA, states_ja=i18n.STATES_JA,
                              wait_text=wait_text, wait_reason=wait_reason)
+# citizens' pages: a site text in the page's language (Japanese marked where it is missing),
+# inline words and guidance-list marks in every public language
+templates.env.globals.update(
+    tx=pass_context(lambda ctx, item, field="name": localized(item, field, ctx["lang"])),
+    words=pass_context(lambda ctx, key, **kw: i18n.words(key, ctx["lang"], **kw)),
+    mark_text=pass_context(lambda ctx, key: i18n.mark_text(key, ctx["lang"])),
+    language_names=i18n.LANGUAGE_NAMES)
 
 
 def render(request: Request, name: str, context: dict | None = None, *,
-           status_code: int = 200, headers: dict | None = None, staff=None):
-    lang = i18n.choose(request)
+           status_code: int = 200, headers: dict | None = None, staff=None,
+           public: bool = False):
+    """A page in the reader's language: a citizens' page (`public`) in any of
+    i18n.PUBLIC_LANGS, a staff page in i18n.LANGS."""
+    langs = i18n.PUBLIC_LANGS if public else i18n.LANGS
+    lang = i18n.choose(request, langs)
     svc = request.app.state.svc
     ctx = {"lang": lang, "t": i18n.translator(lang), "site": svc.config, "staff": staff,
            "fragment": False, "path": request.url.path, **(context or {})}
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code,
                                           headers=headers)
-    if request.query_params.get("lang") in i18n.LANGS:
+    if request.query_params.get("lang") in langs:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
     return response

@@ -36,7 +36,7 @@ def _visit(request: Request, token: str):
 @router.get("/congestion", response_class=HTMLResponse)
 def congestion(request: Request, fragment: bool = False):
     data = request.app.state.svc.read(open_data)
-    return render(request, "congestion.html", {"data": data, "fragment": fragment})
+    return render(request, "congestion.html", {"data": data, "fragment": fragment}, public=True)
 
 
 @router.get("/v/{token}", response_class=HTMLResponse)
@@ -44,9 +44,9 @@ def visit(request: Request, token: str, fragment: bool = False):
     view = _visit(request, token)
     if view is None:
         return render(request, "not_found.html", {"fragment": fragment}, status_code=404,
-                      headers=PRIVATE_HEADERS)
+                      headers=PRIVATE_HEADERS, public=True)
     return render(request, "visit.html", {"visit": view, "token": token, "fragment": fragment},
-                  headers=PRIVATE_HEADERS)
+                  headers=PRIVATE_HEADERS, public=True)
 
 
 @router.get("/api/congestion")

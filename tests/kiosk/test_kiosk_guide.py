@@ -186,10 +186,10 @@ def test_languages_translate_fixed_words_and_names_and_mark_what_is_missing(guid
     guide.set_language("ko")
     dest = guide.destination("juminhyo")
     assert dest.name == "주민표 사본"  # name_ko in the site file
-    assert dest.bring == ("本人確認書類 (※번역 없음)",)  # no bring_ko: marked, not English
+    assert dest.bring == ("본인 확인 서류",)  # bring_ko in the site file
     assert i18n.t("you_are_here", "ko") == "현재 위치"
     guide.set_language("easy")
-    assert guide.destination("juminhyo").name == "住民票の写し(じゅうみんひょうのうつし)"
+    assert guide.destination("juminhyo").name == "じゅうみんひょう(すんで いる ところの しょうめい)"
     with pytest.raises(ValueError):
         guide.set_language("fr")
 
@@ -201,14 +201,20 @@ def test_the_guide_points_to_the_certificate_terminal(guide):
 
 
 def test_names_come_in_the_readers_language_and_a_missing_text_is_marked_not_english(config):
+    from dataclasses import replace
+
     from kiosk import i18n
 
     juminhyo = config.procedures["juminhyo"]
-    assert i18n.name_of(juminhyo, "pt") == "Atestado de residência (jūminhyō)"
+    assert i18n.name_of(juminhyo, "pt") == "Certificado de residência (Jūminhyō)"
     assert i18n.name_of(juminhyo, "vi") == "Bản sao phiếu cư trú"
     assert i18n.name_of(config.departments["kokuho"], "ko") == "국민건강보험과"
-    assert i18n.name_of(juminhyo, "easy") == "住民票の写し(じゅうみんひょうのうつし)"
-    # what to bring has no Portuguese text in the shipped file: the Japanese, marked
-    bring = i18n.bring_list(config.procedures["tennyu"], "pt")
-    assert bring and all(b.endswith("(※sem tradução)") for b in bring)
-    assert not set(bring) & set(config.procedures["tennyu"].bring_en)
+    # a site file without Portuguese for what to bring: the Japanese, marked, never English
+    tennyu = config.procedures["tennyu"]
+    bare = replace(tennyu, texts={**tennyu.texts, "bring": {
+        k: v for k, v in tennyu.texts["bring"].items() if k != "pt"}})
+    bring = i18n.bring_list(bare, "pt")
+    assert bring == tuple(f"{b} (só em japonês)" for b in tennyu.bring_ja)
+    assert not set(bring) & set(tennyu.bring_en)
+    assert i18n.name_of(replace(juminhyo, texts={"name": {"ja": "住民票の写し", "en": "x"}}),
+                        "easy") == "住民票の写し(じゅうみんひょうのうつし) (ふつうの にほんご)"

@@ -117,6 +117,29 @@ class TestGuideScreens(KioskTest):
         finally:
             view.close()
 
+    def test_the_guide_in_portuguese_shows_what_to_bring_in_portuguese(self):
+        config = load_config()
+        presenter = GuidePresenter(ServiceFollower(config), floormap.resolve_here(config, "east"))
+        from kiosk.guide_app import GuideView
+
+        view = GuideView(presenter)
+        try:
+            self.view = view
+            self.render(view)
+            self.tap(view)
+            self.tap("Português")
+            self.tap("Endereço e registro familiar")
+            self.tap("Notificação de mudança para a cidade")
+            shown = " ".join(texts(view))
+            assert ("O que trazer: Certificado de mudança (Tenshutsu shōmeisho) / Documento com "
+                    "foto (carteira de motorista, cartão My Number etc.) / Cartões My Number de "
+                    "todos da família") in shown
+            assert "Aonde ir: Guichê 1, 2, 3 (Balcão único)  Piso 1 (térreo)  (verde)" in shown
+            assert "転出証明書" not in shown and "Moving-out certificate" not in shown
+            assert "só em japonês" not in shown  # the shipped file has every text in Portuguese
+        finally:
+            view.close()
+
     def test_a_new_site_configuration_redraws_without_the_removed_procedure(self):
         import copy
         import json

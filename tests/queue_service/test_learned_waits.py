@@ -127,3 +127,23 @@ def test_edited_site_minutes_restart_that_procedure_from_the_new_figure():
     again = ServiceTimes.from_summary({"a": 10.0, "b": 8.0}, st.summary())
     assert again.minutes("a") == pytest.approx(st.minutes("a"))
     assert again.procedures["b"].mean_min == pytest.approx(8.0)
+
+
+def test_an_hour_not_seen_yet_goes_at_the_pace_of_the_hour_before_it():
+    # The morning ran 30% slower than the procedure's usual: the next hour, before any
+    # service is seen in it, is expected to run as slowly (not back at the usual pace),
+    # and it moves from there once its own services are seen.
+    st = ServiceTimes({"a": 10.0})
+    for _ in range(60):
+        st.observe("a", "c1:x", 9, 10.0)
+    for _ in range(200):
+        st.observe("a", "c1:x", 10, 13.0)
+    ten = st.minutes("a", hour=10)
+    assert ten > 11.5
+    assert st.minutes("a", hour=11) == pytest.approx(ten)
+    assert st.minutes("a", hour=15) == pytest.approx(ten)
+    st.observe("a", "c1:x", 11, 13.0)
+    assert st.minutes("a", hour=11) == pytest.approx(ten, rel=0.03)
+    for _ in range(60):
+        st.observe("a", "c1:x", 11, 8.0)
+    assert st.minutes("a", hour=11) < 0.9 * ten

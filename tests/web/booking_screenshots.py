@@ -62,7 +62,8 @@ def shoot(url: str, out: Path, code: str) -> None:
                            ("booking-phone", "/booking/slots?purpose=le-tennyu&lang=ja"),
                            ("booking-phone-easy", "/booking/slots?purpose=le-shussei&lang=easy"),
                            ("booking-code-phone", f"/booking/{code}?made=1&lang=ja"),
-                           ("booking-code-phone-en", f"/booking/{code}?lang=en")):
+                           ("booking-code-phone-en", f"/booking/{code}?lang=en"),
+                           ("booking-phone-pt", "/booking/slots?purpose=le-tennyu&lang=pt")):
             page.goto(url + path)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
         page.goto(url + "/booking?lang=ja")

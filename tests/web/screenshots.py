@@ -161,6 +161,8 @@ def shoot(url: str, out: Path, token: str, called_token: str, report_day: str) -
                            ("congestion-phone-en", "/congestion?lang=en"),
                            ("visit-phone", f"/v/{token}?lang=ja"),
                            ("visit-called-phone-en", f"/v/{called_token}?lang=en"),
+                           ("visit-phone-vi", f"/v/{token}?lang=vi"),
+                           ("congestion-phone-pt", "/congestion?lang=pt"),
                            ("not-found-phone", "/v/expired-or-unknown-link?lang=ja")):
             page.goto(url + path)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)

@@ -26,7 +26,10 @@ def test_congestion_page_in_japanese_and_english(client, service):
 
 
 def test_phone_language_is_the_default(client):
-    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "vi,en;q=0.8"}).text
+    page = client.get("/", headers={"Accept-Language": "vi,en;q=0.8"}).text
+    assert '<html lang="vi">' in page and "Tình trạng chờ tại các quầy" in page
+    assert '<html lang="pt">' in client.get("/", headers={"Accept-Language": "pt-BR,pt;q=0.9"}).text
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "fr-FR,fr"}).text
     assert '<html lang="ja">' in client.get("/", headers={"Accept-Language": "ja-JP,ja"}).text
 
 
@@ -117,3 +120,38 @@ def test_fragments_are_bare_html_for_live_updates(client, service):
     frag = client.get(f"/v/{ticket['token']}?fragment=1").text
     assert "<html" not in frag and f'data-number="{ticket["number"]}"' in frag
     assert "<html" not in client.get("/congestion?fragment=1").text
+
+
+def test_the_booking_pages_in_portuguese_and_korean(client):
+    start = client.get("/booking?lang=pt").text
+    assert '<html lang="pt">' in start and "Agendar atendimento" in start
+    assert "Mudança para a cidade" in start and "Moving in" not in start  # the life event
+    slots = client.get("/booking/slots?purpose=le-tennyu").text  # the cookie keeps pt
+    assert "Certificado de mudança (Tenshutsu shōmeisho)" in slots  # bring_pt
+    assert "Escolha o dia" in slots and "Moving-out certificate" not in slots
+    korean = client.get("/booking/slots?purpose=le-tennyu&lang=ko").text
+    assert "전출 증명서" in korean and "날짜를 선택하세요" in korean
+
+
+def test_a_site_file_without_a_chinese_text_shows_the_japanese_marked_on_the_phone(tmp_path):
+    import tomllib
+    from importlib import resources
+
+    from protocol.site import parse_config
+    from queue_service.service import QueueService
+    from queue_service.web import create_app
+
+    doc = tomllib.loads(resources.files("protocol.sites").joinpath("isesaki.toml").read_text("utf-8"))
+    tennyu = next(p for p in doc["procedures"] if p["id"] == "tennyu")
+    del tennyu["name_zh"]
+    svc = QueueService(parse_config(doc), tmp_path / "data")
+    svc.start()
+    try:
+        ticket = issue(svc, "tennyu", "kokuho_kanyu")
+        with TestClient(create_app(svc)) as c:
+            page = c.get(f"/v/{ticket['token']}?lang=zh").text
+        assert "迁入申报" not in page and "転入届 (仅有日语)" in page  # Japanese, marked in Chinese
+        assert "Moving-in" not in page  # never English slipped in
+        assert "加入国民健康保险" in page  # the other procedure keeps its Chinese name
+    finally:
+        svc.stop()
