@@ -272,16 +272,46 @@ def running(broker: LocalBroker, data: Path, site: str | None, *, web: bool = Fa
         service.stop()
 
 
+def bench_broker(tmp: Path) -> LocalBroker:
+    """The benchmarks' Mosquitto, saved as often as the production broker saves (a save
+    every second, with thousands of retained visit statuses, held every message up for
+    milliseconds: the issue step paid for it, the bare broker step on an empty broker did
+    not)."""
+    return LocalBroker(tmp / "broker", autosave_s=SiteBroker.autosave_interval_s).start()
+
+
+def memory_measures(broker: LocalBroker, tmp: Path, visits: int) -> tuple[float, float]:
+    """(service RSS after a day, RSS after the same day with the pages in use), in MB."""
+    with running(broker, tmp / "day", None) as day:  # the real example site
+        rss = full_day_rss(broker, day, visits=visits)
+    with running(broker, tmp / "web", None, web=True) as pages:
+        rss_web = web_rss(broker, pages, visits=visits)
+    return rss, rss_web
+
+
+def memory_only(scale: float) -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="madoguchi-bench-"))
+    broker = bench_broker(tmp)
+    try:
+        rss, rss_web = memory_measures(broker, tmp, int(1500 * scale))
+    finally:
+        broker.stop()
+    print(f"service_rss_mb {rss:.1f}  (<= 80)\nservice_rss_web_mb {rss_web:.1f}  (<= 120)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     p.add_argument("--quick", action="store_true", help="fewer samples (a smoke run)")
+    p.add_argument("--memory", action="store_true",
+                   help="only the two memory measures (service RSS after a day, and with the "
+                        "pages in use); prints them, writes nothing")
     args = p.parse_args(argv)
     scale = 0.2 if args.quick else 1.0
+    if args.memory:
+        return memory_only(scale)
     tmp = Path(tempfile.mkdtemp(prefix="madoguchi-bench-"))
-    # Saved as often as the production broker saves (a save every second, with thousands
-    # of retained visit statuses, held every message up for milliseconds: the issue step
-    # paid for it, the bare broker step on an empty broker did not).
-    broker = LocalBroker(tmp / "broker", autosave_s=SiteBroker.autosave_interval_s).start()
+    broker = bench_broker(tmp)
     site = bench_site(tmp)
     try:
         bare = broker_rtt(broker, int(2000 * scale))
@@ -292,10 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             fan, call_to_board = fanout(broker, tmp, boards=100, calls=int(50 * scale))
         with running(broker, tmp / "durable", site):
             ops = durable_ops(broker, tmp, workers=12, seconds=10 * scale)
-        with running(broker, tmp / "day", None) as day:  # the real example site
-            rss = full_day_rss(broker, day, visits=int(1500 * scale))
-        with running(broker, tmp / "web", None, web=True) as pages:
-            rss_web = web_rss(broker, pages, visits=int(1500 * scale))
+        rss, rss_web = memory_measures(broker, tmp, int(1500 * scale))
         notify = notify_latency(broker, tmp, visits=int(500 * scale))
     finally:
         broker.stop()

@@ -127,7 +127,7 @@ class IssuerSim(Simulator):
             self.sleep_minutes(self.rng.expovariate(rate / 60))
             event, procedures, needs = draw_visit(self.config, self.rng)
             self.ask("issue", m.IssueRequest, issuing_point=self.point, procedures=procedures,
-                     life_event=event, needs=needs, staff=f"concierge-{self.point}")
+                     life_event=event, needs=needs)
         self.client.stop()
 
 
@@ -141,7 +141,7 @@ class CounterSim(Simulator):
 
     def run(self) -> None:
         self.client.start(wait=10)
-        c = {"counter": self.counter, "staff": f"staff-{self.counter}"}
+        c = {"counter": self.counter}
         self.ask("open_counter", m.OpenCounter, **c)
         while not self.stop_event.is_set():
             r = self.ask("call_next", m.CallNext, **c)

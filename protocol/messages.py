@@ -45,6 +45,13 @@ class Request(Message):
     request_id: str = RequestId
 
 
+# Who did it, for the audit trail: only the service's web pages set it, from the signed-in
+# session (queue_service/request_checks.py).
+StaffId = Field(default=None, max_length=32, description=(
+    "The signed-in staff member, set by the service's web pages; a device that names one "
+    "is refused (`staff_not_signed_in`)."))
+
+
 # ---- requests: issuing ---------------------------------------------------------------
 
 class IssueRequest(Request):
@@ -55,7 +62,7 @@ class IssueRequest(Request):
     life_event: str | None = None
     needs: list[Need] = Field(default_factory=list, max_length=6)
     language: str = Field(default="ja", max_length=8)
-    staff: str | None = Field(default=None, max_length=32)
+    staff: str | None = StaffId
 
 
 class LeaseRequest(Request):
@@ -80,7 +87,7 @@ class OfflineVisit(BaseModel):
     life_event: str | None = None
     needs: list[Need] = Field(default_factory=list, max_length=6)
     language: str = Field(default="ja", max_length=8)
-    staff: str | None = Field(default=None, max_length=32)
+    staff: str | None = StaffId
 
 
 class HandoverRequest(Request):
@@ -93,7 +100,7 @@ class HandoverRequest(Request):
 
 class CounterRequest(Request):
     counter: str = Ident
-    staff: str | None = Field(default=None, max_length=32)
+    staff: str | None = StaffId
 
 
 class CallNext(CounterRequest):
@@ -219,18 +226,18 @@ class BookRequest(Request):
     booth: str | None = None
     language: str = Field(default="ja", max_length=8)
     contact: str | None = Field(default=None, max_length=120)  # never published or logged
-    staff: str | None = Field(default=None, max_length=32)  # booked on a citizen's behalf
+    staff: str | None = StaffId  # booked on a citizen's behalf
 
 
 class ChangeBooking(Request):
     code: str = BookingCode
     start: float
-    staff: str | None = Field(default=None, max_length=32)
+    staff: str | None = StaffId
 
 
 class CancelBooking(Request):
     code: str = BookingCode
-    staff: str | None = Field(default=None, max_length=32)
+    staff: str | None = StaffId
 
 
 class GetBooking(Request):
@@ -244,7 +251,7 @@ class CheckIn(Request):
     issuing_point: str = Ident
     needs: list[Need] = Field(default_factory=list, max_length=6)  # as the concierge marks them
     language: str = Field(default="ja", max_length=8)
-    staff: str | None = Field(default=None, max_length=32)
+    staff: str | None = StaffId
 
 
 # ---- responses -------------------------------------------------------------------------
@@ -293,6 +300,9 @@ ERROR_CODES: dict[str, str] = {
     "booking_cancelled": "The booking was cancelled.",
     "already_checked_in": "The booking was already checked in; the reason gives its number.",
     "booking_expired": "The booking was for an earlier day.",
+    # who
+    "staff_not_signed_in": "A device named a staff member: staff are taken from a signed-in "
+                           "session of the web pages, never from a device's request.",
     # the service
     "store_failed": "The service could not save the request; nothing changed, try again.",
     "busy": "The service has too many requests waiting; nothing changed, try again shortly.",

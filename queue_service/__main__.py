@@ -18,6 +18,7 @@ from protocol.site import ConfigError, SiteConfig, load_config
 from protocol.texts import summary as texts_summary
 
 from .clock import ScaledClock
+from .malloc_limits import limit_malloc
 from .mqtt_shell import MqttShell
 from .service import QueueService
 from .store import StoreError
@@ -62,6 +63,7 @@ def with_public_url(config: SiteConfig, url: str) -> SiteConfig:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    limit_malloc()  # before any thread starts: see malloc_limits
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

@@ -26,8 +26,9 @@ from protocol import topics
 from protocol.client import disable_nagle
 from protocol.codec import ProtocolError, decode, encode, request_id_of
 
+from .engine import EngineError
 from .log_limit import LogLimiter
-from .request_checks import device_staff
+from .request_checks import check_device_request
 from .service import QueueService
 from .sole_service import WILL_DELAY_S, SoleServiceCheck
 
@@ -179,13 +180,18 @@ class MqttShell:
                               exc.code)
             reply(_refusal(msg.payload, exc.code, exc.reason))
             return False
+        try:
+            check_device_request(request)
+        except EngineError as exc:
+            reply(encode(m.Response.failure(request.request_id, exc.code, exc.reason)))
+            return False
         if self.service.backlog() >= BUSY_BACKLOG:
             self._log.warning("busy", "busy: refused %s from %s (%d requests waiting)",
                               command, device, self.service.backlog())
             reply(encode(m.Response.failure(request.request_id, "busy",
                                             "the service is overloaded; try again shortly")))
             return False
-        self.service.enqueue(command, device_staff(request, device), device, reply_and_ack)
+        self.service.enqueue(command, request, device, reply_and_ack)
         return True
 
     def _on_device(self, msg: mqtt.MQTTMessage) -> None:

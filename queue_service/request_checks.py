@@ -1,11 +1,14 @@
 """Checks of a decoded request against the site, before the engine sees it.
 
 The message models check shapes; these check meaning: a `life_event` must be one of the
-site's, a visit lists each procedure once. And `who`: a request's `staff` is only taken
-as given from the web pages, which set it from the signed-in session. Over MQTT the only
-identity the service can verify is the device (the broker pins it to the MQTT user), so
-a staff id a device names is recorded as claimed by that device (`<staff>@<device>`):
-no device can write a web staff member's id into the audit trail.
+site's, a visit lists each procedure once. And `who`: the staff member a request names is
+taken only from a staff session the service itself holds, that is from the web pages,
+which set `staff` from the signed-in session. Over MQTT the only identity the service can
+verify is the device (the broker pins it to the MQTT user), and no device signs staff in
+with the service (the concierge issuer checks its PINs against its own file), so a device
+request naming a `staff` is refused (`staff_not_signed_in`): a device's requests are
+recorded as the device's (the store keeps the device of every request with its answer),
+and no device can write a staff id into the audit trail.
 """
 
 from __future__ import annotations
@@ -28,12 +31,10 @@ def check_request(config: SiteConfig, command: str, request: m.Request) -> None:
             raise EngineError("duplicate_procedure", "a visit lists each procedure once")
 
 
-def device_staff(request: m.Request, device: str) -> m.Request:
-    """The request with any `staff` it names qualified by the device that sent it."""
-    def qualify(r):
-        staff = getattr(r, "staff", None)
-        return r.model_copy(update={"staff": f"{staff}@{device}"}) if staff else r
-
-    if isinstance(request, m.HandoverRequest):
-        return request.model_copy(update={"visits": [qualify(v) for v in request.visits]})
-    return qualify(request)
+def check_device_request(request: m.Request) -> None:
+    """Raise EngineError if a request from a device (over MQTT) names a staff member."""
+    visits = request.visits if isinstance(request, m.HandoverRequest) else [request]
+    if any(getattr(r, "staff", None) is not None for r in [request, *visits]):
+        raise EngineError("staff_not_signed_in",
+                          "a device cannot name a staff member: staff are taken from a "
+                          "signed-in session of the web pages; leave `staff` out")

@@ -54,6 +54,8 @@ class Intent:
     life_event: str | None
     needs: tuple[str, ...]
     language: str
+    # The concierge signed in on this issuer: written to its own audit table, never sent
+    # (the service refuses a staff id named by a device: queue_service/request_checks.py).
     staff: str | None
 
 
@@ -115,7 +117,7 @@ class Issuer:
         request = m.IssueRequest(
             request_id=intent.request_id, issuing_point=self.issuing_point,
             procedures=list(intent.procedures), life_event=intent.life_event,
-            needs=list(intent.needs), language=intent.language, staff=intent.staff)
+            needs=list(intent.needs), language=intent.language)
         try:
             response = self.client.request("issue", request, timeout=self.timeout)
         except RequestRefused as exc:
@@ -129,7 +131,7 @@ class Issuer:
         self.store.save_ticket(intent.request_id, result.number, ticket["day"], ticket)
         return Issued(intent.request_id, result.number, ticket, offline=False)
 
-    def check_in(self, request_id: str, code: str, language: str, staff: str | None,
+    def check_in(self, request_id: str, code: str, language: str,
                  needs: tuple[str, ...] = ()) -> Issued | TooEarly:
         """A booked citizen's code: the day's ticket, marked booked (or late). Needs the
         service: a booking cannot be checked in offline."""
@@ -140,7 +142,7 @@ class Issuer:
             if not self.client.connected:
                 raise IssueRefused("offline", "the queue service cannot be reached")
             request = m.CheckIn(request_id=request_id, code=code, issuing_point=self.issuing_point,
-                                needs=list(needs), language=language, staff=staff)
+                                needs=list(needs), language=language)
             try:
                 response = self.client.request("check_in", request, timeout=self.timeout)
             except RequestRefused as exc:
@@ -175,8 +177,7 @@ class Issuer:
             return m.OfflineVisit(
                 request_id=intent.request_id, number=number, issued_at=now,
                 issuing_point=self.issuing_point, procedures=list(intent.procedures),
-                life_event=intent.life_event, needs=list(intent.needs), language=intent.language,
-                staff=intent.staff)
+                life_event=intent.life_event, needs=list(intent.needs), language=intent.language)
 
         visit = self.store.issue_offline(day, make)
         if visit is None:

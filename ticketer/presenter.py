@@ -391,7 +391,7 @@ class ConciergePresenter:
 
         def work() -> None:
             try:
-                result = self.issuer.check_in(request_id, code, lang, staff, needs)
+                result = self.issuer.check_in(request_id, code, lang, needs)
             except IssueRefused as exc:
                 refused = exc
                 self._post(lambda: self._checked_in(code, None, None, refused))

@@ -21,6 +21,7 @@ from protocol.client import new_request_id
 
 from .. import booking_report, reports
 from ..accounts import ROLE_NAMES, ROLES, AccountError
+from ..malloc_limits import give_back
 from . import auth
 from . import staff_words as words
 from .login_guard import Refusal
@@ -297,7 +298,9 @@ def _report(request: Request, day: str, days: int = 1) -> reports.Report:
     svc = request.app.state.svc
     first = date.fromisoformat(day) - timedelta(days=days - 1)
     since, until = reports.day_bounds(svc.config, first.isoformat(), days)
-    return reports.build_report(svc.store.events(since, until), svc.config)
+    report = reports.build_report(svc.store.events(since, until), svc.config)
+    give_back()  # the replay of the days is garbage now: its pages go back to the system
+    return report
 
 
 @router.get("/reports", response_class=HTMLResponse)

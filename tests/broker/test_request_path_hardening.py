@@ -3,6 +3,8 @@ answers go only where they belong, whatever a device puts in its request."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import time
 import uuid
 
@@ -13,7 +15,7 @@ from paho.mqtt.properties import Properties
 from protocol import topics
 from protocol.client import new_request_id
 from protocol.codec import encode
-from protocol.messages import IssueRequest
+from protocol.messages import HandoverRequest, IssueRequest, OfflineVisit, OpenCounter
 from provisioning.sandbox import start_sandbox
 from tests.broker.mqtt_probe import Probe
 from tests.broker.service_process import start_queue_service
@@ -26,6 +28,7 @@ def live(tmp_path_factory):
     root = tmp_path_factory.mktemp("hardening")
     site = start_sandbox(root / "site", roles=("issuer", "board", "counter", "certterm"))
     service = start_queue_service(site, root / "service")
+    site.service_dir = root / "service"
     yield site
     service.terminate()
     service.wait(10)
@@ -124,3 +127,71 @@ def test_an_application_queued_for_an_offline_service_is_only_ciphertext_on_disk
     for secret in ("伊勢崎 秘子", "群馬県伊勢崎市今泉町九丁目", "1977-07-07"):
         assert secret.encode() not in saved
     assert persistence.stat().st_mode & 0o077 == 0
+
+
+def ask(probe: Probe, device: str, command: str, request) -> dict:
+    """Send one request as `device` and wait for its answer on the device's own res."""
+    correlation = send_request(probe, device, command, encode(request))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for message in list(probe.messages):
+            if getattr(message.properties, "CorrelationData", None) == correlation:
+                return json.loads(message.payload)
+        time.sleep(0.05)
+    raise AssertionError(f"no answer to {command} from {device}")
+
+
+def test_a_device_cannot_name_a_staff_member_and_its_requests_are_its_own(live):
+    """No staff id reaches the audit trail from a device: the service signs staff in only
+    on its web pages. A device naming one is refused; without one it is recorded as the
+    device that asked."""
+    issuer, counter = device_probe(live, "issuer"), device_probe(live, "counter")
+    try:
+        issuer.subscribe(topics.response(SITE, "issuer-1"))
+        counter.subscribe(topics.response(SITE, "counter-1"))
+        named = IssueRequest(request_id=new_request_id(), issuing_point="east",
+                             procedures=["tennyu"], staff="admin")
+        assert ask(issuer, "issuer-1", "issue", named)["error"]["code"] == "staff_not_signed_in"
+        opened = OpenCounter(request_id=new_request_id(), counter="c03", staff="admin")
+        assert ask(counter, "counter-1", "open_counter", opened)["error"]["code"] \
+            == "staff_not_signed_in"
+        offline = HandoverRequest(request_id=new_request_id(), visits=[OfflineVisit(
+            request_id=new_request_id(), number=9001, issued_at=time.time(),
+            issuing_point="east", procedures=["tennyu"], staff="1024")])
+        assert ask(issuer, "issuer-1", "handover", offline)["error"]["code"] \
+            == "staff_not_signed_in"
+        plain = IssueRequest(request_id=new_request_id(), issuing_point="east",
+                             procedures=["tennyu"])
+        assert ask(issuer, "issuer-1", "issue", plain)["ok"]
+    finally:
+        issuer.close()
+        counter.close()
+    with sqlite3.connect(f"file:{live.service_dir / 'madoguchi.db'}?mode=ro", uri=True) as db:
+        events = [json.loads(body) for (body,) in db.execute("SELECT body FROM events")]
+        devices = dict(db.execute("SELECT request_id, device FROM responses"))
+    assert [e.get("staff") for e in events if e.get("staff")] == []
+    assert [e["type"] for e in events if e.get("request_id") == plain.request_id] \
+        == ["visit_issued"]
+    assert devices[plain.request_id] == "issuer-1"
+    assert not {named.request_id, opened.request_id, offline.request_id} & set(devices)
+
+
+def test_the_concierge_issuer_issues_with_its_staff_signed_in(live, tmp_path):
+    """The issuer's PIN sign-in stays on the issuer (its audit table): what it sends the
+    service names no staff, so a signed-in concierge issues as before."""
+    from protocol.client import ServiceClient
+    from protocol.site import load_config
+    from ticketer.issuing import Intent, Issuer
+    from ticketer.store import LocalStore
+
+    bundle = live.bundles["issuer"]
+    client = ServiceClient(SITE, "issuer-1", port=live.plain_port, username=bundle.username,
+                           password=bundle.password)
+    try:
+        assert client.start()
+        issuer = Issuer(client, LocalStore(tmp_path / "issuer.sqlite3"), load_config(), "east")
+        issuer.sync()
+        issued = issuer.issue(Intent(new_request_id(), ("tennyu",), None, (), "ja", "1024"))
+    finally:
+        client.stop()
+    assert not issued.offline and issued.number > 0

@@ -51,3 +51,37 @@ def test_a_drawn_report_leaves_no_chart_library_in_the_service(tmp_path):
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["pngs"] == ["89504e47", "89504e47"]  # both charts drawn
     assert out["loaded"] == []
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
+
+
+def test_a_sign_in_leaves_no_password_check_memory_in_the_service(broker, tmp_path):
+    """Checking a staff password takes scrypt's 16 MiB in a thread of the web pages; the
+    service's entry point fixes glibc's mmap threshold so that block goes back when freed
+    (queue_service/malloc_limits.py): before, the first sign-in grew the service by 16 MB."""
+    import re
+
+    import httpx
+
+    from demo.processes import ServiceProcess
+    from queue_service.accounts import AccountStore
+    from queue_service.web import auth
+
+    service = ServiceProcess(broker, tmp_path / "service").start()
+    try:
+        AccountStore(service.data_dir / "madoguchi.db").add("boss", "管理者", "supervisor",
+                                                            "boss-password")
+        with httpx.Client(base_url=service.web_url, timeout=60) as web:
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"',
+                             web.get("/staff/login").text).group(1)
+            before = rss_mb(service.proc.pid)  # the sign-in page drawn, no password checked
+            signed_in = web.post("/staff/login", data={"user": "boss", "csrf_token": csrf,
+                                                       "password": "boss-password"})
+            after = rss_mb(service.proc.pid)
+        assert signed_in.status_code == 303 and auth.COOKIE in signed_in.cookies
+        assert after - before < 8, f"a sign-in kept {after - before:.1f} MB"
+    finally:
+        service.stop()
