@@ -224,7 +224,7 @@ class Notifier:
             step = v.current()
             notices = [replace(n, url=url) for n in triggers.due(
                 self.config, engine.visit_status(v, now, reader), self._fired.setdefault(vid, set()),
-                transferred=bool(step and step.transferred))]
+                transferred=bool(step and step.transferred), language=v.language)]
             if notices:
                 queued += self.store.record(v.day, vid, notices, now)
                 for n in notices:

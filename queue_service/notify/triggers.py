@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from protocol.messages import VisitStatus
 from protocol.notify_site import NotifySettings
 from protocol.site import SiteConfig
-from protocol.waits import wait_text
+
+from .wording import notice_text
 
 OPEN_STEP = ("waiting", "called", "serving", "held", "absent")
 
@@ -40,8 +41,9 @@ class Notice:
 
 
 def due(config: SiteConfig, status: VisitStatus, fired: set[str],
-        transferred: bool = False) -> list[Notice]:
-    """The notices this status calls for that were not sent yet, within the visit's cap.
+        transferred: bool = False, language: str = "ja") -> list[Notice]:
+    """The notices this status calls for that were not sent yet, within the visit's cap,
+    in Japanese and the visit's `language` (wording.py).
     `transferred`: the current step was passed on to its department by a counter."""
     rules: NotifySettings = config.notify
     if status.state not in OPEN_STEP:
@@ -50,40 +52,30 @@ def due(config: SiteConfig, status: VisitStatus, fired: set[str],
     if index is None:
         return []
     step = status.steps[index]
-    dept = config.departments.get(step.department)
-    dept_ja = dept.name_ja if dept else step.department
-    floor_ja = config.floors[dept.floor].name_ja if dept else ""
-    head = f"{status.number}番"
+
+    def text(kind: str) -> tuple[str, str]:
+        return notice_text(kind, language, config, number=status.number, department=step.department,
+                           counter_number=status.counter_number, ahead=status.people_ahead,
+                           low=status.wait_min_low, high=status.wait_min_high)
+
     out: list[Notice] = []
     if status.state == "called" and rules.on_call:
-        out.append(Notice(f"called:{index}", "called", status.number,
-                          f"{head}のかた お呼びしています",
-                          f"{status.counter_number}番窓口へお越しください（{dept_ja}）。",
+        out.append(Notice(f"called:{index}", "called", status.number, *text("called"),
                           counter_number=status.counter_number, department=step.department))
     if status.state == "waiting":
         previous = status.steps[index - 1].department if index else step.department
         if rules.on_next_department and (transferred or previous != step.department):
-            out.append(Notice(f"next:{index}:{step.department}", "next", status.number,
-                              f"{head}のかた 次は{dept_ja}です",
-                              f"{floor_ja}の{dept_ja}でお待ちください。順番は引き継がれています。",
+            out.append(Notice(f"next:{index}:{step.department}", "next", status.number, *text("next"),
                               department=step.department))
-        ahead, wait = status.people_ahead, status.estimated_wait_min
-        near = is_near(rules, status)
         wait_known = status.wait_min_low is not None
-        line = (f"あと{ahead}人、待ち時間は{wait_text(status.wait_min_low, status.wait_min_high)}"
-                if wait_known else f"あと{ahead}人")
+        wait = round(status.estimated_wait_min, 1) if wait_known else None
+        near = is_near(rules, status)
         if out and near:  # routed on straight into a short line: one message says both
-            out[0] = Notice(out[0].trigger, "next", status.number, out[0].title,
-                            f"{floor_ja}の{dept_ja}へお越しください。{line}です。",
-                            department=step.department, wait_min=round(wait, 1) if wait_known else None,
-                            covers=(f"near:{index}",))
+            out[0] = Notice(out[0].trigger, "next", status.number, *text("next_near"),
+                            department=step.department, wait_min=wait, covers=(f"near:{index}",))
         elif near:
-            out.append(Notice(f"near:{index}", "near", status.number,
-                              f"{head}のかた まもなく順番です",
-                              f"{dept_ja}（{floor_ja}）: {line}。"
-                              "窓口の近くでお待ちください。",
-                              department=step.department,
-                              wait_min=round(wait, 1) if wait_known else None))
+            out.append(Notice(f"near:{index}", "near", status.number, *text("near"),
+                              department=step.department, wait_min=wait))
     return _within_cap(rules.max_messages, out, fired)
 
 

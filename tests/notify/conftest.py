@@ -59,9 +59,9 @@ def notify_service(push_endpoint, smtp_server, line_api, tmp_path):
     svc.stop()
 
 
-def issue(svc: QueueService, *procedures: str) -> dict:
+def issue(svc: QueueService, *procedures: str, language: str = "ja") -> dict:
     r = svc.submit("issue", m.IssueRequest(request_id=new_request_id(), issuing_point="east",
-                                           procedures=list(procedures)))
+                                           procedures=list(procedures), language=language))
     assert r.ok, r.error
     return r.result.model_dump()
 

@@ -46,6 +46,28 @@ def test_a_call_reaches_the_subscribed_phone_once_with_the_counter_and_no_name(
     assert {(r["trigger"], r["state"]) for r in rows} == {("near:0", "sent"), ("called:0", "sent")}
 
 
+def test_a_visit_issued_in_portuguese_is_told_in_japanese_and_portuguese(
+        notify_service, push_endpoint):
+    svc = notify_service
+    phone = push_endpoint.new_subscriber()
+    ticket = issue(svc, "nozei", "kokuho_kanyu", language="pt")
+    subscribe(svc, ticket["token"], "webpush", phone.subscription())
+    command(svc, "open_counter", "c07")
+    command(svc, "call_next", "c07")
+    command(svc, "finish", "c07")  # routed on to 国民健康保険課
+    near, called, routed = push_endpoint.wait_for(lambda: len(push_endpoint.payloads(phone)) >= 3
+                                                  and push_endpoint.payloads(phone))
+    n = ticket["number"]
+    assert near["title"] == f"{n}番のかた まもなく順番です / Nº {n}: sua vez está chegando"
+    assert near["body"].splitlines()[0].startswith("市民税課")  # Japanese first
+    assert "0 pessoas na sua frente" in near["body"].splitlines()[1]
+    assert called["title"] == f"{n}番のかた お呼びしています / Nº {n}: é a sua vez"
+    ja, pt = called["body"].splitlines()
+    assert "7番窓口" in ja and pt.startswith("Dirija-se ao Guichê 7")
+    assert routed["title"].startswith(f"{n}番のかた 次は国民健康保険課です / Nº {n}: a seguir, ")
+    assert "国民健康保険課" not in routed["title"].split(" / ")[1]  # the department in Portuguese
+
+
 def test_routed_on_gets_one_next_message_and_the_cap_holds(notify_service, push_endpoint):
     svc = notify_service
     phone = push_endpoint.new_subscriber()
