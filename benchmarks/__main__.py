@@ -37,7 +37,7 @@ from protocol.site import load_config
 
 from . import save_results
 from .notify import notify_latency
-from .service_load import board_farm, counter_cycles
+from .service_load import BoardFarm, counter_cycles
 
 SITE = "isesaki"
 
@@ -138,38 +138,34 @@ def issue_rtt_under_load(broker: LocalBroker, rate: float, seconds: float) -> li
 
 # ---- 3. fan-out to boards -----------------------------------------------------------------
 
-def fanout(broker: LocalBroker, tmp: Path, boards: int, calls: int,
-           farms: int = 4) -> tuple[list[float], list[float]]:
-    """Calls to 100 boards subscribed from `farms` processes. Returns the latency from
-    the service's publish (the `at` of the call) and from the counter's request."""
-    per_farm = boards // farms
-    ready = [tmp / f"farm-{i}.ready" for i in range(farms)]
-    window = 20 + calls * 0.2
-    pool = multiprocessing.get_context("spawn").Pool(farms)
-    pending = pool.starmap_async(board_farm, [(broker.host, broker.port, "c07", per_farm,
-                                               str(r), window) for r in ready])
-    deadline = time.monotonic() + 60
-    while not all(r.exists() for r in ready) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    issuer = ServiceClient(SITE, "issuer-east", broker.host, broker.port)
-    counter = ServiceClient(SITE, "counter-c07", broker.host, broker.port)
-    issuer.start(wait=10)
-    counter.start(wait=10)
-    counter.request("open_counter", m.OpenCounter(request_id=new_request_id(), counter="c07"))
-    for _ in range(calls):
-        issuer.request("issue", m.IssueRequest(request_id=new_request_id(), issuing_point="east",
-                                               procedures=["shotoku"]))
-    sent: dict[int, float] = {}
-    for _ in range(calls):
-        t = time.time()
-        r = counter.request("call_next", m.CallNext(request_id=new_request_id(), counter="c07"))
-        sent[r.result.visit.number] = t
-        time.sleep(0.1)
-        counter.request("finish", m.FinishProcedure(request_id=new_request_id(), counter="c07"))
-    issuer.stop()
-    counter.stop()
-    received = [x for farm in pending.get(window + 60) for x in farm]
-    pool.close()
+def fanout(broker: LocalBroker, tmp: Path, boards: int, calls: int) -> tuple[list[float], list[float]]:
+    """Calls to 100 subscribed boards. Returns the latency from the service's publish
+    (the `at` of the call) and from the counter's request."""
+    folder = tmp / "boards"
+    folder.mkdir(parents=True, exist_ok=True)
+    farm = BoardFarm(broker.host, broker.port, "c07", boards, folder)
+    try:
+        farm.wait_subscribed()
+        issuer = ServiceClient(SITE, "issuer-east", broker.host, broker.port)
+        counter = ServiceClient(SITE, "counter-c07", broker.host, broker.port)
+        issuer.start(wait=10)
+        counter.start(wait=10)
+        counter.request("open_counter", m.OpenCounter(request_id=new_request_id(), counter="c07"))
+        for _ in range(calls):
+            issuer.request("issue", m.IssueRequest(request_id=new_request_id(), issuing_point="east",
+                                                   procedures=["shotoku"]))
+        sent: dict[int, float] = {}
+        for _ in range(calls):
+            t = time.time()
+            r = counter.request("call_next", m.CallNext(request_id=new_request_id(), counter="c07"))
+            sent[r.result.visit.number] = t
+            time.sleep(0.1)
+            counter.request("finish", m.FinishProcedure(request_id=new_request_id(), counter="c07"))
+        issuer.stop()
+        counter.stop()
+        time.sleep(0.5)  # the last call's deliveries
+    finally:
+        received = farm.stop()
     from_publish = [(got - at) * 1000 for n, at, got in received if n in sent]
     from_request = [(got - sent[n]) * 1000 for n, at, got in received if n in sent]
     return from_publish, from_request
