@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from protocol import glossary
 from protocol import messages as m
 from protocol.floorplan import FloorPlan
 from protocol.site import SiteConfig
-from protocol.waits import NOT_OPEN, natural_range
+from protocol.waits import natural_range
 
 from . import bookings, estimator
 from . import events as ev
@@ -41,8 +42,6 @@ def applies(kind: type[ev.EventBase]) -> Callable:
     return register
 
 LINE_KEPT_S = 120.0  # a department's dealt line is dealt again after this long
-LEVEL_LABELS = {"low": ("空いています", "Not busy"), "medium": ("やや混雑", "Busy"),
-                "high": ("混雑", "Very busy"), "closed": (NOT_OPEN["ja"], NOT_OPEN["en"])}
 
 
 class EngineError(Exception):
@@ -236,7 +235,7 @@ class QueueEngine:
             wait_min_low=low, wait_min_high=high,
             priority_wait_min_low=p_low, priority_wait_min_high=p_high,
             moving_here=line.moving_here, level=level,
-            label_ja=LEVEL_LABELS[level][0], label_en=LEVEL_LABELS[level][1], at=now,
+            label_ja=glossary.level(level, "ja"), label_en=glossary.level(level, "en"), at=now,
         )
 
     def line(self, department: str, now: float, reader: estimator.Reader | None = None,

@@ -10,7 +10,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from protocol import phrases
-from protocol.glossary import NEEDS, counters, people
+from protocol.glossary import NEEDS, counters, level, people
 from protocol.texts import localized
 from protocol.waits import wait_reason, wait_text
 
@@ -22,7 +22,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["minutes"] = lambda v: "—" if v is None else f"{v:.0f}"
 templates.env.filters["clock"] = pass_context(lambda ctx, ts: clock(ctx["site"], ts))
 templates.env.globals.update(
-    wait_text=wait_text, wait_reason=wait_reason, counters=counters, people=people,
+    wait_text=wait_text, wait_reason=wait_reason, counters=counters, people=people, level=level,
     # a count in bold, kept on one line (「3人」 never broken after the figure)
     people_b=lambda n, lang: Markup(
         f'<span class="count">{people(n, lang, f"<b>{int(n)}</b>")}</span>'),

@@ -96,12 +96,6 @@ PAGE: dict[str, dict[str, str]] = {
                   "pt": "Agendar atendimento"},
     "order_link": {"ja": "呼び出しの順番", "easy": "よぶ じゅんばん", "en": "Order of calls",
                    "zh": "叫号顺序", "ko": "호출 순서", "vi": "Thứ tự gọi số", "pt": "Ordem das chamadas"},
-    "level_low": {"ja": "空いています", "easy": "すいて います", "en": "Not busy", "zh": "空闲",
-                  "ko": "여유", "vi": "Vắng", "pt": "Tranquilo"},
-    "level_medium": {"ja": "やや混雑", "easy": "すこし こんで います", "en": "Busy", "zh": "较拥挤",
-                     "ko": "다소 혼잡", "vi": "Hơi đông", "pt": "Movimentado"},
-    "level_high": {"ja": "混雑", "easy": "こんで います", "en": "Very busy", "zh": "拥挤", "ko": "혼잡",
-                   "vi": "Rất đông", "pt": "Lotado"},
     # ---- the subscribe step of the visit page (notify_subscribe.html) ----
     "n_title": {"ja": "順番が近づいたらお知らせします", "easy": "じゅんばんが ちかく なったら しらせます",
                 "en": "Get told when your turn is near", "zh": "快轮到您时通知您",
