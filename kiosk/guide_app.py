@@ -315,7 +315,7 @@ class GuideView(ScreenManager):
         for dest in self.results:
             chosen = dest.procedure.id == self.selected
             b = BigButton(dest.name, colour="#0D47A1" if chosen else "#E3E8EF", size=26,
-                          height=90, text_colour=PAPER if chosen else (0, 0, 0, 1))
+                          height=90, text_colour=PAPER if chosen else (0, 0, 0, 1), grow=True)
             b.bind(on_release=lambda _b, pid=dest.procedure.id: self.select(pid))
             listing.add_widget(b)
         scroll = ScrollView(size_hint_x=0.34)
@@ -368,7 +368,7 @@ class GuideView(ScreenManager):
         if self.query and not results:
             found.add_widget(Text(i18n.t("no_results", lang), size=28))
         for dest in results:
-            b = BigButton(dest.name, colour="#0D47A1", size=26, height=88)
+            b = BigButton(dest.name, colour="#0D47A1", size=26, height=88, grow=True)
             b.bind(on_release=lambda _b, d=dest, r=results: self.open_results(r, d.procedure.id))
             found.add_widget(b)
         scroll = ScrollView(size_hint_x=0.4)

@@ -57,8 +57,12 @@ class Text(PhraseWrap, Label):
 
 
 class BigButton(PhraseWrap, Button):
+    """A touch button whose text wraps between phrases; `grow`: taller than `height` when
+    the text needs more lines (a button in a list, where a long translation must not
+    spill over its neighbours)."""
+
     def __init__(self, text: str, colour: str = "#0D47A1", size: int = 30, height: float = 96,
-                 text_colour=PAPER, pad: int = 20, **kw):
+                 text_colour=PAPER, pad: int = 20, grow: bool = False, **kw):
         super().__init__(text=text, font_name=KIVY_NAME, font_size=size, bold=True,
                          background_normal="", background_down="",
                          background_color=get_color_from_hex(colour), color=text_colour,
@@ -67,6 +71,9 @@ class BigButton(PhraseWrap, Button):
             self.size_hint_y = None
             self.height = height
         self.bind(size=lambda *_: setattr(self, "text_size", (self.width - pad, None)))
+        if grow:
+            self.bind(texture_size=lambda *_: setattr(
+                self, "height", max(height, self.texture_size[1] + pad)))
         self.start_wrapping(pad)
 
 

@@ -9,6 +9,7 @@ import time
 import pytest
 from escpos.printer import Dummy
 from kivy.tests.common import GraphicUnitTest, UnitTestTouch
+from kivy.uix.button import Button
 from kivy.uix.label import Label
 
 from kiosk import floormap
@@ -145,6 +146,10 @@ class TestGuideScreens(KioskTest):
             assert "Aonde ir: Guichês 1, 2, 3 (Balcão único)  Piso 1 (térreo)  (verde)" in shown
             assert "転出証明書" not in shown and "Moving-out certificate" not in shown
             assert "só em japonês" not in shown  # the shipped file has every text in Portuguese
+            self.tap("Registro de óbito")  # the list holds a three-line Portuguese name
+            spilled = [said(w) for w in view.walk() if isinstance(w, Button) and w.text
+                       and w.get_root_window() is not None and w.texture_size[1] > w.height]
+            assert spilled == [], f"text taller than its button: {spilled}"
         finally:
             view.close()
 
