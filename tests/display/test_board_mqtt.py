@@ -77,6 +77,7 @@ def test_a_site_that_wants_the_japanese_twice_gets_it_from_the_device_settings(
     board = running_board({"speech_languages": ["ja", "en"], "speech_repeat_ja": True})
     board.wait_for(lambda v: v.online)
     publisher.call(call_message(site, "c03", 123, 1))
+    board.wait_for(lambda v: board.announcer.backlog.received)  # the announcer has the call
     assert spoken(board) == library.announcement([Call(123, 3)], ["ja", "ja", "en"]).size
     recorded, _ = read_wav(board.wav)
     assert heard_in_order(recorded, library, CHIME, "ja/number/123", "ja/counter/3",
