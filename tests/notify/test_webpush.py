@@ -95,6 +95,8 @@ def test_a_push_service_in_trouble_is_retried_and_does_not_hold_up_the_queue(
     subscribe(svc, ticket["token"], "webpush", phone.subscription())
     near = push_endpoint.wait_for(lambda: push_endpoint.payloads(phone))
     assert len(near) == 1
+    # the sender records the delivery once the push service has answered it
+    push_endpoint.wait_for(lambda: svc.notifier.store.deliveries()[0]["state"] != "pending")
     row = svc.notifier.store.deliveries()[0]
     assert row["state"] == "sent" and row["attempts"] == 4
 
