@@ -71,6 +71,16 @@ class KioskTest(GraphicUnitTest):
         self.advance_frames(3)
         self.check_lines()
 
+    def open_guide(self, live: ServiceFollower | None = None, client=None, **view_args):
+        """The floor guide at the east entrance (not drawn yet) and its presenter."""
+        from kiosk.guide_app import GuideView
+
+        config = load_config()
+        presenter = GuidePresenter(live or ServiceFollower(config),
+                                   floormap.resolve_here(config, "east"), client=client)
+        self.view = GuideView(presenter, **view_args)
+        return self.view, presenter
+
     def check_lines(self) -> None:
         """Every screen reached: Japanese broken between phrases, kinsoku kept."""
         self.advance_frames(2)
@@ -79,15 +89,10 @@ class KioskTest(GraphicUnitTest):
 
 class TestGuideScreens(KioskTest):
     def test_from_signage_to_a_printed_guidance_list(self):
-        config = load_config()
         now = [1000.0]
-        presenter = GuidePresenter(ServiceFollower(config), floormap.resolve_here(config, "east"))
         printer = Dummy()
-        from kiosk.guide_app import GuideView
-
-        view = GuideView(presenter, printer=printer, clock=lambda: now[0])
+        view, presenter = self.open_guide(printer=printer, clock=lambda: now[0])
         try:
-            self.view = view
             self.render(view)
             assert view.current == "signage"
             assert "画面にふれてください  /  Touch to start" in texts(view)
@@ -127,13 +132,8 @@ class TestGuideScreens(KioskTest):
             view.close()
 
     def test_the_guide_in_portuguese_shows_what_to_bring_in_portuguese(self):
-        config = load_config()
-        presenter = GuidePresenter(ServiceFollower(config), floormap.resolve_here(config, "east"))
-        from kiosk.guide_app import GuideView
-
-        view = GuideView(presenter)
+        view, _ = self.open_guide()
         try:
-            self.view = view
             self.render(view)
             self.tap(view)
             self.tap("Português")
@@ -159,12 +159,8 @@ class TestGuideScreens(KioskTest):
 
         config = load_config()
         live = ServiceFollower(config)
-        presenter = GuidePresenter(live, floormap.resolve_here(config, "east"))
-        from kiosk.guide_app import GuideView
-
-        view = GuideView(presenter)
+        view, presenter = self.open_guide(live)
         try:
-            self.view = view
             self.render(view)
             view.open_category("証明書")
             view.select("kotei_shisan")  # far down the list, below the visible part
@@ -181,13 +177,8 @@ class TestGuideScreens(KioskTest):
             view.close()
 
     def test_search_with_the_kana_keyboard(self):
-        config = load_config()
-        presenter = GuidePresenter(ServiceFollower(config), floormap.resolve_here(config, "east"))
-        from kiosk.guide_app import GuideView
-
-        view = GuideView(presenter)
+        view, _ = self.open_guide()
         try:
-            self.view = view
             self.render(view)
             view.go("start")
             self.advance_frames(2)
@@ -210,22 +201,17 @@ def service_for_screens(request, queue_service):
 @pytest.mark.usefixtures("service_for_screens")
 class TestProgressScreen(KioskTest):
     def test_a_typed_number_shows_where_to_go_but_not_its_procedures(self):
-        from kiosk.guide_app import GuideView
         from protocol.client import new_request_id
         from protocol.messages import IssueRequest
 
-        config = load_config()
         svc = self.service
         client = ServiceClient(svc.site, "guide-east", svc.broker.host, svc.broker.port)
         client.start()
         number = client.request("issue", IssueRequest(
             request_id=new_request_id(), issuing_point="east", procedures=["juminhyo"])
         ).result.number
-        presenter = GuidePresenter(ServiceFollower(config), floormap.resolve_here(config, "east"),
-                                   client=client)
-        view = GuideView(presenter)
+        view, _ = self.open_guide(client=client)
         try:
-            self.view = view
             self.render(view)
             view.go("start")
             self.tap("番号札で進み具合を見る")
