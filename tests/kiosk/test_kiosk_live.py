@@ -60,38 +60,44 @@ def test_a_bad_site_document_keeps_the_last_good_configuration(config):
     assert live.config is config
 
 
-def test_a_ticket_holder_sees_the_progress_of_their_visit(queue_service, east):
-    from kiosk.guide import ProgressUnavailable
-    from protocol.messages import CallNext, OpenCounter
-
+@pytest.fixture
+def guide_and_desk(queue_service, east):
+    """The east entrance's guide, asking the real service, and counter 1's desk."""
     broker = queue_service.broker
     guide_client = ServiceClient(queue_service.site, "guide-east", broker.host, broker.port)
     staff = ServiceClient(queue_service.site, "counter-c01", broker.host, broker.port)
     guide_client.start()
     staff.start()
     try:
-        guide = GuidePresenter(ServiceFollower(load_config()), east, client=guide_client)
-        number = staff.request("issue", IssueRequest(
-            request_id=new_request_id(), issuing_point="east",
-            procedures=["tennyu", "jido_teate", "kokuho_kanyu"])).result.number
-        waiting = guide.progress(number)
-        # anyone may type any number: where to go, never which procedures
-        assert (waiting.done, waiting.total) == (0, 3)
-        assert waiting.next.place == "1・2・3番窓口(総合窓口)" and waiting.called_at == ""
-
-        assert staff.request("open_counter", OpenCounter(request_id=new_request_id(),
-                                                         counter="c01")).ok
-        assert staff.request("call_next", CallNext(request_id=new_request_id(), counter="c01")).ok
-        called = guide.progress(number)
-        assert called.called_at == "1番窓口(総合窓口)"
-        assert [c.id for c in called.next.counters] == ["c01"]  # the map leads to that counter
-
-        with pytest.raises(ProgressUnavailable) as unknown:
-            guide.progress(2999)
-        assert unknown.value.key == "number_unknown"
+        yield GuidePresenter(ServiceFollower(load_config()), east, client=guide_client), staff
     finally:
         guide_client.stop()
         staff.stop()
+
+
+def test_a_ticket_holder_sees_the_progress_of_their_visit(guide_and_desk):
+    from kiosk.guide import ProgressUnavailable
+    from protocol.messages import CallNext, OpenCounter
+
+    guide, staff = guide_and_desk
+    number = staff.request("issue", IssueRequest(
+        request_id=new_request_id(), issuing_point="east",
+        procedures=["tennyu", "jido_teate", "kokuho_kanyu"])).result.number
+    waiting = guide.progress(number)
+    # anyone may type any number: where to go, never which procedures
+    assert (waiting.done, waiting.total) == (0, 3)
+    assert waiting.next.place == "1・2・3番窓口(総合窓口)" and waiting.called_at == ""
+
+    assert staff.request("open_counter", OpenCounter(request_id=new_request_id(),
+                                                     counter="c01")).ok
+    assert staff.request("call_next", CallNext(request_id=new_request_id(), counter="c01")).ok
+    called = guide.progress(number)
+    assert called.called_at == "1番窓口(総合窓口)"
+    assert [c.id for c in called.next.counters] == ["c01"]  # the map leads to that counter
+
+    with pytest.raises(ProgressUnavailable) as unknown:
+        guide.progress(2999)
+    assert unknown.value.key == "number_unknown"
 
 
 def test_without_a_connection_the_progress_says_the_service_is_down(config, east):
@@ -102,29 +108,20 @@ def test_without_a_connection_the_progress_says_the_service_is_down(config, east
     assert exc.value.key == "service_down"
 
 
-def test_after_a_transfer_the_guide_sends_the_citizen_where_the_visit_now_waits(queue_service, east):
+def test_after_a_transfer_the_guide_sends_the_citizen_where_the_visit_now_waits(guide_and_desk):
     """回す from 1番窓口 to 国民健康保険課: the guide said 1・2・3番 while the phone page said
     9・10番; both now follow the department the visit waits in."""
     from protocol.messages import CallNext, OpenCounter, StartService, Transfer
 
-    broker = queue_service.broker
-    guide_client = ServiceClient(queue_service.site, "guide-east", broker.host, broker.port)
-    staff = ServiceClient(queue_service.site, "counter-c01", broker.host, broker.port)
-    guide_client.start()
-    staff.start()
-    try:
-        guide = GuidePresenter(ServiceFollower(load_config()), east, client=guide_client)
-        number = staff.request("issue", IssueRequest(
-            request_id=new_request_id(), issuing_point="east", procedures=["tennyu"])).result.number
-        assert staff.request("open_counter", OpenCounter(request_id=new_request_id(), counter="c01")).ok
-        assert staff.request("call_next", CallNext(request_id=new_request_id(), counter="c01")).ok
-        assert staff.request("start", StartService(request_id=new_request_id(), counter="c01")).ok
-        moved = staff.request("transfer", Transfer(request_id=new_request_id(), counter="c01",
-                                                   department="kokuho"))
-        assert moved.ok, moved.error
-        shown = guide.progress(number)
-        assert shown.next.place == "9・10番窓口(国民健康保険課)"
-        assert moved.result.visit.department == "kokuho"
-    finally:
-        guide_client.stop()
-        staff.stop()
+    guide, staff = guide_and_desk
+    number = staff.request("issue", IssueRequest(
+        request_id=new_request_id(), issuing_point="east", procedures=["tennyu"])).result.number
+    assert staff.request("open_counter", OpenCounter(request_id=new_request_id(), counter="c01")).ok
+    assert staff.request("call_next", CallNext(request_id=new_request_id(), counter="c01")).ok
+    assert staff.request("start", StartService(request_id=new_request_id(), counter="c01")).ok
+    moved = staff.request("transfer", Transfer(request_id=new_request_id(), counter="c01",
+                                               department="kokuho"))
+    assert moved.ok, moved.error
+    shown = guide.progress(number)
+    assert shown.next.place == "9・10番窓口(国民健康保険課)"
+    assert moved.result.visit.department == "kokuho"
