@@ -5,7 +5,9 @@ A state has one wording everywhere: the phone page's guidance list, the counter 
 the dashboard and the floor guide read `state(key, lang)`; a count of people reads
 `people(n, lang)` (「1人」, "1 person", "2 people"); counter numbers read
 `counters(numbers, lang)` (「9・10番窓口」, "Counter 11", "Counters 9, 10"); a priority need
-reads `NEEDS` on the issuer and the console. How a wait
+reads `NEEDS` on the issuer and the console; a printer's state reads `PRINTER` on the
+issuer, and an appliance's health alert (`printer:paper_out`, `disk:low`...) reads
+`device_alert(code)` on the dashboard. How a wait
 is written (and "no counter open") lives in `protocol.waits`; congestion levels here reuse
 its `NOT_OPEN` for a closed department.
 
@@ -53,6 +55,33 @@ NEEDS: dict[str, tuple[str, str]] = {
     "small_children": ("乳幼児連れ", "Small children"), "language": ("通訳", "Interpreter"),
 }
 
+# A receipt printer's state (protocol.messages.PrinterState), as the issuer's screen and the
+# staff dashboard write it: Japanese and English.
+PRINTER: dict[str, tuple[str, str]] = {
+    "ok": ("プリンター正常", "Printer OK"), "paper_low": ("用紙残りわずか", "Paper low"),
+    "paper_out": ("用紙切れ", "Paper out"), "cover_open": ("カバーが開いています", "Cover open"),
+    "offline": ("プリンター未接続", "Printer offline"),
+}
+
+# The health alerts appliances send in their heartbeats (firmware.health.alerts_for, the
+# device agent, the boards, LED signs and pager links), as facilities staff read them.
+DEVICE_ALERTS: dict[str, tuple[str, str]] = {
+    **{f"printer:{state}": words for state, words in PRINTER.items() if state != "ok"},
+    "audio:error": ("音声を再生できません", "Audio does not play"),
+    "audio:no_clips": ("読み上げ音声がありません", "No speech clips"),
+    "temperature:high": ("本体が高温です", "Running hot"),
+    "disk:low": ("保存領域の空き不足", "Disk nearly full"),
+    "health:probe_failed": ("自己診断の一部が失敗", "A health check failed"),
+    "health:invalid": ("自己診断の値が不正", "Invalid health reading"),
+    "sign:no_answer": ("表示器が応答しません", "LED sign not answering"),
+    "pager:no_answer": ("呼出器の送信機が応答しません", "Pager transmitter not answering"),
+}
+# Alerts about one speech language: `audio:no_clips_en`, `audio:old_clips_pt`.
+_LANGUAGE_ALERTS: dict[str, tuple[str, str]] = {
+    "audio:no_clips": ("読み上げ音声がありません({lang})", "No speech clips ({lang})"),
+    "audio:old_clips": ("読み上げ音声が古い版です({lang})", "Speech clips out of date ({lang})"),
+}
+
 # A department's congestion level, as the boards and the guide write it.
 LEVELS: dict[str, dict[str, str]] = {
     "low": {"ja": "空いています", "easy": "すいて います", "en": "Not busy", "zh": "空闲",
@@ -85,6 +114,18 @@ def _pick(texts: dict, lang: str):
 def state(key: str, lang: str = "ja") -> str:
     """The one wording of a step's state or guidance mark (`STATES`)."""
     return _pick(STATES[key], lang)
+
+
+def device_alert(code: str) -> tuple[str, str] | None:
+    """An appliance's health alert in Japanese and English; None for a code not known here
+    (the caller shows the code itself, so no alert is ever hidden)."""
+    if code in DEVICE_ALERTS:
+        return DEVICE_ALERTS[code]
+    head, _, lang = code.rpartition("_")
+    if head in _LANGUAGE_ALERTS and lang:
+        ja, en = _LANGUAGE_ALERTS[head]
+        return ja.format(lang=lang), en.format(lang=lang)
+    return None
 
 
 def level(key: str, lang: str = "ja") -> str:

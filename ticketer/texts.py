@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from protocol.glossary import NEEDS
+from protocol.glossary import NEEDS, PRINTER
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("総合案内 発券", "Concierge issuer"),
@@ -52,11 +52,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "offline_pending": ("未送信 {n}件", "{n} not yet handed over"),
     "no_leased_numbers": ("オフライン用の番号が残っていません。別の発券機をご利用ください。",
                           "No reserved numbers left offline: use another issuer."),
-    "printer_ok": ("プリンター正常", "Printer OK"),
-    "printer_paper_low": ("用紙残りわずか", "Paper low"),
-    "printer_paper_out": ("用紙切れ", "Paper out"),
-    "printer_cover_open": ("カバーが開いています", "Cover open"),
-    "printer_offline": ("プリンター未接続", "Printer offline"),
+    **{f"printer_{state}": words for state, words in PRINTER.items()},
     "unprinted": ("印刷できなかった券 {n}枚: {numbers}番", "{n} not printed: {numbers}"),
     "printer_fix": ("プリンターを確認して「再印刷」を押してください(同じ番号で印刷します)",
                     "Check the printer, then press Reprint (same number)"),

@@ -28,6 +28,7 @@ templates.env.globals.update(
         f'<span class="count">{people(n, lang, f"<b>{int(n)}</b>")}</span>'),
     # staff pages: Japanese with English beside it
     w=staff_words.both, wp=staff_words.plain, pair=staff_words.pair, st=staff_words.state,
+    device_alert=staff_words.device_alert,
     need=lambda key: staff_words.pair(*NEEDS[key]))
 # citizens' pages: a site text in the page's language (Japanese marked where it is missing),
 # inline words and guidance-list marks in every public language

@@ -6,7 +6,7 @@ a Japanese and an English text here; `both` writes them as
 `<span class="ja">…</span><span class="en" lang="en">…</span>` (the style sheet sets the
 English smaller, below the Japanese on buttons and figures, beside it in headings), and
 `plain` as two lines of text for a toast, a title or a confirmation. A state's words are
-`protocol.glossary`'s, as on every other surface.
+`protocol.glossary`'s, as on every other surface, and so are a device's health alerts.
 """
 
 from __future__ import annotations
@@ -314,6 +314,13 @@ def pair(ja: str, en: str) -> Markup:
 def state(key: str) -> Markup:
     """A state in the glossary's words, Japanese and English."""
     return pair(glossary.state(key, "ja"), glossary.state(key, "en"))
+
+
+def device_alert(code: str) -> Markup:
+    """An appliance's health alert in the glossary's words; a code it does not know, as
+    the code itself."""
+    words = glossary.device_alert(code)
+    return pair(*words) if words else Markup("{}").format(code)
 
 
 def plain(key: str, sep: str = "\n", **kw: object) -> str:

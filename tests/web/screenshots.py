@@ -143,7 +143,7 @@ def scene(svc: QueueService, ctx: dict) -> dict:
         fee_yen=2 * 300 + 300))
     svc.submit("recall", m.Recall(request_id=new_request_id(), counter="c05", number=shown["number"]))
     for device, state, role, alerts in (
-            ("issuer-east", "online", "issuer", []), ("issuer-west", "online", "issuer", ["paper_low"]),
+            ("issuer-east", "online", "issuer", []), ("issuer-west", "online", "issuer", ["printer:paper_low"]),
             ("issuer-center", "online", "issuer", []), ("board-1f", "online", "board", []),
             ("board-2f", "offline", "board", []), ("guide-entrance", "online", "guide", []),
             ("certterm-1", "online", "certterm", [])):

@@ -172,13 +172,13 @@ def test_supervisor_opens_and_closes_counters_and_sees_alerts(client, service):
 def test_dashboard_shows_the_device_fleet(client, service):
     service.note_device("issuer-east", state="online", role="issuer", version="0.1.0")
     service.note_device("board-1f", state="offline", role="board", version="0.1.0")
-    service.note_device("issuer-east", alerts=["paper_low"])
+    service.note_device("issuer-east", alerts=["printer:paper_low"])
     sign_in(client, "suzuki")
     page = client.get("/staff/dashboard").text
     assert "1 / 2 台 稼働中" in page
     assert re.search(r'class="device offline" data-device="board-1f"', page)
     assert re.search(r'class="device online warn" data-device="issuer-east"', page)
-    assert "paper_low" in page
+    assert "用紙残りわずか" in page
 
 
 def test_expired_sessions_go_back_to_sign_in(client, accounts):
