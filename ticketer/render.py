@@ -175,7 +175,7 @@ def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
         bottom.text("混雑状況はこちら", 20, center=True, gap=0)
         bottom.text("Scan for congestion in the building", 16, center=True)
     else:
-        bottom.text("スマートフォンで順番を確認できます", 20, center=True, gap=0)
+        bottom.text("スマートフォンで順番を確認できます。", 20, center=True, gap=0)
         bottom.text("Scan to follow your visit on your phone", 16, center=True)
     bottom.rule(dashed=True)
     bottom.text("番号でお呼びします。", 26, bold=True, center=True, gap=0)
@@ -186,7 +186,7 @@ def ticket_parts(ticket: dict, width: int) -> tuple[Image.Image, Image.Image]:
     if len(ticket["stops"]) > 1:
         # flexible routing: the service may send the visit to a quieter department first
         bottom.text("順番は混み具合で変わることがあります。", 20, bold=True, center=True, gap=0)
-        bottom.text("呼び出しに従ってください", 20, bold=True, center=True, gap=0)
+        bottom.text("呼び出しに従ってください。", 20, bold=True, center=True, gap=0)
         bottom.text("The order may change with the crowds: follow the calls.", 16, center=True)
     return top.image(), bottom.image()
 
