@@ -16,10 +16,11 @@ from pathlib import Path
 import httpx
 
 from demo.broker import LocalBroker
+from demo.notify_site import site_file
 from demo.processes import ServiceProcess
+from demo.push_service import PushEndpoint
 from protocol import messages as m
 from protocol.client import ServiceClient, new_request_id
-from tests.notify.endpoints import PushEndpoint, site_file
 
 COUNTERS = {"c05": "juminhyo", "c06": "juminhyo", "c07": "nozei", "c08": "shotoku",
             "c01": "tennyu", "c02": "tenkyo"}

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from demo.notify_site import site_with
+from demo.push_service import PushEndpoint
 from protocol import messages as m
 from protocol.client import new_request_id
 from queue_service.service import QueueService
 
-from .endpoints import LineApi, PushEndpoint, SmtpServer, site_with
+from .endpoints import LineApi, SmtpServer
 
 LINE_TOKEN = "test-channel-access-token"
 LINE_SECRET = "test-channel-secret"

@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
+from demo.push_service import PushEndpoint
 from queue_service.service import QueueService
 from queue_service.web import create_app
 from tests.notify.conftest import command, issue, local_site
-from tests.notify.endpoints import PushEndpoint
 from tests.notify.test_browser_subscribe import FAKE_PUSH_SERVICE, PHONE
 from tests.web.conftest import CHROMIUM_ARGS, LiveServer
 

@@ -7,11 +7,10 @@ import sqlite3
 
 import httpx
 
+from demo.notify_site import site_file
 from demo.processes import ServiceProcess
 from protocol import messages as m
 from protocol.client import ServiceClient, new_request_id
-
-from .endpoints import site_file
 
 
 def _deliveries(data_dir) -> list[tuple]:
