@@ -6,7 +6,8 @@ Two triggers, from the site file's `[bookings]`: `reminder:day_before` (the day 
 the booking's day, from `remind_day_before`, 17:00 by default, until that day begins) and
 `reminder:before` (from `remind_minutes_before`, 60 by default, until the booking's time).
 Only a booking still booked (not cancelled, checked in or released) is reminded. The
-message holds the booking code, the date and time, the purpose and where: never a name.
+message holds the booking code, the date and time, the purpose and where, never a name,
+in Japanese and in the language of the page it was booked on (wording.py).
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from protocol.site import SiteConfig
 
 from ..bookings import Booking, BookingBook
 from .triggers import Notice
-
-WEEKDAYS_JA = "月火水木金土日"
+from .wording import reminder_text
 
 
 def owner(code: str) -> str:
@@ -58,17 +58,11 @@ def due(config: SiteConfig, book: BookingBook, now: float) -> list[tuple[Booking
 
 
 def notice(config: SiteConfig, b: Booking, trigger: str) -> Notice:
+    """The reminder in Japanese and in the language of the page it was booked on."""
     local = datetime.fromtimestamp(b.start, ZoneInfo(config.timezone))
-    when = f"{local.month}月{local.day}日({WEEKDAYS_JA[local.weekday()]}) {local:%H:%M}"
-    event = config.life_events.get(b.life_event) if b.life_event else None
-    purpose = event.name_ja if event else "、".join(
-        config.procedures[p].name_ja for p in b.procedures if p in config.procedures)
-    dept = config.departments.get(b.department)
-    place = config.counters[b.booth].remote.branch_ja if b.booth else (dept.name_ja if dept else "")
-    early = int(config.bookings.early_minutes)
-    return Notice(
-        trigger, "reminder", 0, f"ご予約のお知らせ {when}",
-        f"予約番号: {show_code(b.code)}\n日時: {when}\nご用件: {purpose}\n窓口: {place}\n\n"
-        f"当日は予約の{early}分前から受付できます。総合案内の発券機かフロア案内で、"
-        "予約番号を入力するかQRコードをお見せください。",
-        department=b.department, url=f"{config.public_url}/booking/{b.code}")
+    title, body = reminder_text(
+        b.language, config, code=show_code(b.code), start=b.start, clock=f"{local:%H:%M}",
+        life_event=b.life_event, procedures=b.procedures, department=b.department,
+        booth=b.booth)
+    return Notice(trigger, "reminder", 0, title, body, department=b.department,
+                  url=f"{config.public_url}/booking/{b.code}")

@@ -1,16 +1,21 @@
 """What a notice says, in Japanese and in the visit's own language beside it.
 
 Every channel (Web Push, e-mail, LINE) shows a notice's title and body, so they are
-written here once: the Japanese first, always, then, for a visit issued in another
-language, the same message in that language (a line under the Japanese in the body,
-after a slash in the title, which a phone shows on one line). Names of departments and
-floors come from the site file's texts (`protocol.texts`), counts of people and counter
-numbers from the glossary, waits from `protocol.waits`: one wording each.
+written here once: the Japanese first, always, then, for a visit issued (or a booking
+made) in another language, the same message in that language (under the Japanese in the
+body, after a slash in the title, which a phone shows on one line): `in_languages`. A
+visit's notices read `notice_text`, a booking's reminders `reminder_text`. Names of
+departments and floors come from the site file's texts (`protocol.texts`), counts of
+people and counter numbers from the glossary, waits from `protocol.waits`, a booking's day
+from `protocol.days`: one wording each.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from protocol import glossary
+from protocol.days import day_label
 from protocol.texts import localized
 from protocol.waits import wait_text
 
@@ -57,6 +62,40 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "pt": ("", "Próximo local: {dept}, {floor}. {line}."),
     },
 }
+# a booking's reminder; fields: when (day and time), code, purpose, place, early (minutes)
+_REMINDER: dict[str, tuple[str, str]] = {
+    "ja": ("ご予約のお知らせ {when}",
+           ("予約番号: {code}\n日時: {when}\nご用件: {purpose}\n窓口: {place}\n\n"
+           "当日は予約の{early}分前から受付できます。総合案内の発券機かフロア案内で、"
+           "予約番号を入力するかQRコードをお見せください。")),
+    "easy": ("よやくの おしらせ {when}",
+             ("よやく ばんごう: {code}\nひと じかん: {when}\nようじ: {purpose}\nまどぐち: {place}\n\n"
+             "よやくの {early}ふん まえから うけつけ できます。そうごう あんないの はっけんきか "
+             "フロア あんないで、よやく ばんごうを いれるか、QRコードを みせて ください。")),
+    "en": ("Booking reminder: {when}",
+           ("Booking code: {code}\nDate and time: {when}\nFor: {purpose}\nCounter: {place}\n\n"
+           "On the day you can check in from {early} minutes before your time: enter the "
+           "booking code or show its QR code at the ticket issuer of the information desk or at a "
+           "floor guide.")),
+    "zh": ("预约提醒 {when}",
+           ("预约号: {code}\n日期时间: {when}\n办理事项: {purpose}\n窗口: {place}\n\n"
+           "当天从预约时间前{early}分钟起可以办理签到。请在综合服务台的取号机或楼层导览机上"
+           "输入预约号，或出示二维码。")),
+    "ko": ("예약 안내 {when}",
+           ("예약 번호: {code}\n일시: {when}\n용건: {purpose}\n창구: {place}\n\n"
+           "당일에는 예약 {early}분 전부터 접수할 수 있습니다. 종합안내의 발권기나 층별 안내기에서 "
+           "예약 번호를 입력하거나 QR 코드를 보여 주세요.")),
+    "vi": ("Nhắc lịch hẹn: {when}",
+           ("Mã đặt hẹn: {code}\nNgày giờ: {when}\nViệc cần làm: {purpose}\nQuầy: {place}\n\n"
+           "Vào ngày hẹn, quý vị có thể làm thủ tục từ {early} phút trước giờ hẹn: nhập mã đặt "
+           "hẹn hoặc đưa mã QR tại máy phát số của quầy hướng dẫn hoặc tại bảng hướng dẫn tầng.")),
+    "pt": ("Lembrete de agendamento: {when}",
+           ("Código do agendamento: {code}\nData e hora: {when}\nAssunto: {purpose}\n"
+           "Guichê: {place}\n\nNo dia, você pode fazer o check-in a partir de {early} minutos "
+           "antes do horário: digite o código do agendamento ou mostre o código QR no emissor "
+           "de senhas da recepção ou no guia do andar.")),
+}
+_LIST_SEP = {"ja": "、", "easy": "、", "zh": "、", "ko": ", ", "en": ", ", "vi": ", ", "pt": ", "}
 # people ahead, with and without a wait
 _LINE = {
     "ja": ("あと{people}、待ち時間は{wait}", "あと{people}"),
@@ -78,13 +117,21 @@ def line(ahead: int, low: int | None, high: int | None, lang: str) -> str:
         else alone.format(people=people)
 
 
+def in_languages(lang: str, write: Callable[[str], tuple[str, str]],
+                 body_sep: str = "\n") -> tuple[str, str]:
+    """(title, body) written by `write(code)` in Japanese and then in `lang` if it is
+    another language the notices are written in: the titles after a slash, the bodies
+    one under the other (`body_sep` between them)."""
+    langs = ("ja",) if lang not in LANGS or lang == "ja" else ("ja", lang)
+    written = [write(code) for code in langs]
+    return " / ".join(t for t, _ in written), body_sep.join(b for _, b in written)
+
+
 def notice_text(kind: str, lang: str, config, *, number: int, department: str | None,
                 counter_number: int | None = None, ahead: int = 0,
                 low: int | None = None, high: int | None = None) -> tuple[str, str]:
     """(title, body) of a notice of this kind: Japanese, then `lang` if it is another."""
-    langs = ("ja",) if lang not in LANGS or lang == "ja" else ("ja", lang)
-    titles, bodies = [], []
-    for code in langs:
+    def write(code: str) -> tuple[str, str]:
         dept = config.departments.get(department) if department else None
         floor = config.floors.get(dept.floor) if dept else None
         fields = {
@@ -97,6 +144,30 @@ def notice_text(kind: str, lang: str, config, *, number: int, department: str | 
         title, body = _TEXTS[kind][code]
         if kind == "next_near":
             title = _TEXTS["next"][code][0]
-        titles.append(title.format(**fields))
-        bodies.append(body.format(**fields))
-    return " / ".join(titles), "\n".join(bodies)
+        return title.format(**fields), body.format(**fields)
+
+    return in_languages(lang, write)
+
+
+def reminder_text(lang: str, config, *, code: str, start: float, clock: str,
+                  life_event: str | None, procedures, department: str,
+                  booth: str | None) -> tuple[str, str]:
+    """(title, body) of a booking's reminder: Japanese, then `lang` if it is another; a
+    blank line between the two bodies, each several lines long. `code` as shown
+    (ABCD-EFGH), `clock` the booking's time (10:00)."""
+    def write(lang_code: str) -> tuple[str, str]:
+        event = config.life_events.get(life_event) if life_event else None
+        purpose = localized(event, "name", lang_code) if event else _LIST_SEP[lang_code].join(
+            localized(config.procedures[p], "name", lang_code)
+            for p in procedures if p in config.procedures)
+        dept = config.departments.get(department)
+        if booth:
+            place = localized(config.counters[booth].remote, "branch", lang_code)
+        else:
+            place = localized(dept, "name", lang_code) if dept else ""
+        fields = {"when": f"{day_label(start, config.timezone, lang_code)} {clock}", "code": code,
+                  "purpose": purpose, "place": place, "early": int(config.bookings.early_minutes)}
+        title, body = _REMINDER[lang_code]
+        return title.format(**fields), body.format(**fields)
+
+    return in_languages(lang, write, body_sep="\n\n")

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from protocol import messages as m
 from protocol.booking_code import normalise_code, show_code
 from protocol.client import new_request_id
+from protocol.days import day_label
 
 from ..bookings import BookingError
 from . import auth
@@ -139,7 +140,7 @@ def confirm(request: Request, purpose: str, start: float, error: str = ""):
     at = svc.read(lambda e, now: next_time(e, now, chosen, start))
     return _page(request, "booking_confirm.html", {
         "purpose": chosen, "start": start, "at": at, "request_id": new_request_id(),
-        "day_label": bt.day_label(start, svc.config.timezone, lang),
+        "day_label": day_label(start, svc.config.timezone, lang),
         "bring": chosen.bring(svc.config, lang),
         "error": bt.error_text(error, lang) if error else ""})
 

@@ -119,11 +119,3 @@ ERRORS: dict[str, dict[str, str]] = {
     "invalid": {"zh": "输入内容不正确。", "ko": "입력 내용이 올바르지 않습니다.", "vi": "Thông tin nhập không hợp lệ.",
                 "pt": "Os dados informados não são válidos."},
 }
-
-# day labels: 3月29日(周一) / 3월 29일(월) / T2, 29/3 / seg., 29/3
-WEEKDAYS = {"zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-            "ko": "월화수목금토일",
-            "vi": ("T2", "T3", "T4", "T5", "T6", "T7", "CN"),
-            "pt": ("seg.", "ter.", "qua.", "qui.", "sex.", "sáb.", "dom.")}
-DAY_FORMATS = {"zh": "{m}月{d}日({w})", "ko": "{m}월 {d}일({w})", "vi": "{w}, {d}/{m}",
-               "pt": "{w}, {d}/{m}"}

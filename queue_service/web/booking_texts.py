@@ -20,7 +20,6 @@ from . import booking_more, i18n
 LANGS = ("ja", "easy", "en")  # the columns of TEXT and ERRORS
 PAGE_LANGS = i18n.PUBLIC_LANGS  # the pages: every language of the citizens' pages
 LANG_NAMES = i18n.LANGUAGE_NAMES
-WEEKDAYS = {"ja": "月火水木金土日", "easy": "月火水木金土日"}
 
 TEXT: dict[str, tuple[str, str, str]] = {
     "title": ("窓口の予約", "まどぐちの よやく", "Book a counter visit"),
@@ -143,16 +142,6 @@ def name(item, lang: str) -> str:
     """A site name (purpose, procedure, department, life event) in the reader's language
     (protocol.texts: the Japanese marked where the site file has none)."""
     return localized(item, "name", lang)
-
-
-def day_label(ts: float, tz: str, lang: str) -> str:
-    d = datetime.fromtimestamp(ts, ZoneInfo(tz))
-    if lang == "en":
-        return d.strftime("%a %d %b")
-    if lang in booking_more.DAY_FORMATS:
-        return booking_more.DAY_FORMATS[lang].format(
-            m=d.month, d=d.day, w=booking_more.WEEKDAYS[lang][d.weekday()])
-    return f"{d.month}月{d.day}日({WEEKDAYS[lang][d.weekday()]})"
 
 
 def time_label(start: float, end: float, tz: str) -> str:

@@ -1,17 +1,22 @@
 """Booking reminders by e-mail, through the real service and a real local SMTP server
 (aiosmtpd): the day before at 17:00 and 60 minutes before, once per booking and trigger
 across a restart, never after a cancel, never to a phone number, with the code, the date
-and time and the purpose and no name; the contact is gone after the booking's day."""
+and time and the purpose and no name; the contact is gone after the booking's day. A
+booking made on the English booking page is reminded in Japanese, then in English."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from fastapi.testclient import TestClient
+
 from protocol import messages as m
 from protocol.client import new_request_id
 from queue_service.service import QueueService
+from queue_service.web import create_app
 
 from .conftest import local_site
 
@@ -97,3 +102,34 @@ def test_reminders_go_once_before_the_booking(smtp_server, tmp_path):
     assert all("taro@example.jp" not in x["to"] for x in smtp_server.messages)  # cancelled
     assert len(smtp_server.messages) == 2  # and none to the phone number
     assert phoned
+
+
+def test_a_booking_made_on_the_english_page_is_reminded_in_japanese_then_english(
+        smtp_server, tmp_path):
+    site = local_site(1, smtp_server.port, 1, tmp_path)
+    clock = [ts(26, 12)]
+    svc = QueueService(site, tmp_path / "data", clock=lambda: clock[0])
+    svc.start()
+    try:
+        with TestClient(create_app(svc)) as phone:
+            assert "Book a counter visit" in phone.get("/booking?lang=en").text  # keeps en
+            confirm = phone.get(f"/booking/confirm?purpose=le-tennyu&start={ts(29, 10)}").text
+            request_id = re.search(r'name="request_id" value="([^"]+)"', confirm).group(1)
+            made = phone.post("/booking", data={
+                "purpose": "le-tennyu", "start": str(ts(29, 10)), "request_id": request_id,
+                "contact": "alex@example.com"}, follow_redirects=False)
+        assert made.status_code == 303, made.text
+        code = made.headers["location"].split("/")[-1].split("?")[0]
+        clock[0] = ts(28, 17, 1)
+        poke(svc, code)
+        [mail] = mails_to(smtp_server, "alex@example.com", 1)
+    finally:
+        svc.stop()
+    assert mail["Subject"] == ("【伊勢崎市役所 本庁舎】ご予約のお知らせ 3月29日(月) 10:00 / "
+                               "Booking reminder: Mon 29 Mar 10:00")
+    text = mail.get_content()
+    shown = f"{code[:4]}-{code[4:]}"
+    japanese = text.index(f"予約番号: {shown}\n日時: 3月29日(月) 10:00\nご用件: 引越し・転入")
+    english = text.index(f"Booking code: {shown}\nDate and time: Mon 29 Mar 10:00\nFor: Moving in")
+    assert japanese < english
+    assert "check in from 15 minutes before your time" in text

@@ -1,4 +1,5 @@
-"""E-mail through the city's mail server (smtplib), plain text in Japanese.
+"""E-mail through the city's mail server (smtplib), plain text: the notice as wording.py
+wrote it (Japanese first), the link label and footer in Japanese.
 
 The Message-ID is derived from the delivery, so a message re-sent after a crash between
 sending and recording is the same message (mail clients show it once).
