@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -100,7 +101,10 @@ def broker_rtt(broker: LocalBroker, n: int) -> list[float]:
 
 # ---- 2. issue under load ----------------------------------------------------------------
 
-def issue_rtt_under_load(broker: LocalBroker, rate: float, seconds: float) -> list[float]:
+def issue_rtt_under_load(broker: LocalBroker, rate: float, seconds: float,
+                         observe: Callable[[str, float, float], None] | None = None) -> list[float]:
+    """Round trips (ms) of issues sent by three issuers at `rate` in all; `observe(request
+    id, sent, answered)` (time.monotonic) sees each one."""
     cfg = load_config()
     points = ["east", "west", "center"]
     clients = [ServiceClient(SITE, f"issuer-{p}", broker.host, broker.port) for p in points]
@@ -118,12 +122,16 @@ def issue_rtt_under_load(broker: LocalBroker, rate: float, seconds: float) -> li
             due = start + i / per_issuer
             if due > time.perf_counter():
                 time.sleep(due - time.perf_counter())
-            t = time.perf_counter()
-            r = c.request("issue", m.IssueRequest(request_id=new_request_id(), issuing_point=point,
+            rid = new_request_id()
+            sent = time.monotonic()
+            r = c.request("issue", m.IssueRequest(request_id=rid, issuing_point=point,
                                                   procedures=draw_visit(cfg, rng)[1]), timeout=10)
+            answered = time.monotonic()
             assert r.ok, r.error
             with lock:
-                rtts.append((time.perf_counter() - t) * 1000)
+                rtts.append((answered - sent) * 1000)
+            if observe is not None:
+                observe(rid, sent, answered)
             i += 1
 
     threads = [threading.Thread(target=run, args=(c, p)) for c, p in zip(clients, points)]

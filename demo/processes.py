@@ -50,8 +50,9 @@ class ServiceProcess:
     def __init__(self, broker: LocalBroker, data_dir: Path, *, config: str | None = None,
                  web_port: int | None = None, site: str = "isesaki",
                  clock: ScaledClock | None = None, public_url: str | None = None,
-                 extra: tuple[str, ...] = ()):
+                 extra: tuple[str, ...] = (), module: str = "queue_service"):
         self.broker = broker
+        self.module = module  # what runs: the service, or a wrapper of it (benchmarks)
         self.clock = clock
         self.data_dir = Path(data_dir)
         self.config = config
@@ -69,7 +70,7 @@ class ServiceProcess:
     def start(self) -> ServiceProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._boot = self._last_boot() + 1
-        cmd = [sys.executable, "-m", "queue_service", "--data", str(self.data_dir),
+        cmd = [sys.executable, "-m", self.module, "--data", str(self.data_dir),
                "--broker-host", self.broker.host, "--broker-port", str(self.broker.port),
                "--web-port", str(self.web_port)]
         if self.config:

@@ -50,6 +50,10 @@ VISITS_SHARE = 0.1  # and never taking more than this share of the worker's time
 # no request waits (and, under a steady load, one slice per SLICE_S / VISITS_SHARE): a
 # request never waits behind a whole pass.
 SLICE_S = 0.002
+# Between two slices the worker waits this long for a request: an empty inbox may only
+# mean that the network thread has not had its turn to read the requests in (and to send
+# the statuses of the last slice), and back-to-back slices would keep it from having one.
+SLICE_GAP_S = 0.002
 # A repeated request id gets its first answer for this long: far beyond a request's Message
 # Expiry (10 s) and a device's retries, and it bounds the memory the answers take.
 DEDUP_WINDOW_S = 3600.0
@@ -210,7 +214,7 @@ class QueueService:
         while True:
             try:
                 if self._pass is not None:
-                    first = self._inbox.get_nowait()
+                    first = self._inbox.get(timeout=SLICE_GAP_S)
                 else:
                     first = self._inbox.get(
                         timeout=self._visits_interval if self._dirty_departments else IDLE_TICK_S)
