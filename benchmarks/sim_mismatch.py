@@ -8,7 +8,10 @@ would, and learns during the day. Staffing is planned on the real load (the city
 what it sees). For every visit, the wait shown at issue (point and range) is compared
 with the real wait to the first call, per department, against the naive estimate
 (people ahead x observed mean service / counters open), over six seeds on the peak and
-the average day. See docs/estimates.md.
+the average day. A later day (`--earlier-days`, default 1) runs each of those days
+again on the same floor after earlier average days there (other citizens): the engine
+starts from what the service keeps at a business-day rollover, the summary written to
+its store and read back, as a restart or the next day would. See docs/estimates.md.
 """
 
 from __future__ import annotations
@@ -20,10 +23,13 @@ import math
 import random
 import statistics
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from protocol.site import SiteConfig, load_config, parse_config
+from queue_service.engine import QueueEngine
+from queue_service.store import Batch, Store
 
 from .sim_report import quantile
 from .sim_run import DayResult, DaySimulation, _Run
@@ -35,6 +41,7 @@ CLERK_SPREAD = 0.2  # each counter's clerk: uniformly this much slower or faster
 MORNING, AFTERNOON = 1.15, 0.9  # before and after noon
 SEEDS = (2027, 1, 2, 3, 4, 5)
 DAYS = (("peak", 1600), ("average", 460))
+EARLIER = ("average", 460)  # what the days before a later day are
 
 
 @dataclass(frozen=True)
@@ -69,24 +76,53 @@ def time_of_day(t: float) -> float:
 class MismatchSimulation(DaySimulation):
     """The shared-number day, with each service stretched by its clerk and the hour."""
 
-    def __init__(self, config: SiteConfig, citizens, staffing, mismatch: Mismatch):
+    def __init__(self, config: SiteConfig, citizens, staffing, mismatch: Mismatch,
+                 learned: dict | None = None):
         super().__init__(config, citizens, staffing, "shared")
         self.mismatch = mismatch
+        # the engine as the service starts it: from what earlier days taught (None: new site)
+        self.engine = QueueEngine(config, learned)
 
     def service_seconds(self, run: _Run, counter: str, t: float) -> float:
         return super().service_seconds(run, counter, t) * self.mismatch.clerks[counter] \
             * time_of_day(t)
 
 
-def run_mismatch(base: SiteConfig, plan: DayPlan) -> DayResult:
-    """One mismatched day; the engine runs on the configured (wrong) minutes."""
+def run_mismatch(base: SiteConfig, plan: DayPlan, earlier_days: int = 0) -> DayResult:
+    """One mismatched day; the engine runs on the configured (wrong) minutes, or, after
+    `earlier_days` days on the same floor, on what it learned there."""
     mismatch = draw_mismatch(base, plan.seed)
     real = real_config(base, mismatch)
     citizens = make_citizens(real, plan)
     staffing = plan_staffing(real, citizens)
     config = staffed_config(base, staffing)
     mismatch = Mismatch(mismatch.procedures, draw_mismatch(config, plan.seed).clerks)
-    return MismatchSimulation(config, citizens, staffing, mismatch).run()
+    learned = None
+    for k in range(1, earlier_days + 1):
+        # Other citizens on the same floor, staffed on their own load. A counter's clerk
+        # is drawn by its place in the sorted counters, and the temporary positions of a
+        # smaller staffing are the first of a larger one's: the same counter has the
+        # same clerk (and the engine the same clerk key) whatever the day's staffing.
+        before = make_citizens(real, DayPlan(*EARLIER, plan.seed * 100 + k))
+        open_ = plan_staffing(real, before)
+        floor = staffed_config(base, open_)
+        day = MismatchSimulation(floor, before, open_, draw_mismatch(floor, plan.seed),
+                                 learned).run()
+        learned = kept_at_rollover(day.engine)
+    return MismatchSimulation(config, citizens, staffing, mismatch, learned).run()
+
+
+def kept_at_rollover(engine: QueueEngine) -> dict:
+    """What the service keeps of a day at the next business day's rollover: the engine's
+    `learned()` summary, written into a store and read back (the next day, or a restart,
+    starts from it)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "queue.db")
+        try:
+            store.commit(Batch(learned=engine.learned()))
+            return store.learned()
+        finally:
+            store.close()
 
 
 @dataclass(frozen=True)
@@ -159,39 +195,59 @@ def met(s: dict) -> bool:
     return all(ok for _, ok in targets(s))
 
 
-def run_seeds(base: SiteConfig, seeds=SEEDS, days=DAYS, out=print) -> dict:
-    """Every day kind on every seed: a line per seed, the department tables of the first."""
+def run_seeds(base: SiteConfig, seeds=SEEDS, days=DAYS, earlier_days: int = 1,
+              out=print) -> dict:
+    """Every day kind on every seed, as a first day and (`earlier_days` > 0) as a later
+    day: a line per seed, the department tables of the first seed."""
     results: dict = {}
     for name, visits in days:
-        rows = {}
-        out(f"{name} day, mismatched floor: MAE est/naive, p90, bias, share in range")
-        for seed in seeds:
-            r = run_mismatch(base, DayPlan(name, visits, seed))
-            if seed == seeds[0]:
-                first = r
-            s = summary(accuracy(r))
-            rows[str(seed)] = s
-            out(f"  seed {seed:5d}: MAE {s['mismatch_estimate_mae_min']:5.2f} vs "
-                f"{s['mismatch_naive_mae_min']:5.2f} min "
-                f"({s['mismatch_estimate_mae_min'] / s['mismatch_naive_mae_min']:4.0%}), "
-                f"p90 {s['mismatch_p90_min']:5.2f}, bias {s['mismatch_bias_min']:+5.2f}, "
-                f"in range {s['mismatch_range_coverage']:4.0%}  "
-                f"[{'met' if met(s) else 'NOT met'}]")
-        out(department_table(f"{name} day, seed {seeds[0]}, per first department", first))
-        results[name] = {"seeds": rows, "all_met": all(met(s) for s in rows.values()),
-                         **rows[str(seeds[0])]}
-        if math.isnan(results[name]["mismatch_estimate_mae_min"]):
-            raise RuntimeError("no visit was measured")
+        results[name] = _day_kind(base, seeds, name, visits, 0, out)
+        if earlier_days:
+            results[name]["later"] = _day_kind(base, seeds, name, visits, earlier_days, out)
     return results
+
+
+def _day_kind(base: SiteConfig, seeds, name: str, visits: int, earlier_days: int,
+              out) -> dict:
+    when = f"after {earlier_days} earlier day(s)" if earlier_days else "first day"
+    rows = {}
+    out(f"{name} day, mismatched floor, {when}: MAE est/naive, p90, bias, share in range")
+    for seed in seeds:
+        r = run_mismatch(base, DayPlan(name, visits, seed), earlier_days)
+        if seed == seeds[0]:
+            first = r
+        s = summary(accuracy(r))
+        rows[str(seed)] = s
+        out(f"  seed {seed:5d}: MAE {s['mismatch_estimate_mae_min']:5.2f} vs "
+            f"{s['mismatch_naive_mae_min']:5.2f} min "
+            f"({s['mismatch_estimate_mae_min'] / s['mismatch_naive_mae_min']:4.0%}), "
+            f"p90 {s['mismatch_p90_min']:5.2f}, bias {s['mismatch_bias_min']:+5.2f}, "
+            f"in range {s['mismatch_range_coverage']:4.0%}  "
+            f"[{'met' if met(s) else 'NOT met'}]")
+    out(department_table(f"{name} day, {when}, seed {seeds[0]}, per first department", first))
+    result = {"seeds": rows, "all_met": all(met(s) for s in rows.values()),
+              **rows[str(seeds[0])]}
+    if math.isnan(result["mismatch_estimate_mae_min"]):
+        raise RuntimeError("no visit was measured")
+    return result
+
+
+def later_keys(s: dict) -> dict:
+    """A later day's figures under their own names (mismatch_* are the first day's)."""
+    return {k.replace("mismatch_", "mismatch_later_", 1): v for k, v in s.items()
+            if k.startswith("mismatch_")}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.sim_mismatch",
                                  description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
+    ap.add_argument("--earlier-days", type=int, default=1,
+                    help="average days on the same floor before each later day "
+                         "(0: first days only, half the time)")
     ap.add_argument("--out", type=Path, help="also write the figures to this JSON file")
     args = ap.parse_args(argv)
-    results = run_seeds(load_config(), tuple(args.seeds))
+    results = run_seeds(load_config(), tuple(args.seeds), earlier_days=args.earlier_days)
     if args.out:
         args.out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     return 0

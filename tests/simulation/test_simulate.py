@@ -97,12 +97,18 @@ def test_command_writes_the_results_file_and_charts(tmp_path, capsys):
     results = json.loads(out.read_text("utf-8"))
     for key in ("visits", "sim_seconds", "stay_multi_shared_min", "stay_multi_separate_min",
                 "wait_single_shared_min", "wait_single_separate_min", "estimate_mae_min",
-                "naive_mae_min"):
+                "naive_mae_min", "mismatch_estimate_mae_min", "mismatch_later_estimate_mae_min",
+                "mismatch_later_naive_mae_min", "mismatch_later_range_coverage",
+                "mismatch_later_bias_min"):
         assert isinstance(results[key], (int, float)), key
+    # the later mismatched day (after an earlier day on the same floor) beside the first
+    assert set(results["mismatch_later_average_day"]) == {
+        k.replace("mismatch_", "mismatch_later_") for k in results["mismatch_average_day"]}
     assert results["visits"] == 150
     assert results["days"]["average"]["visits"] == 60
     printed = capsys.readouterr().out
     assert "総合窓口" in printed and "targets (peak day):" in printed
+    assert "later day: mismatch MAE" in printed
     charts = sorted(p.name for p in (tmp_path / "docs").glob("*.png"))
     assert charts == ["sim_estimates.png", "sim_queue_length.png", "sim_shared_vs_separate.png",
                       "sim_waits.png"]
