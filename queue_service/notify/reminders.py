@@ -65,4 +65,4 @@ def notice(config: SiteConfig, b: Booking, trigger: str) -> Notice:
         life_event=b.life_event, procedures=b.procedures, department=b.department,
         booth=b.booth)
     return Notice(trigger, "reminder", 0, title, body, department=b.department,
-                  url=f"{config.public_url}/booking/{b.code}")
+                  url=f"{config.public_url}/booking/{b.code}", language=b.language)

@@ -32,12 +32,14 @@ class Notice:
     department: str | None = None
     wait_min: float | None = None
     url: str = ""  # the visit page (its token is the key: sent only to the visit's contacts)
+    language: str = "ja"  # the visit's (or booking's) language, written beside the Japanese
     covers: tuple[str, ...] = ()  # triggers this notice answers too (recorded, not sent)
 
     def as_dict(self) -> dict:
         return {"trigger": self.trigger, "kind": self.kind, "number": self.number,
                 "title": self.title, "body": self.body, "counter_number": self.counter_number,
-                "department": self.department, "wait_min": self.wait_min, "url": self.url}
+                "department": self.department, "wait_min": self.wait_min, "url": self.url,
+                "language": self.language}
 
 
 def due(config: SiteConfig, status: VisitStatus, fired: set[str],
@@ -61,21 +63,23 @@ def due(config: SiteConfig, status: VisitStatus, fired: set[str],
     out: list[Notice] = []
     if status.state == "called" and rules.on_call:
         out.append(Notice(f"called:{index}", "called", status.number, *text("called"),
-                          counter_number=status.counter_number, department=step.department))
+                          counter_number=status.counter_number, department=step.department,
+                          language=language))
     if status.state == "waiting":
         previous = status.steps[index - 1].department if index else step.department
         if rules.on_next_department and (transferred or previous != step.department):
             out.append(Notice(f"next:{index}:{step.department}", "next", status.number, *text("next"),
-                              department=step.department))
+                              department=step.department, language=language))
         wait_known = status.wait_min_low is not None
         wait = round(status.estimated_wait_min, 1) if wait_known else None
         near = is_near(rules, status)
         if out and near:  # routed on straight into a short line: one message says both
             out[0] = Notice(out[0].trigger, "next", status.number, *text("next_near"),
-                            department=step.department, wait_min=wait, covers=(f"near:{index}",))
+                            department=step.department, wait_min=wait, covers=(f"near:{index}",),
+                            language=language)
         elif near:
             out.append(Notice(f"near:{index}", "near", status.number, *text("near"),
-                              department=step.department, wait_min=wait))
+                              department=step.department, wait_min=wait, language=language))
     return _within_cap(rules.max_messages, out, fired)
 
 

@@ -108,6 +108,39 @@ _LINE = {
 }
 LANGS = tuple(_LINE)
 
+# an e-mail's link label and closing lines; lang -> (link to the visit's page, link to the
+# booking's page, send-only, when a visit's sign-up goes, when a booking's contact goes)
+_EMAIL: dict[str, tuple[str, str, str, str, str]] = {
+    "ja": ("いまの状況", "予約の確認・変更・取り消し",
+           "このメールは送信専用です。お名前は記載していません。",
+           "お知らせの登録は本日の受付終了時に削除されます。",
+           "連絡先は予約日の翌日に削除されます。"),
+    "easy": ("いまの じょうきょう", "よやくを みる・かえる・やめる",
+             "この メールに へんじは できません。なまえは かいて いません。",
+             "おしらせの とうろくは きょうの うけつけが おわると けします。",
+             "れんらくさきは よやくの つぎの ひに けします。"),
+    "en": ("Your status now", "See, change or cancel your booking",
+           "This address only sends; your name is not in this e-mail.",
+           "Your sign-up for these notices is erased when today's counters close.",
+           "Your contact details are erased the day after your booking."),
+    "zh": ("当前状态", "查看、更改或取消预约",
+           "本邮件由系统发送，请勿回复。邮件中不含您的姓名。",
+           "通知登记将于今天受理结束时删除。",
+           "联系方式将于预约日的次日删除。"),
+    "ko": ("현재 상황", "예약 확인·변경·취소",
+           "이 메일은 발신 전용입니다. 성함은 적혀 있지 않습니다.",
+           "알림 등록은 오늘 접수가 끝나면 삭제됩니다.",
+           "연락처는 예약일 다음 날 삭제됩니다."),
+    "vi": ("Tình trạng hiện tại", "Xem, đổi hoặc hủy lịch hẹn",
+           "Địa chỉ này chỉ dùng để gửi, xin đừng trả lời. Thư không ghi tên của quý vị.",
+           "Đăng ký nhận thông báo sẽ được xóa khi quầy kết thúc tiếp nhận hôm nay.",
+           "Thông tin liên lạc sẽ được xóa vào ngày sau ngày hẹn."),
+    "pt": ("Sua situação agora", "Ver, alterar ou cancelar o agendamento",
+           "Este endereço só envia mensagens; seu nome não aparece neste e-mail.",
+           "O cadastro para estes avisos é apagado ao fim do atendimento de hoje.",
+           "Seus dados de contato são apagados no dia seguinte ao agendamento."),
+}
+
 
 def line(ahead: int, low: int | None, high: int | None, lang: str) -> str:
     """People ahead and, while a counter is open, the wait: 「あと3人、待ち時間は約5〜10分」."""
@@ -125,6 +158,18 @@ def in_languages(lang: str, write: Callable[[str], tuple[str, str]],
     langs = ("ja",) if lang not in LANGS or lang == "ja" else ("ja", lang)
     written = [write(code) for code in langs]
     return " / ".join(t for t, _ in written), body_sep.join(b for _, b in written)
+
+
+def email_lines(kind: str, lang: str) -> tuple[str, str]:
+    """(link label, closing lines) of a notice's e-mail, a booking's `reminder` or a
+    visit's: Japanese, then `lang` if it is another."""
+    def write(code: str) -> tuple[str, str]:
+        visit_link, booking_link, send_only, visit_kept, booking_kept = _EMAIL[code]
+        if kind == "reminder":
+            return booking_link, f"{send_only}\n{booking_kept}"
+        return visit_link, f"{send_only}\n{visit_kept}"
+
+    return in_languages(lang, write)
 
 
 def notice_text(kind: str, lang: str, config, *, number: int, department: str | None,

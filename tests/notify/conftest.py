@@ -3,6 +3,8 @@ site file points its notifications at them."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from demo.notify_site import site_with
@@ -76,3 +78,13 @@ def command(svc: QueueService, name: str, counter: str, **fields) -> m.Response:
 
 def subscribe(svc: QueueService, token: str, channel: str, contact: dict) -> list[str]:
     return svc.read(lambda engine, now: svc.notifier.subscribe(engine, now, token, channel, contact))
+
+
+def mails_to(smtp, address: str, count: int, timeout: float = 10.0) -> list:
+    """The messages sent to `address`, once there are `count` (or at the timeout)."""
+    end = time.monotonic() + timeout
+    while True:
+        got = [x["message"] for x in smtp.messages if address in x["to"]]
+        if len(got) >= count or time.monotonic() > end:
+            return got
+        time.sleep(0.05)

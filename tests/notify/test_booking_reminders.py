@@ -7,7 +7,6 @@ booking made on the English booking page is reminded in Japanese, then in Englis
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,7 +17,7 @@ from protocol.client import new_request_id
 from queue_service.service import QueueService
 from queue_service.web import create_app
 
-from .conftest import local_site
+from .conftest import local_site, mails_to
 
 TZ = ZoneInfo("Asia/Tokyo")
 
@@ -38,15 +37,6 @@ def book(svc: QueueService, contact: str | None, hh: int = 10) -> str:
 def poke(svc: QueueService, code: str) -> None:
     """Any request runs a batch, after which the notifier looks at the time."""
     assert svc.submit("get_booking", m.GetBooking(request_id=new_request_id(), code=code)).ok
-
-
-def mails_to(smtp, address: str, count: int, timeout: float = 10.0) -> list:
-    end = time.monotonic() + timeout
-    while True:
-        got = [x["message"] for x in smtp.messages if address in x["to"]]
-        if len(got) >= count or time.monotonic() > end:
-            return got
-        time.sleep(0.05)
 
 
 def test_reminders_go_once_before_the_booking(smtp_server, tmp_path):
@@ -133,3 +123,7 @@ def test_a_booking_made_on_the_english_page_is_reminded_in_japanese_then_english
     english = text.index(f"Booking code: {shown}\nDate and time: Mon 29 Mar 10:00\nFor: Moving in")
     assert japanese < english
     assert "check in from 15 minutes before your time" in text
+    # the link and the closing lines too, Japanese first
+    assert "予約の確認・変更・取り消し / See, change or cancel your booking: " in text
+    assert text.index("連絡先は予約日の翌日に削除されます。") \
+        < text.index("Your contact details are erased the day after your booking.")

@@ -9,7 +9,7 @@ import sqlite3
 from queue_service.notify.channels.line import LineChannel
 from queue_service.service import QueueService
 
-from .conftest import LINE_TOKEN, command, issue, local_site, subscribe
+from .conftest import LINE_TOKEN, command, issue, local_site, mails_to, subscribe
 
 ADDRESS = "yamada.hanako@example.jp"
 LINE_USER = "U" + "4af4980629" * 3 + "ab"
@@ -46,6 +46,23 @@ def test_email_and_line_carry_number_counter_and_wait_never_a_name(
     assert ADDRESS.encode() not in raw and LINE_USER.encode() not in raw
     ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("queue_service"))
     assert ADDRESS not in ours and LINE_USER not in ours
+
+
+def test_a_visit_issued_in_english_gets_its_whole_mail_in_japanese_then_english(
+        notify_service, smtp_server):
+    svc = notify_service
+    command(svc, "open_counter", "c07")
+    ticket = issue(svc, "nozei", language="en")
+    subscribe(svc, ticket["token"], "email", {"address": ADDRESS})
+    [mail] = mails_to(smtp_server, ADDRESS, 1)
+    assert mail["Subject"] == (f"【伊勢崎市役所 本庁舎】{ticket['number']}番のかた まもなく順番です / "
+                               f"No. {ticket['number']}: your turn is near")
+    text = mail.get_content()
+    assert "いまの状況 / Your status now: http" in text
+    japanese = text.index("お知らせの登録は本日の受付終了時に削除されます。")
+    english = text.index("Your sign-up for these notices is erased when today's counters close.")
+    assert text.index("お名前は記載していません") < japanese < english
+    assert "your name is not in this e-mail" in text
 
 
 def test_a_mail_server_that_is_down_is_retried_until_it_answers(tmp_path, push_endpoint, line_api):

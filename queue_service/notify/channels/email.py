@@ -1,5 +1,5 @@
-"""E-mail through the city's mail server (smtplib), plain text: the notice as wording.py
-wrote it (Japanese first), the link label and footer in Japanese.
+"""E-mail through the city's mail server (smtplib), plain text: the notice, its link label
+and closing lines as wording.py writes them (Japanese first, then the notice's language).
 
 The Message-ID is derived from the delivery, so a message re-sent after a crash between
 sending and recording is the same message (mail clients show it once).
@@ -16,6 +16,7 @@ from email.utils import formataddr
 from protocol.notify_site import EmailSettings
 from protocol.site import SiteConfig
 
+from ..wording import email_lines
 from .base import Gone, Invalid, Retry
 
 ADDRESS = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}$")
@@ -41,14 +42,11 @@ class EmailChannel:
         msg["To"] = contact["address"]
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
         msg["Message-ID"] = f"<{digest}@{self.settings.sender.split('@')[-1]}>"
-        if notice.get("kind") == "reminder":  # a booking's reminder (notify/reminders.py)
-            link, kept = "予約の確認・変更・取り消し", "連絡先は予約日の翌日に削除されます。"
-        else:
-            link, kept = "いまの状況", "お知らせの登録は本日の受付終了時に削除されます。"
+        # a reminder is a booking's (notify/reminders.py), any other notice a visit's
+        link, closing = email_lines(notice.get("kind", ""), notice.get("language", "ja"))
         msg.set_content(
             f"{notice['title']}\n\n{notice['body']}\n\n{link}: {notice.get('url', '')}\n\n"
-            "このメールは送信専用です。お名前は記載していません。\n" + kept + "\n",
-            charset="utf-8")
+            f"{closing}\n", charset="utf-8")
         return msg
 
     def send(self, contact: dict, notice: dict, key: str) -> None:
