@@ -1,4 +1,5 @@
-"""The fleet list: every enrolled device with its state, last sign of life, version, alerts.
+"""The fleet list: every enrolled device with its state, last sign of life, version, alerts
+(each code with its Japanese words, `protocol.glossary`).
 
 It reads the devices' retained `status` and `health` messages. A device whose status still
 says online but whose heartbeats stopped is shown as `silent`: it may have hung, or its
@@ -11,7 +12,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
-from protocol import topics
+from protocol import glossary, topics
 from protocol.codec import ProtocolError, decode
 from protocol.messages import DeviceStatus, Health
 
@@ -75,13 +76,19 @@ def format_table(rows: list[FleetRow], now: float | None = None) -> str:
     header = ("DEVICE", "ROLE", "NAME", "LOCATION", "STATE", "LAST SEEN", "VERSION", "BOOT", "ALERTS")
     body = [(r.device, r.role, r.name, r.location, _shout(r.state),
              _ago(r.last_seen, now), r.version, "" if r.boot is None else str(r.boot),
-             ", ".join(r.alerts)) for r in rows]
+             ", ".join(_alert(a) for a in r.alerts)) for r in rows]
     widths = [max(_width(x) for x in col) for col in zip(header, *body, strict=False)]
     lines = ["  ".join(_pad(x, w) for x, w in zip(row, widths, strict=True)).rstrip()
              for row in (header, *body)]
     online = sum(r.state == "online" for r in rows)
     lines.append(f"{online} of {len(rows)} devices online")
     return "\n".join(lines)
+
+
+def _alert(code: str) -> str:
+    """An alert's code (what the logs and the firmware say) with its Japanese words."""
+    words = glossary.device_alert(code)
+    return f"{code} ({words[0]})" if words else code
 
 
 def _shout(state: str) -> str:

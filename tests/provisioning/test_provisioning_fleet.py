@@ -56,3 +56,11 @@ def test_the_table_lines_up_with_japanese_names():
     assert columns(lines[1][:lines[1].index("1F  ")]) == columns(lines[2][:lines[2].index("1F  ")])
     assert "5 s ago" in lines[1] and "NEVER SEEN" in lines[2]
     assert lines[-1] == "1 of 2 devices online"
+
+
+def test_alerts_read_as_their_code_and_japanese_words():
+    rows = fleet_rows("isesaki", [device("issuer-1", "issuer", "東口")],
+                      retained("issuer-1", "online", NOW - 5, ["printer:paper_out", "ups:on_battery"]),
+                      now=NOW)
+    line = format_table(rows, now=NOW).splitlines()[1]
+    assert line.endswith("printer:paper_out (用紙切れ), ups:on_battery")  # unknown: as it came
