@@ -160,7 +160,7 @@ async def book(request: Request):
                              request_id=str(form.get("request_id", "")) or new_request_id(),
                              procedures=list(chosen.procedures), life_event=chosen.life_event,
                              booth=chosen.booth, start=start, contact=contact,
-                             language="ja" if lang == "easy" else lang)
+                             language=lang)
     if not response.ok:
         code = response.error.code if response.error else "invalid"
         return RedirectResponse(f"/booking/slots?purpose={quote(purpose_id)}&error={code}",

@@ -16,6 +16,7 @@ from protocol import messages as m
 from protocol.client import new_request_id
 from queue_service.service import QueueService
 from queue_service.web import create_app
+from queue_service.web.booking_texts import LANGS, TEXT
 
 from .conftest import local_site, mails_to
 
@@ -94,15 +95,17 @@ def test_reminders_go_once_before_the_booking(smtp_server, tmp_path):
     assert phoned
 
 
-def test_a_booking_made_on_the_english_page_is_reminded_in_japanese_then_english(
-        smtp_server, tmp_path):
+def reminder_of_a_booking_made_on(page: str, smtp_server, tmp_path) -> tuple:
+    """(the reminder mail, the booking code) of a booking made on the booking page in
+    the language `page`, reminded the evening before."""
     site = local_site(1, smtp_server.port, 1, tmp_path)
     clock = [ts(26, 12)]
     svc = QueueService(site, tmp_path / "data", clock=lambda: clock[0])
     svc.start()
     try:
         with TestClient(create_app(svc)) as phone:
-            assert "Book a counter visit" in phone.get("/booking?lang=en").text  # keeps en
+            title = TEXT["title"][LANGS.index(page)]
+            assert title in phone.get(f"/booking?lang={page}").text  # kept in a cookie
             confirm = phone.get(f"/booking/confirm?purpose=le-tennyu&start={ts(29, 10)}").text
             request_id = re.search(r'name="request_id" value="([^"]+)"', confirm).group(1)
             made = phone.post("/booking", data={
@@ -115,6 +118,12 @@ def test_a_booking_made_on_the_english_page_is_reminded_in_japanese_then_english
         [mail] = mails_to(smtp_server, "alex@example.com", 1)
     finally:
         svc.stop()
+    return mail, code
+
+
+def test_a_booking_made_on_the_english_page_is_reminded_in_japanese_then_english(
+        smtp_server, tmp_path):
+    mail, code = reminder_of_a_booking_made_on("en", smtp_server, tmp_path)
     assert mail["Subject"] == ("【伊勢崎市役所 本庁舎】ご予約のお知らせ 3月29日(月) 10:00 / "
                                "Booking reminder: Mon 29 Mar 10:00")
     text = mail.get_content()
@@ -127,3 +136,12 @@ def test_a_booking_made_on_the_english_page_is_reminded_in_japanese_then_english
     assert "予約の確認・変更・取り消し / See, change or cancel your booking: " in text
     assert text.index("連絡先は予約日の翌日に削除されます。") \
         < text.index("Your contact details are erased the day after your booking.")
+
+
+def test_a_booking_made_in_easy_japanese_is_reminded_in_easy_japanese_too(smtp_server, tmp_path):
+    mail, code = reminder_of_a_booking_made_on("easy", smtp_server, tmp_path)
+    assert mail["Subject"] == ("【伊勢崎市役所 本庁舎】ご予約のお知らせ 3月29日(月) 10:00 / "
+                               "よやくの おしらせ 3月29日(月) 10:00")
+    text = mail.get_content()
+    assert text.index(f"予約番号: {code[:4]}-{code[4:]}") < text.index(f"よやく ばんごう: {code[:4]}-{code[4:]}")
+    assert "予約の確認・変更・取り消し / よやくを みる・かえる・やめる: " in text
