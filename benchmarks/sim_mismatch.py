@@ -78,10 +78,8 @@ class MismatchSimulation(DaySimulation):
 
     def __init__(self, config: SiteConfig, citizens, staffing, mismatch: Mismatch,
                  learned: dict | None = None):
-        super().__init__(config, citizens, staffing, "shared")
+        super().__init__(config, citizens, staffing, "shared", learned)
         self.mismatch = mismatch
-        # the engine as the service starts it: from what earlier days taught (None: new site)
-        self.engine = QueueEngine(config, learned)
 
     def service_seconds(self, run: _Run, counter: str, t: float) -> float:
         return super().service_seconds(run, counter, t) * self.mismatch.clerks[counter] \

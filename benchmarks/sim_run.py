@@ -131,14 +131,16 @@ def stops_for(config: SiteConfig, citizen: Citizen, mode: str) -> list[Stop]:
 
 class DaySimulation:
     def __init__(self, config: SiteConfig, citizens: list[Citizen], staffing: dict[str, int],
-                 mode: str):
+                 mode: str, learned: dict | None = None):
+        """`learned`: what the engine starts from, as the service starts a day from its
+        store (None: a new site, on the configured minutes)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         self.config = config
         self.citizens = citizens
         self.staffing = staffing
         self.mode = mode
-        self.engine = QueueEngine(config)
+        self.engine = QueueEngine(config, learned)
         self.floor = FloorPlan(config)
         self._heap: list[tuple[float, int, str, object]] = []
         self._seq = 0
