@@ -1,6 +1,7 @@
 """How a day is written, in every language: 「3月29日(月)」, "Mon 29 Mar", 「3月29日(周一)」,
-「3월 29일(월)」, "T2, 29/3", "seg., 29/3". The booking pages and the booking reminders
-write a booking's day with `day_label`, so a reminder names the day as the page did.
+「3월 29일(월)」, "T2, 29/3", "seg., 29/3"; and its time of day, "10:00" in all of them. The
+booking pages and the booking reminders write a booking's day with `day_label` and its
+time with `clock_label`, so a reminder names the day and time as the page did.
 
 Languages: ja, easy (やさしい日本語), en, zh, ko, vi, pt.
 """
@@ -25,3 +26,8 @@ def day_label(ts: float, tz: str, lang: str) -> str:
     if lang == "en":
         return d.strftime("%a %d %b")
     return _FORMATS[lang].format(m=d.month, d=d.day, w=_WEEKDAYS[lang][d.weekday()])
+
+
+def clock_label(ts: float, tz: str) -> str:
+    """The local time of day of `ts`: "10:00"."""
+    return f"{datetime.fromtimestamp(ts, ZoneInfo(tz)):%H:%M}"

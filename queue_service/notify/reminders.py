@@ -59,10 +59,8 @@ def due(config: SiteConfig, book: BookingBook, now: float) -> list[tuple[Booking
 
 def notice(config: SiteConfig, b: Booking, trigger: str) -> Notice:
     """The reminder in Japanese and in the language of the page it was booked on."""
-    local = datetime.fromtimestamp(b.start, ZoneInfo(config.timezone))
     title, body = reminder_text(
-        b.language, config, code=show_code(b.code), start=b.start, clock=f"{local:%H:%M}",
-        life_event=b.life_event, procedures=b.procedures, department=b.department,
-        booth=b.booth)
+        b.language, config, code=show_code(b.code), start=b.start, life_event=b.life_event,
+        procedures=b.procedures, department=b.department, booth=b.booth)
     return Notice(trigger, "reminder", 0, title, body, department=b.department,
                   url=f"{config.public_url}/booking/{b.code}", language=b.language)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from protocol import glossary
-from protocol.days import day_label
+from protocol.days import clock_label, day_label
 from protocol.texts import localized
 from protocol.waits import wait_text
 
@@ -194,12 +194,13 @@ def notice_text(kind: str, lang: str, config, *, number: int, department: str | 
     return in_languages(lang, write)
 
 
-def reminder_text(lang: str, config, *, code: str, start: float, clock: str,
-                  life_event: str | None, procedures, department: str,
-                  booth: str | None) -> tuple[str, str]:
+def reminder_text(lang: str, config, *, code: str, start: float, life_event: str | None,
+                  procedures, department: str, booth: str | None) -> tuple[str, str]:
     """(title, body) of a booking's reminder: Japanese, then `lang` if it is another; a
     blank line between the two bodies, each several lines long. `code` as shown
-    (ABCD-EFGH), `clock` the booking's time (10:00)."""
+    (ABCD-EFGH), `start` the booking's time."""
+    clock = clock_label(start, config.timezone)
+
     def write(lang_code: str) -> tuple[str, str]:
         event = config.life_events.get(life_event) if life_event else None
         purpose = localized(event, "name", lang_code) if event else _LIST_SEP[lang_code].join(

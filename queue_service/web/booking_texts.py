@@ -8,11 +8,9 @@ learning Japanese. `?lang=easy` picks it and keeps it in the `lang` cookie.
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from fastapi import Request
 
+from protocol.days import clock_label
 from protocol.texts import localized
 
 from . import booking_more, i18n
@@ -145,9 +143,4 @@ def name(item, lang: str) -> str:
 
 
 def time_label(start: float, end: float, tz: str) -> str:
-    z = ZoneInfo(tz)
-    return f"{datetime.fromtimestamp(start, z):%H:%M}–{datetime.fromtimestamp(end, z):%H:%M}"
-
-
-def clock_label(ts: float, tz: str) -> str:
-    return f"{datetime.fromtimestamp(ts, ZoneInfo(tz)):%H:%M}"
+    return f"{clock_label(start, tz)}–{clock_label(end, tz)}"

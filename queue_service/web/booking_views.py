@@ -12,13 +12,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from protocol.booking_code import show_code
-from protocol.days import day_label
+from protocol.days import clock_label, day_label
 from protocol.site import SiteConfig
 from protocol.texts import localized
 
 from ..bookings import Booking, BookingError
 from ..engine import QueueEngine
-from .booking_texts import clock_label, time_label
+from .booking_texts import time_label
 
 
 @dataclass(frozen=True)
